@@ -1,0 +1,105 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# NEXUS top-level Makefile.  The kernel modules are built out of tree with
+# kbuild (see Kbuild); everything else (tools, tests, selftests, the test VM)
+# with plain make.  Build outputs go to build/.
+#
+#   make              build the modules for KDIR, the tools and the selftests
+#   make check        all tests: host unit tests, then the selftests in the
+#                     test VM on every test kernel
+#   make demo         the scripted demo in the test VM
+#   make lint         W=1, sparse and checkpatch --strict
+#   make bench        benchmarks (figures printed, not asserted)
+#   make deps         install the Debian packages NEXUS needs
+#   make vm           interactive shell in the test VM
+#   make vm-run CMD='...'  run CMD in the test VM
+
+TOP := $(CURDIR)
+BUILD := $(TOP)/build
+VM := $(TOP)/tools/vm/nexus-vm
+
+# The default kernel: the 6.1 test kernel's headers when installed, else the
+# running kernel's.
+TEST_KVER_61 := $(shell bash -c '. tools/vm/kernels.sh; resolve_test_kernel 6.1' 2>/dev/null)
+ifneq ($(TEST_KVER_61),)
+KDIR ?= /lib/modules/$(TEST_KVER_61)/build
+else
+KDIR ?= /lib/modules/$(shell uname -r)/build
+endif
+
+# The sources kbuild sees, mirrored as symlinks into one build directory per
+# kernel release, so builds for several kernels never share objects.
+KMOD_SRCS = Kbuild $(shell find nexus_core modules uapi selftests/nexus/modules \
+	\( -name '*.[ch]' -o -name Kbuild \) 2>/dev/null)
+
+CC_USER ?= gcc
+
+.PHONY: all deps deps-check modules kmods tools selftests check demo lint bench \
+	vm vm-run vm-prepare clean help
+.DELETE_ON_ERROR:
+
+all: deps-check modules tools selftests
+
+help:
+	@sed -n '4,16p' Makefile | sed 's/^# \{0,1\}//'
+
+deps:
+	@tools/deps.sh
+
+deps-check:
+	@tools/deps.sh --check 2>/dev/null || tools/deps.sh
+
+# kmods KDIR=... : build the modules for one kernel tree into
+# build/kmod/<kernelrelease>/; prints nothing when up to date.
+modules kmods:
+	@test -d $(KDIR) || { echo "KDIR=$(KDIR) is not a kernel build tree; run 'make deps'" >&2; exit 1; }
+	@krel=$$(sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' \
+		$(KDIR)/include/generated/utsrelease.h 2>/dev/null); \
+	[ -n "$$krel" ] || { echo "cannot read the kernel release of $(KDIR)" >&2; exit 1; }; \
+	out=$(BUILD)/kmod/$$krel; mkdir -p $$out; \
+	for f in $(KMOD_SRCS); do \
+		mkdir -p $$out/$$(dirname $$f); \
+		ln -sfn $(TOP)/$$f $$out/$$f; \
+	done; \
+	$(MAKE) -C $(KDIR) M=$$out $(KBUILD_ARGS) modules
+
+tools:
+	@if [ -f tools/nexusctl/Makefile ]; then \
+		$(MAKE) -s -C tools/nexusctl && mkdir -p $(BUILD)/tools && \
+		cp tools/nexusctl/nexusctl $(BUILD)/tools/; \
+	fi
+
+selftests:
+	@$(MAKE) -s -C selftests/nexus OUTPUT=$(BUILD)/selftests
+
+# vm-prepare KVER=... : what nexus-vm needs for one kernel (called by it).
+vm-prepare:
+	@test -n "$(KVER)" || { echo "vm-prepare needs KVER=" >&2; exit 1; }
+	@$(MAKE) -s modules KDIR=/lib/modules/$(KVER)/build >/dev/null
+	@$(MAKE) -s selftests tools >/dev/null
+	@mkdir -p $(BUILD)/vm/$(KVER)
+	@tools/vm/mkinitramfs.sh $(KVER) $(BUILD)/kmod/$(KVER) $(BUILD)/selftests \
+		$(BUILD)/tools $(BUILD)/vm/$(KVER)/initramfs.cpio
+
+check: deps-check
+	@tools/check.sh
+
+demo: deps-check
+	@tools/demo.sh
+
+lint: deps-check
+	@tools/lint.sh
+
+bench: deps-check
+	@bench/run.sh
+
+vm: deps-check
+	@$(VM) shell
+
+vm-run: deps-check
+	@test -n "$(CMD)" || { echo "usage: make vm-run CMD='...'" >&2; exit 2; }
+	@$(VM) run -- $(CMD)
+
+clean:
+	rm -rf $(BUILD)
+	-@$(MAKE) -s -C selftests/nexus clean OUTPUT=$(BUILD)/selftests

@@ -1,0 +1,86 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: every test NEXUS has.  Host unit tests, the test VM harness
+# tests, then the kselftests inside the test VM on every test kernel.
+# Prints each test's TAP line (numbered across the whole run), how long each
+# phase took, and one closing line "N passed, N failed, N skipped".
+# Exits 0 only if nothing failed.
+#
+# NEXUS_CHECK_KERNELS="6.1 6.12" selects the test kernels.
+
+set -uo pipefail
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$TOP" || exit 1
+LOG=$TOP/build/check
+mkdir -p "$LOG"
+kernels=${NEXUS_CHECK_KERNELS:-6.1 6.12}
+
+passed=0 failed=0 skipped=0 n=0
+t0=$SECONDS
+
+# tap_filter NAME - renumber a phase's TAP result lines, count them, and
+# print the diagnostics of failed ones.
+tap_filter() {
+	local phase=$1 line status desc
+	while IFS= read -r line; do
+		line=${line%$'\r'}
+		case "$line" in
+		"ok "*|"not ok "*) ;;
+		*) continue ;;
+		esac
+		status=ok
+		[[ "$line" == "not ok "* ]] && status="not ok"
+		desc=$(sed -E 's/^(not )?ok [0-9]+ ?-? ?//' <<<"$line")
+		n=$((n + 1))
+		if [ "$status" = "not ok" ]; then
+			failed=$((failed + 1))
+		elif grep -Eiq '# *SKIP' <<<"$desc"; then
+			skipped=$((skipped + 1))
+		else
+			passed=$((passed + 1))
+		fi
+		echo "$status $n - $phase: $desc"
+	done
+}
+
+# phase NAME LOGFILE CMD... - run one phase, print its TAP lines and timing.
+# A phase whose command fails without a failing TAP line counts as a failure.
+phase() {
+	local name=$1 log=$2 start=$SECONDS rc before=$failed
+	shift 2
+	"$@" >"$log" 2>&1
+	rc=$?
+	tap_filter "$name" <"$log"
+	if [ $rc -ne 0 ] && [ $failed -eq $before ]; then
+		n=$((n + 1))
+		failed=$((failed + 1))
+		echo "not ok $n - $name: exited with status $rc"
+	fi
+	if [ $failed -ne $before ]; then
+		echo "# $name: last lines of $log:"
+		grep -Ev '^(ok|# ok) ' "$log" | tail -n 40 | sed 's/^/#   /'
+	fi
+	echo "# phase $name: $((SECONDS - start))s"
+}
+
+echo "TAP version 13"
+phase build "$LOG/build.log" make -s modules tools selftests
+if [ -f tests/Makefile ]; then
+	phase unit "$LOG/unit.log" make -s -C tests check
+fi
+for k in $kernels; do
+	quick=--quick
+	[ "$k" = "${kernels%% *}" ] && quick=
+	phase "vm-harness-$k" "$LOG/vm-harness-$k.log" \
+		tools/vm/tests/nexus-vm-test.sh $quick "$k"
+	phase "kselftest-$k" "$LOG/kselftest-$k.log" \
+		tools/vm/nexus-vm run --kernel "$k" --timeout 1800 -- \
+		/opt/nexus/selftests/run_kselftest.sh
+done
+echo "1..$n"
+echo "# total: $((SECONDS - t0))s"
+summary="$passed passed, $failed failed"
+[ $skipped -gt 0 ] && summary+=", $skipped skipped"
+echo "$summary"
+[ $failed -eq 0 ]
