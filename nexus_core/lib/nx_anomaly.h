@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * nx_anomaly.h - streaming anomaly detector for one metric
+ *
+ * Online, fixed memory, integer only.  Every sample gets a score in
+ * [0, 1000]; hysteresis and a cool-down turn scores into anomaly records.
+ * See Documentation/anomaly-detection.rst for the design.
+ */
+#ifndef _NX_ANOMALY_H
+#define _NX_ANOMALY_H
+
+#include "nx_cpd.h"
+#include "nx_ewma.h"
+#include "nx_fixed.h"
+#include "nx_quantile.h"
+
+#define NX_ANOM_SLOTS		48
+#define NX_ANOM_SCORE_MAX	1000
+
+/* tests that can fire, as bits of nx_anomaly_record.tests */
+#define NX_ANOM_T_SPIKE		0x01	/* one-step prediction error */
+#define NX_ANOM_T_LEVEL		0x02	/* robust level (median/MAD) */
+#define NX_ANOM_T_SEASON	0x04	/* seasonal profile residual */
+#define NX_ANOM_T_CUSUM		0x08	/* CUSUM mean shift */
+#define NX_ANOM_T_VAR		0x10	/* Page-Hinkley variance shift */
+#define NX_ANOM_T_ALL		0x1f
+
+/**
+ * struct nx_anomaly_cfg - detector settings (same defaults for all metrics)
+ * @sensitivity: 0..1000, default 500; higher gives higher scores
+ * @learn: samples scored 0 while the baselines settle
+ * @period: seasonal period in seconds, 0 disables the seasonal test
+ * @alarm_on: score at which an anomaly record opens
+ * @alarm_off: score below which an open record starts to cool down
+ * @cooldown: samples below @alarm_off before the record closes
+ * @tests: NX_ANOM_T_* bits of the tests to run
+ */
+struct nx_anomaly_cfg {
+	u32 sensitivity;
+	u32 learn;
+	u32 period;
+	u32 alarm_on;
+	u32 alarm_off;
+	u32 cooldown;
+	u32 tests;
+};
+
+/**
+ * struct nx_anomaly_record - one anomaly, from open to close
+ * @start: timestamp (s) of the first sample at or above alarm_on
+ * @end: timestamp (s) of the last sample before the cool-down ended
+ * @peak: timestamp (s) of the highest score
+ * @peak_score: highest score, 0..1000
+ * @direction: 1 above normal, -1 below, 0 mixed (variance)
+ * @tests: NX_ANOM_T_* bits of the tests that fired during the record
+ */
+struct nx_anomaly_record {
+	s64 start;
+	s64 end;
+	s64 peak;
+	u16 peak_score;
+	s8 direction;
+	u8 tests;
+};
+
+/**
+ * struct nx_anomaly - per-metric detector state
+ * @cfg: settings
+ * @n: samples seen
+ * @last_ts: timestamp of the previous sample (s)
+ * @med: robust level (streaming median), Q.8
+ * @mad: robust scale (streaming median absolute deviation), Q.8
+ * @fast: fast EWMA of the value (one-step prediction)
+ * @slow: slow EWMA of the value (reference for change-point tests)
+ * @err1: EWMA of |one-step error|, Q.8
+ * @errs: EWMA of |seasonal residual|, Q.8
+ * @cusum: CUSUM on the standardised residual against @slow
+ * @ph: Page-Hinkley on the log of the absolute residual (variance)
+ * @slot_mean: seasonal profile, mean per slot, Q.8
+ * @slot_n: visits per slot (saturating)
+ * @rec: the open (or last closed) record
+ * @rec_open: a record is open
+ * @rec_ready: a closed record waits for nx_anomaly_take_record()
+ * @quiet: samples below alarm_off since the record's last high score
+ * @last_score: the previous score
+ * @last_tests: tests that fired on the last sample
+ */
+struct nx_anomaly {
+	struct nx_anomaly_cfg cfg;
+	u64 n;
+	s64 last_ts;
+	struct nx_qtrack med;
+	struct nx_qtrack mad;
+	struct nx_ewma fast;
+	struct nx_ewma slow;
+	u64 err1;
+	u64 errs;
+	struct nx_cusum cusum;
+	struct nx_ph ph;
+	s64 slot_mean[NX_ANOM_SLOTS];
+	u8 slot_n[NX_ANOM_SLOTS];
+	struct nx_anomaly_record rec;
+	bool rec_open;
+	bool rec_ready;
+	u32 quiet;
+	u32 last_score;
+	u32 last_tests;
+};
+
+void nx_anomaly_default_cfg(struct nx_anomaly_cfg *cfg);
+void nx_anomaly_init(struct nx_anomaly *a, const struct nx_anomaly_cfg *cfg);
+u32 nx_anomaly_update(struct nx_anomaly *a, s64 ts, s64 value);
+bool nx_anomaly_take_record(struct nx_anomaly *a,
+			    struct nx_anomaly_record *rec);
+
+#endif /* _NX_ANOMALY_H */

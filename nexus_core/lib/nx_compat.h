@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * nx_compat.h - the one portability header of the NEXUS algorithm library
+ *
+ * Everything under nexus_core/lib/ is plain C that builds unchanged as part
+ * of a kernel module and in userspace (unit tests, nexusctl replay).  This
+ * header maps the few kernel facilities the library needs onto libc when
+ * __KERNEL__ is not defined.
+ *
+ * Rules for lib code:
+ *  - no floating point;
+ *  - 64-bit division only through div64_s64(), div64_u64() and
+ *    div_u64_rem(), never a plain '/' or '%' on a 64-bit operand, so that a
+ *    32-bit build would not need __divdi3;
+ *  - no allocation: callers own every state struct;
+ *  - no 128-bit integers.
+ */
+#ifndef _NX_COMPAT_H
+#define _NX_COMPAT_H
+
+#ifdef __KERNEL__
+
+#include <linux/types.h>
+#include <linux/kernel.h>
+#include <linux/limits.h>
+#include <linux/math64.h>
+#include <linux/minmax.h>
+#include <linux/string.h>
+
+#else /* !__KERNEL__ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef int8_t s8;
+typedef int16_t s16;
+typedef int32_t s32;
+typedef int64_t s64;
+
+#ifndef U8_MAX
+#define U8_MAX		((u8)~0U)
+#define U16_MAX		((u16)~0U)
+#define S16_MAX		((s16)(U16_MAX >> 1))
+#define S16_MIN		((s16)(-S16_MAX - 1))
+#define U32_MAX		((u32)~0U)
+#define S32_MAX		((s32)(U32_MAX >> 1))
+#define S32_MIN		((s32)(-S32_MAX - 1))
+#define U64_MAX		((u64)~0ULL)
+#define S64_MAX		((s64)(U64_MAX >> 1))
+#define S64_MIN		((s64)(-S64_MAX - 1))
+#endif
+
+static inline s64 div64_s64(s64 dividend, s64 divisor)
+{
+	return dividend / divisor;
+}
+
+static inline u64 div64_u64(u64 dividend, u64 divisor)
+{
+	return dividend / divisor;
+}
+
+static inline s64 div_s64(s64 dividend, s32 divisor)
+{
+	return dividend / divisor;
+}
+
+static inline u64 div_u64_rem(u64 dividend, u32 divisor, u32 *remainder)
+{
+	*remainder = (u32)(dividend % divisor);
+	return dividend / divisor;
+}
+
+#define min_t(type, x, y)	((type)(x) < (type)(y) ? (type)(x) : (type)(y))
+#define max_t(type, x, y)	((type)(x) > (type)(y) ? (type)(x) : (type)(y))
+#define clamp_t(type, v, lo, hi) min_t(type, max_t(type, v, lo), hi)
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#endif
+
+#endif /* __KERNEL__ */
+
+/**
+ * nx_abs64() - absolute value of a signed 64-bit integer
+ * @v: value; S64_MIN saturates to S64_MAX
+ *
+ * Return: |@v| as an unsigned 64-bit integer.
+ */
+static inline u64 nx_abs64(s64 v)
+{
+	if (v == S64_MIN)
+		return (u64)S64_MAX;
+	return v < 0 ? (u64)-v : (u64)v;
+}
+
+#endif /* _NX_COMPAT_H */

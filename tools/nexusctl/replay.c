@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * replay.c - "nexusctl replay": run the kernel's algorithms over a CSV
+ *
+ * Reads "timestamp,value" rows as a stream (never looking ahead) and feeds
+ * them, one at a time, to the same nexus_core/lib code the kernel modules
+ * run.
+ *
+ * Value scaling: the library takes integer samples.  The first non-zero
+ * value v0 fixes a decimal scale 10^k with k = 6 - floor(log10 |v0|),
+ * clamped to [-6, 12], so that typical values become integers around 10^6
+ * (six significant digits); every sample is then round(v * 10^k), clamped
+ * to +/-2^40.  The anomaly detector is scale-free, so this only sets the
+ * precision.
+ */
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "nexusctl.h"
+#include "nx_csv.h"
+#include "nx_anomaly.h"
+#include "nx_ewma.h"
+#include "nx_holt.h"
+#include "nx_linreg.h"
+
+enum nx_kind { NX_KIND_GAUGE, NX_KIND_COUNTER };
+
+struct nx_replay_opts {
+	const char *path;
+	bool forecast;
+	enum nx_kind kind;
+	unsigned int horizon;
+	int sensitivity;
+	bool records;
+};
+
+struct nx_scaler {
+	bool set;
+	double mul;
+};
+
+static s64 nx_scale(struct nx_scaler *s, double v)
+{
+	double r;
+
+	if (!s->set && v != 0) {
+		int k = 6 - (int)floor(log10(fabs(v)));
+
+		k = k < -6 ? -6 : k > 12 ? 12 : k;
+		s->mul = pow(10, k);
+		s->set = true;
+	}
+	r = v * (s->set ? s->mul : 1);
+	if (r > (double)NX_VALUE_MAX)
+		return NX_VALUE_MAX;
+	if (r < -(double)NX_VALUE_MAX)
+		return -NX_VALUE_MAX;
+	return llround(r);
+}
+
+static double nx_unscale(const struct nx_scaler *s, s64 v)
+{
+	return (double)v / (s->set ? s->mul : 1);
+}
+
+static int nx_parse_uint_arg(const char *opt, const char *s, long lo,
+			     long hi, long *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (!*s || *end || v < lo || v > hi) {
+		nx_usage_error("replay", "%s needs an integer in [%ld, %ld], got '%s'",
+			       opt, lo, hi, s);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int nx_replay_args(int argc, char **argv, struct nx_replay_opts *o)
+{
+	int i;
+
+	memset(o, 0, sizeof(*o));
+	o->horizon = 1;
+	o->sensitivity = -1;
+	for (i = 1; i < argc; i++) {
+		char *arg = argv[i], *val = NULL, *eq;
+		long v;
+
+		if (arg[0] != '-' || !strcmp(arg, "-")) {
+			if (o->path) {
+				nx_usage_error("replay", "more than one input file");
+				return -1;
+			}
+			o->path = arg;
+			continue;
+		}
+		if (!strcmp(arg, "--records")) {
+			o->records = true;
+			continue;
+		}
+		eq = strchr(arg, '=');
+		if (eq) {
+			*eq = '\0';
+			val = eq + 1;
+		}
+		if (strcmp(arg, "--detector") && strcmp(arg, "--model") &&
+		    strcmp(arg, "--metric-kind") && strcmp(arg, "--horizon") &&
+		    strcmp(arg, "--sensitivity")) {
+			nx_usage_error("replay", "unknown option '%s'", arg);
+			return -1;
+		}
+		if (!val) {
+			if (i + 1 >= argc) {
+				nx_usage_error("replay", "%s needs a value", arg);
+				return -1;
+			}
+			val = argv[++i];
+		}
+		if (!strcmp(arg, "--detector")) {
+			if (strcmp(val, "anomaly")) {
+				nx_usage_error("replay", "unknown detector '%s' (known: anomaly)",
+					       val);
+				return -1;
+			}
+			o->forecast = false;
+		} else if (!strcmp(arg, "--model")) {
+			if (strcmp(val, "forecast")) {
+				nx_usage_error("replay", "unknown model '%s' (known: forecast)",
+					       val);
+				return -1;
+			}
+			o->forecast = true;
+		} else if (!strcmp(arg, "--metric-kind")) {
+			if (!strcmp(val, "gauge")) {
+				o->kind = NX_KIND_GAUGE;
+			} else if (!strcmp(val, "counter")) {
+				o->kind = NX_KIND_COUNTER;
+			} else {
+				nx_usage_error("replay", "unknown metric kind '%s' (known: gauge, counter)",
+					       val);
+				return -1;
+			}
+		} else if (!strcmp(arg, "--horizon")) {
+			if (nx_parse_uint_arg(arg, val, 1, NX_HOLT_HMAX, &v))
+				return -1;
+			o->horizon = (unsigned int)v;
+		} else {
+			if (nx_parse_uint_arg(arg, val, 0, 1000, &v))
+				return -1;
+			o->sensitivity = (int)v;
+		}
+	}
+	if (!o->path) {
+		nx_usage_error("replay", "no input file");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Counter kind: the detector sees the increase per row; a decrease is
+ * taken as a counter reset (the increase is then the new value).  The
+ * first row has no increase and is fed as 0.
+ */
+struct nx_kind_state {
+	bool have_prev;
+	double prev;
+};
+
+static double nx_kind_apply(enum nx_kind kind, struct nx_kind_state *k,
+			    double v)
+{
+	double d;
+
+	if (kind == NX_KIND_GAUGE)
+		return v;
+	d = k->have_prev ? (v >= k->prev ? v - k->prev : v) : 0;
+	k->prev = v;
+	k->have_prev = true;
+	return d;
+}
+
+static void nx_fmt_time(char *buf, size_t len, s64 ts)
+{
+	time_t t = (time_t)ts;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+static void nx_print_record(const struct nx_anomaly_record *r, bool open)
+{
+	static const char * const names[] = {
+		"spike", "level", "season", "cusum", "variance",
+	};
+	char s[32], e[32], p[32];
+	unsigned int i;
+	bool first = true;
+
+	nx_fmt_time(s, sizeof(s), r->start);
+	nx_fmt_time(e, sizeof(e), r->end);
+	nx_fmt_time(p, sizeof(p), r->peak);
+	fprintf(stderr, "# anomaly start=\"%s\" end=\"%s\"%s peak=\"%s\" score=%.3f direction=%s tests=",
+		s, e, open ? " (open)" : "", p, r->peak_score / 1000.0,
+		r->direction > 0 ? "up" : r->direction < 0 ? "down" : "mixed");
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!(r->tests & (1U << i)))
+			continue;
+		fprintf(stderr, "%s%s", first ? "" : ",", names[i]);
+		first = false;
+	}
+	fputc('\n', stderr);
+}
+
+static int nx_replay_anomaly(struct nx_csv *c, const struct nx_replay_opts *o)
+{
+	struct nx_anomaly *a = malloc(sizeof(*a));
+	struct nx_anomaly_record rec;
+	struct nx_anomaly_cfg cfg;
+	struct nx_kind_state ks = { 0 };
+	struct nx_scaler sc = { 0 };
+	struct nx_row row;
+	int r;
+
+	if (!a) {
+		fprintf(stderr, "nexusctl: out of memory\n");
+		return 1;
+	}
+	nx_anomaly_default_cfg(&cfg);
+	if (o->sensitivity >= 0)
+		cfg.sensitivity = (u32)o->sensitivity;
+	nx_anomaly_init(a, &cfg);
+	printf("timestamp,value,anomaly_score\n");
+	while ((r = nx_csv_next(c, &row, false)) > 0) {
+		double v = nx_kind_apply(o->kind, &ks, row.value);
+		s64 ts = row.ts_ms >= 0 ? row.ts_ms / 1000 :
+			 -((-row.ts_ms + 999) / 1000);
+		u32 score = nx_anomaly_update(a, ts, nx_scale(&sc, v));
+
+		printf("%s,%s,%.3f\n", row.ts_text, row.val_text,
+		       score / 1000.0);
+		if (o->records && nx_anomaly_take_record(a, &rec))
+			nx_print_record(&rec, false);
+	}
+	if (!r && o->records && a->rec_open)
+		nx_print_record(&a->rec, true);
+	free(a);
+	return r < 0 ? 1 : 0;
+}
+
+enum { NX_FM_HOLT, NX_FM_LINREG, NX_FM_EWMA, NX_FM_NR };
+
+static int nx_replay_forecast(struct nx_csv *c, const struct nx_replay_opts *o)
+{
+	static const u32 z95 = 128450;	/* 1.96 in Q16.16 */
+	unsigned int h = o->horizon;
+	s64 *pend = calloc((size_t)h * NX_FM_NR, sizeof(*pend));
+	struct nx_kind_state ks = { 0 };
+	struct nx_scaler sc = { 0 };
+	struct nx_linreg *lr = malloc(sizeof(*lr));
+	double mae[NX_FM_NR] = { 0 };
+	struct nx_holt holt;
+	struct nx_ewma ew;
+	struct nx_linfit fit;
+	struct nx_row row;
+	unsigned long i = 0;
+	int r, m;
+
+	if (!pend || !lr) {
+		fprintf(stderr, "nexusctl: out of memory\n");
+		free(pend);
+		free(lr);
+		return 1;
+	}
+	nx_holt_init(&holt, NX_Q16_ONE * 3 / 10, NX_Q16_ONE / 10,
+		     NX_Q16_ONE * 95 / 100);
+	nx_ewma_init(&ew, NX_Q16_ONE / 5);
+	nx_linreg_init(lr);
+	printf("timestamp,value,forecast,lower,upper\n");
+	while ((r = nx_csv_next(c, &row, false)) > 0) {
+		s64 x = nx_scale(&sc, nx_kind_apply(o->kind, &ks, row.value));
+		s64 f[NX_FM_NR], half;
+		unsigned int slot = (unsigned int)(i % h);
+		int best = NX_FM_HOLT;
+
+		/* score the forecasts made h rows ago for this row */
+		for (m = 0; m < NX_FM_NR && i >= h; m++) {
+			double e = fabs(nx_unscale(&sc, x - pend[slot * NX_FM_NR + m]));
+
+			mae[m] = i == h ? e : mae[m] + (e - mae[m]) / 32;
+		}
+		nx_holt_update(&holt, x);
+		nx_ewma_update(&ew, x);
+		nx_linreg_add(lr, (s64)i, x);
+		f[NX_FM_HOLT] = nx_holt_forecast(&holt, h);
+		f[NX_FM_EWMA] = nx_ewma_mean(&ew);
+		f[NX_FM_LINREG] = nx_linreg_fit(lr, &fit) ? x :
+				  nx_linfit_at(&fit, (s64)(i + h));
+		for (m = 0; m < NX_FM_NR; m++)
+			pend[slot * NX_FM_NR + m] = f[m];
+		if (i >= h)
+			for (m = 1; m < NX_FM_NR; m++)
+				if (mae[m] < mae[best])
+					best = m;
+		if (best == NX_FM_HOLT && i > h + 30)
+			half = (s64)nx_holt_halfwidth(&holt, h, z95);
+		else
+			half = llround(1.96 * 1.2533 * mae[best] *
+				       (sc.set ? sc.mul : 1));
+		printf("%s,%s,%.6g,%.6g,%.6g\n", row.ts_text, row.val_text,
+		       nx_unscale(&sc, f[best]),
+		       nx_unscale(&sc, f[best] - half),
+		       nx_unscale(&sc, f[best] + half));
+		i++;
+	}
+	free(pend);
+	free(lr);
+	return r < 0 ? 1 : 0;
+}
+
+/**
+ * nx_cmd_replay() - the replay subcommand
+ * @argc: argument count, argv[0] is "replay"
+ * @argv: arguments
+ *
+ * Return: 0 on success, 1 on bad input, 2 on bad usage.
+ */
+int nx_cmd_replay(int argc, char **argv)
+{
+	struct nx_replay_opts o;
+	struct nx_csv c;
+	int ret;
+
+	if (nx_replay_args(argc, argv, &o))
+		return 2;
+	if (nx_csv_open(&c, o.path))
+		return 1;
+	if (nx_csv_header(&c)) {
+		nx_csv_close(&c);
+		return 1;
+	}
+	ret = o.forecast ? nx_replay_forecast(&c, &o) :
+			   nx_replay_anomaly(&c, &o);
+	nx_csv_close(&c);
+	if (fflush(stdout)) {
+		fprintf(stderr, "nexusctl: write error\n");
+		return 1;
+	}
+	return ret;
+}
