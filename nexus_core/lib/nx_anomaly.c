@@ -4,13 +4,16 @@
  */
 #include "nx_anomaly.h"
 
-#define NX_A_FAST	(NX_Q16_ONE / 4)	/* one-step prediction EWMA */
+#define NX_A_FAST	(NX_Q16_ONE / 2)	/* one-step prediction EWMA */
 #define NX_A_SLOW	(NX_Q16_ONE / 64)	/* change-point reference */
-#define NX_A_ERR	(NX_Q16_ONE / 64)	/* error scales */
+#define NX_A_ERR	(NX_Q16_ONE / 128)	/* error scales */
 #define NX_A_RATE	(NX_Q16_ONE / 16)	/* median/MAD step per MAD */
-#define NX_A_CLIP	8			/* errors clipped at 8 scales */
+#define NX_A_CLIP	4			/* errors clipped at 4 scales */
 #define NX_A_SIGMA	97163			/* 1.4826 (MAD -> sigma), Q16 */
-#define NX_A_ZREF	(4 * NX_Q16_ONE)	/* z giving score 500 */
+#define NX_A_ZREF	(4 * NX_Q16_ONE)	/* z counted as a test firing */
+#define NX_A_SHORT	(NX_Q16_ONE / 4)	/* short-run surprise mean */
+#define NX_A_PEAK	(NX_Q16_ONE / 1024)	/* decay of the peak memory */
+#define NX_A_LONG	(NX_Q16_ONE / 1024)	/* long-run surprise stats */
 
 /**
  * nx_anomaly_default_cfg() - the defaults used for every metric
@@ -60,12 +63,23 @@ static s64 nx_a_z(s64 e, u64 s)
 	return nx_q16_div((s64)nx_abs64(e), (s64)s);
 }
 
-/* EWMA of a clipped absolute error */
-static void nx_a_errupd(u64 *acc, s64 e, u64 floor)
+/* smoothing factor max(1/n, alpha): a plain mean until n reaches 1/alpha */
+static u32 nx_a_alpha(u64 n, u32 alpha)
 {
-	u64 ae = min_t(u64, nx_abs64(e), NX_A_CLIP * max_t(u64, *acc, floor));
+	if (n && n < (u64)(NX_Q16_ONE / alpha))
+		return (u32)div64_u64(NX_Q16_ONE, n);
+	return alpha;
+}
 
-	*acc = (u64)((s64)*acc + nx_fx_scale((s64)ae - (s64)*acc, NX_A_ERR));
+/* EWMA of a clipped absolute error; n = errors seen including this one */
+static void nx_a_errupd(u64 *acc, s64 e, u64 floor, u64 n)
+{
+	u64 ae = nx_abs64(e);
+
+	if (n > 8)
+		ae = min_t(u64, ae, NX_A_CLIP * max_t(u64, *acc, floor));
+	*acc = (u64)((s64)*acc + nx_fx_scale((s64)ae - (s64)*acc,
+					     nx_a_alpha(n, NX_A_ERR)));
 }
 
 static u32 nx_a_slot(const struct nx_anomaly *a, s64 ts)
@@ -76,7 +90,39 @@ static u32 nx_a_slot(const struct nx_anomaly *a, s64 ts)
 	return (u32)div64_u64((u64)rem * NX_ANOM_SLOTS, a->cfg.period);
 }
 
-/* map an equivalent z (Q16) to a score: 1000 * (1 - 2^(-z / 4)) */
+/*
+ * Anomaly likelihood (after Ahmad et al., "Unsupervised real-time anomaly
+ * detection for streaming data", Neurocomputing 2017): the surprise z is
+ * judged against this metric's own history of surprises.  u = log2(1 + z);
+ * Z = (short-run mean of u - long-run mean of u) / long-run stddev of u.
+ * Returns Z in Q16.16 (>= 0).
+ */
+static s64 nx_a_likelihood(struct nx_anomaly *a, s64 z)
+{
+	s64 u = nx_log2_q16((u64)(z >> 8) + 256) - (8 << NX_Q16_SHIFT);
+	s64 d, sd, zl;
+	u32 al;
+
+	if (a->n <= 2) {
+		a->u_mean = u;
+		a->u_short = u;
+		a->u_var = NX_Q16_ONE / 4;
+		return 0;
+	}
+	a->u_short += nx_fx_scale(u - a->u_short, NX_A_SHORT);
+	sd = (s64)nx_isqrt((u64)a->u_var << NX_Q16_SHIFT);
+	sd = max_t(s64, sd, NX_Q16_ONE / 8);
+	zl = nx_q16_div(max_t(s64, a->u_short, u) - a->u_mean, sd);
+	d = u - a->u_mean;
+	al = nx_a_alpha(a->n, NX_A_LONG);
+	a->u_mean += nx_fx_scale(d, al);
+	a->u_var = nx_fx_scale(a->u_var + nx_fx_scale((d * d) >> NX_Q16_SHIFT,
+						      al),
+			       NX_Q16_ONE - al);
+	return max_t(s64, zl, 0);
+}
+
+/* map a likelihood Z (Q16) to a score: 1000 * (1 - 2^(-Z / 2)) */
 static u32 nx_a_score(const struct nx_anomaly *a, s64 z)
 {
 	s64 zs;
@@ -86,7 +132,7 @@ static u32 nx_a_score(const struct nx_anomaly *a, s64 z)
 		return 0;
 	/* sensitivity 500 = x1, 0 = x0.5, 1000 = x1.5 */
 	zs = div64_s64(z * (500 + a->cfg.sensitivity), 1000);
-	zs = div64_s64(zs, 4);
+	zs = div64_s64(zs, 2);
 	if (zs >= (32LL << NX_Q16_SHIFT))
 		return NX_ANOM_SCORE_MAX;
 	p = nx_exp2_neg_q16((u32)zs);
@@ -141,10 +187,10 @@ u32 nx_anomaly_update(struct nx_anomaly *a, s64 ts, s64 value)
 {
 	s64 xq = nx_vq(nx_clamp_value(value));
 	u64 floor, s1, sl, ss = 0;
-	s64 e1, el, es = 0, z1, zl, zs = 0, zp, zc, zin, z;
+	s64 e1, el, es = 0, z1, zl, zs = 0, zp, zc, zv, zin, z;
 	u32 slot = 0, tests = 0, score;
 	bool season = false;
-	int dir, cp;
+	int dir, cp, vp;
 
 	if (!a->n++) {
 		nx_qtrack_update(&a->med, xq, 0);
@@ -173,8 +219,15 @@ u32 nx_anomaly_update(struct nx_anomaly *a, s64 ts, s64 value)
 	}
 
 	/* point tests: far from the recent value AND from the level */
-	zp = min_t(s64, z1, zl);
-	if (season && ss < s1)
+	/*
+	 * Point test: the one-step prediction error.  (Gating it by the
+	 * robust level z, min(z1, zl), scored lower on NAB: a level shift
+	 * then fires once and the level test adds nothing the likelihood
+	 * stage does not already give.)  The robust level z only tags
+	 * records and scales the CUSUM input.
+	 */
+	zp = z1;
+	if (season && a->trust_s <= a->trust_1)
 		zp = zs;
 
 	/* CUSUM on the residual against the slow mean, in sigma units */
@@ -189,19 +242,53 @@ u32 nx_anomaly_update(struct nx_anomaly *a, s64 ts, s64 value)
 		a->slow.mean = a->fast.mean;
 	}
 
-	z = max_t(s64, zp, zc);
+	/*
+	 * Page-Hinkley on the log of the standardised one-step error: an
+	 * increase of variance (more frequent or larger errors) drifts it up.
+	 */
+	vp = (a->cfg.tests & NX_ANOM_T_VAR) ?
+	     nx_ph_update(&a->ph, nx_log2_q16((u64)(z1 >> 8) + 256) -
+			  (8 << NX_Q16_SHIFT)) : 0;
+	zv = div64_s64(a->ph.up * 4, a->ph.lambda);
+	if (vp)
+		nx_ph_reset(&a->ph);
+
+	z = max_t(s64, max_t(s64, zp, zc), zv);
 	dir = (zc > zp) ? (a->cusum.pos > a->cusum.neg ? 1 : -1) :
 			  (e1 >= 0 ? 1 : -1);
 	if (zp >= NX_A_ZREF)
-		tests |= season && ss < s1 ? NX_ANOM_T_SEASON :
-			 NX_ANOM_T_SPIKE | NX_ANOM_T_LEVEL;
+		tests |= season && a->trust_s <= a->trust_1 ?
+			 NX_ANOM_T_SEASON : NX_ANOM_T_SPIKE;
+	if (zl >= NX_A_ZREF)
+		tests |= NX_ANOM_T_LEVEL;
 	if (cp)
 		tests |= NX_ANOM_T_CUSUM;
+	if (vp > 0)
+		tests |= NX_ANOM_T_VAR;
 
+	z = nx_a_likelihood(a, z);
+	/*
+	 * Refractory period: only a new high of Z, against a decaying memory
+	 * of recent highs, keeps its full value; the rest of an ongoing event
+	 * is reported at a quarter of its strength, so one event gives one alarm.
+	 */
+	if (z > a->z_peak) {
+		a->z_peak = z;
+	} else {
+		a->z_peak -= nx_fx_scale(a->z_peak, NX_A_PEAK);
+		z >>= 2;
+	}
 	score = a->n > a->cfg.learn ? nx_a_score(a, z) : 0;
 
 	/* learn */
-	nx_a_errupd(&a->err1, e1, floor);
+	nx_a_errupd(&a->err1, e1, floor, a->n - 1);
+	if (season) {
+		/* which model has been the better predictor, long run */
+		a->trust_1 += nx_fx_scale((s64)min_t(u64, nx_abs64(e1), 8 * s1) -
+					  a->trust_1, NX_A_LONG);
+		a->trust_s += nx_fx_scale((s64)min_t(u64, nx_abs64(es), 8 * ss) -
+					  a->trust_s, NX_A_LONG);
+	}
 	nx_ewma_update(&a->fast, nx_vround(xq));
 	nx_ewma_update(&a->slow, nx_vround(xq));
 	nx_qtrack_update(&a->med, xq, (u64)nx_fx_scale((s64)sl, NX_A_RATE));
@@ -209,7 +296,7 @@ u32 nx_anomaly_update(struct nx_anomaly *a, s64 ts, s64 value)
 			 (u64)nx_fx_scale((s64)sl, NX_A_RATE));
 	if (a->cfg.period && ts >= 0) {
 		if (season)
-			nx_a_errupd(&a->errs, es, floor);
+			nx_a_errupd(&a->errs, es, floor, ++a->nseason);
 		if (a->slot_n[slot] < U8_MAX)
 			a->slot_n[slot]++;
 		if (a->slot_n[slot] == 1)

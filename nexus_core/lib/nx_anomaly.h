@@ -74,10 +74,17 @@ struct nx_anomaly_record {
  * @slow: slow EWMA of the value (reference for change-point tests)
  * @err1: EWMA of |one-step error|, Q.8
  * @errs: EWMA of |seasonal residual|, Q.8
+ * @nseason: seasonal residuals seen
+ * @trust_1: long-run mean |one-step error| while the profile is usable, Q.8
+ * @trust_s: long-run mean |seasonal residual| over the same samples, Q.8
  * @cusum: CUSUM on the standardised residual against @slow
  * @ph: Page-Hinkley on the log of the absolute residual (variance)
  * @slot_mean: seasonal profile, mean per slot, Q.8
  * @slot_n: visits per slot (saturating)
+ * @u_mean: long-run mean of the log surprise u = log2(1 + z), Q16.16
+ * @u_var: long-run variance of u, Q16.16
+ * @u_short: short-run mean of u, Q16.16
+ * @z_peak: decaying memory of the highest recent likelihood Z, Q16.16
  * @rec: the open (or last closed) record
  * @rec_open: a record is open
  * @rec_ready: a closed record waits for nx_anomaly_take_record()
@@ -95,10 +102,17 @@ struct nx_anomaly {
 	struct nx_ewma slow;
 	u64 err1;
 	u64 errs;
+	u64 nseason;
+	s64 trust_1;
+	s64 trust_s;
 	struct nx_cusum cusum;
 	struct nx_ph ph;
 	s64 slot_mean[NX_ANOM_SLOTS];
 	u8 slot_n[NX_ANOM_SLOTS];
+	s64 u_mean;
+	s64 u_var;
+	s64 u_short;
+	s64 z_peak;
 	struct nx_anomaly_record rec;
 	bool rec_open;
 	bool rec_ready;
