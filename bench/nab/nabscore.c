@@ -456,5 +456,11 @@ int main(int argc, char **argv)
 			printf("  %-24s %7s  (%d files, no windows, raw %.3f)\n",
 			       cats[c].name, "-", cats[c].nfiles, raw);
 	}
+	free(cats);
+	for (int f = 0; f < nfiles; f++) {
+		free(files[f].name);
+		free(files[f].w);
+	}
+	free(files);
 	return 0;
 }

@@ -97,8 +97,9 @@ int nx_linreg_fit(const struct nx_linreg *r, struct nx_linfit *fit)
 s64 nx_linfit_at(const struct nx_linfit *fit, s64 t)
 {
 	s64 dt = clamp_t(s64, t - fit->t0, -NX_LINREG_DTMAX, NX_LINREG_DTMAX);
-	s64 d = nx_mul_div(fit->slope, dt, 1LL << (NX_Q16_SHIFT + fit->shift));
+	s64 d = nx_mul_div(fit->slope, dt, NX_Q16_ONE);
 
+	d >>= min_t(u32, fit->shift, 62);
 	d = clamp_t(s64, d, -2 * NX_VALUE_MAX, 2 * NX_VALUE_MAX);
 	return nx_clamp_value(nx_vround(fit->x0) + d);
 }

@@ -1,0 +1,99 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# test_cli.sh NEXUSCTL - TAP tests of "nexusctl replay" input handling
+set -u
+CTL=${1:?usage: test_cli.sh NEXUSCTL}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+n=0
+failed=0
+
+ok() {	# ok COND-STATUS DESCRIPTION
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		failed=$((failed + 1))
+	fi
+}
+
+# expect_err FILE EXIT_CODE REGEX DESC [ARGS...]
+expect_err() {
+	f=$1 code=$2 re=$3 desc=$4
+	shift 4
+	"$CTL" replay "$@" "$f" >"$T/out" 2>"$T/err"
+	rc=$?
+	if [ "$rc" -eq "$code" ] && grep -Eq -- "$re" "$T/err"; then
+		ok 0 "$desc"
+	else
+		ok 1 "$desc"
+		echo "#   exit $rc, stderr: $(cat "$T/err")"
+	fi
+}
+
+echo "TAP version 13"
+echo "1..14"
+
+printf '2015-01-01 00:00:00,1\n2015-01-01 00:05:00,2\n' >"$T/nohdr.csv"
+expect_err "$T/nohdr.csv" 1 "^nexusctl: $T/nohdr.csv:1: missing header" \
+	"missing header is reported at line 1"
+
+printf 'timestamp,value\n2015-01-01 00:00:00,1\n2015-01-01 00:05:00,abc\n' >"$T/nan.csv"
+expect_err "$T/nan.csv" 1 "^nexusctl: $T/nan.csv:3: value 'abc' is not a number" \
+	"non-numeric value is reported with its line"
+
+printf 'timestamp,value\n2015-01-01 00:00:00,1\n2015-01-01 00:05:00,nan\n' >"$T/nan2.csv"
+expect_err "$T/nan2.csv" 1 ":3: value 'nan' is not a number" "NaN is refused"
+
+printf 'timestamp,value\n2015-01-01 00:10:00,1\n2015-01-01 00:15:00,2\n2015-01-01 00:05:00,3\n' >"$T/order.csv"
+expect_err "$T/order.csv" 1 "^nexusctl: $T/order.csv:4: timestamp .* earlier than the previous row" \
+	"timestamps going backwards are refused"
+
+printf 'timestamp,value\n2015-13-01 00:00:00,1\n' >"$T/badts.csv"
+expect_err "$T/badts.csv" 1 ":2: bad timestamp '2015-13-01 00:00:00'" "bad timestamp is refused"
+
+printf 'timestamp,value\n2015-01-01 00:00:00\n' >"$T/fields.csv"
+expect_err "$T/fields.csv" 1 ":2: expected 2 fields, found 1" "missing value column"
+
+: >"$T/empty.csv"
+expect_err "$T/empty.csv" 1 ":1: empty file" "empty file"
+
+expect_err "$T/nohdr.csv" 2 "unknown option '--bogus'" "unknown flag exits 2" --bogus
+expect_err "$T/nohdr.csv" 2 "unknown detector 'foo'" "unknown detector exits 2" --detector foo
+expect_err "$T/does-not-exist.csv" 1 "No such file" "missing file"
+
+# a good file: 500 rows, NAB timestamps with fractional seconds and CRLF
+{
+	printf 'timestamp,value\r\n'
+	i=0
+	while [ $i -lt 500 ]; do
+		printf '2015-01-%02d %02d:%02d:00.000,%d.5\r\n' $((1 + i / 288)) \
+			$((i % 288 / 12)) $((i % 12 * 5)) $((i % 7))
+		i=$((i + 1))
+	done
+} >"$T/good.csv"
+"$CTL" replay --detector anomaly "$T/good.csv" >"$T/out" 2>"$T/err"
+rc=$?
+rows=$(awk -F, 'NR == 1 && $0 != "timestamp,value,anomaly_score" { bad = 1 }
+	NR > 1 && ($3 !~ /^[01]\.[0-9][0-9][0-9]$/ || $3 > 1) { bad = 1 }
+	END { print bad ? -1 : NR - 1 }' "$T/out")
+ok $(( rc != 0 || rows != 500 )) "good file: 500 rows with scores in [0,1] (rc $rc, rows $rows)"
+
+# epoch seconds and milliseconds
+printf 'timestamp,value\n1420070400,1\n1420070700,2\n' >"$T/epoch.csv"
+printf 'timestamp,value\n1420070400000,1\n1420070700000,2\n' >"$T/epochms.csv"
+"$CTL" replay "$T/epoch.csv" >/dev/null 2>&1 && "$CTL" replay "$T/epochms.csv" >/dev/null 2>&1
+ok $? "epoch seconds and milliseconds are accepted"
+
+"$CTL" replay --model forecast --horizon 3 "$T/good.csv" >"$T/fc" 2>"$T/err"
+rc=$?
+awk -F, 'NR == 1 { if ($0 != "timestamp,value,forecast,lower,upper") exit 1; next }
+	NF != 5 || $4 > $3 || $3 > $5 { exit 1 }' "$T/fc"
+ok $(( rc != 0 || $? != 0 )) "forecast: 5 columns, lower <= forecast <= upper"
+
+expect_err "$T/good.csv" 2 "--horizon needs an integer" "bad horizon exits 2" \
+	--model forecast --horizon 0
+
+[ $failed -eq 0 ]

@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_lib.c - host unit tests of nexus_core/lib against known inputs
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "tap.h"
+#include "nx_anomaly.h"
+#include "nx_cpd.h"
+#include "nx_ewma.h"
+#include "nx_fixed.h"
+#include "nx_holt.h"
+#include "nx_linreg.h"
+#include "nx_quantile.h"
+
+static u64 lcg_state = 12345;
+
+static u32 lcg(void)
+{
+	lcg_state = lcg_state * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (u32)(lcg_state >> 33);
+}
+
+/* approximately normal, mean 0, sd ~ 1000 (Irwin-Hall of 12 uniforms) */
+static s64 gauss1000(void)
+{
+	s64 s = 0;
+	int i;
+
+	for (i = 0; i < 12; i++)
+		s += lcg() % 1000;
+	return s - 6 * 999 + 0;
+}
+
+static int near(s64 v, s64 want, s64 tol)
+{
+	return v >= want - tol && v <= want + tol;
+}
+
+static void test_fixed(void)
+{
+	tap_ok(nx_isqrt(0) == 0 && nx_isqrt(15) == 3 && nx_isqrt(16) == 4 &&
+	       nx_isqrt(U64_MAX) == 4294967295ULL,
+	       "isqrt: 0, 15, 16, U64_MAX");
+	tap_ok(nx_q16_div(1, 2) == 32768 && nx_q16_div(-3, 2) == -98304,
+	       "q16_div: 1/2 and -3/2");
+	tap_ok(nx_q16_div(S64_MAX, 1) == S64_MAX && nx_q16_div(-5, 0) == -S64_MAX &&
+	       nx_q16_div(0, 0) == 0, "q16_div saturates and handles /0");
+	tap_ok(nx_q16_div(1LL << 60, 1LL << 59) == 2 * NX_Q16_ONE,
+	       "q16_div with operands beyond 2^47");
+	tap_ok(nx_log2_q16(1024) == 10 << 16 && near(nx_log2_q16(3), 103872, 4),
+	       "log2_q16: 1024 exact, 3 ~ 1.58496 (got %d)", nx_log2_q16(3));
+	tap_ok(nx_exp2_neg_q16(0) == 65536 && nx_exp2_neg_q16(1 << 16) == 32768 &&
+	       near(nx_exp2_neg_q16(1 << 15), 46341, 80) &&
+	       nx_exp2_neg_q16(40 << 16) == 0, "exp2_neg_q16: 0, 1, 0.5, 40");
+	tap_ok(nx_mul_div(1LL << 40, 1000, 1000) == 1LL << 40 &&
+	       nx_mul_div(-7, 3, 2) == -10 &&
+	       nx_mul_div(S64_MAX, 4, 2) == S64_MAX,
+	       "mul_div: exact, negative, saturating");
+	tap_ok(nx_fx_scale(-3 * 65536, 32768) == -98304 &&
+	       nx_fx_scale(1LL << 61, NX_Q16_ONE) == 1LL << 61,
+	       "fx_scale: negative and large operands");
+}
+
+static void test_ewma(void)
+{
+	struct nx_ewma e;
+	int i;
+
+	nx_ewma_init(&e, NX_Q16_ONE / 8);
+	for (i = 0; i < 100; i++)
+		nx_ewma_update(&e, 12345);
+	tap_ok(nx_ewma_mean(&e) == 12345 && e.var == 0,
+	       "ewma: constant input gives exact mean, zero variance");
+	nx_ewma_init(&e, NX_Q16_ONE / 8);
+	for (i = 0; i < 400; i++)
+		nx_ewma_update(&e, i & 1 ? 2000 : 1000);
+	tap_ok(near(nx_ewma_mean(&e), 1500, 70) &&
+	       near((s64)nx_ewma_stddev_q8(&e) >> 8, 500, 40),
+	       "ewma: alternating 1000/2000 -> mean ~1500, sd ~500 (got %lld, %llu)",
+	       (long long)nx_ewma_mean(&e),
+	       (unsigned long long)nx_ewma_stddev_q8(&e) >> 8);
+	tap_ok(near(nx_ewma_z_q16(&e, 2500) >> 16, 2, 1),
+	       "ewma: z of 2500 is about 2");
+	nx_ewma_init(&e, NX_Q16_ONE / 2);
+	nx_ewma_update(&e, NX_VALUE_MAX);
+	nx_ewma_update(&e, -NX_VALUE_MAX);
+	tap_ok(e.var <= (1ULL << 62) && nx_ewma_mean(&e) == 0,
+	       "ewma: extreme values saturate without overflow");
+}
+
+static void test_quantile(void)
+{
+	static s64 perm[10001];
+	struct nx_p2 p50, p90;
+	struct nx_qtrack q;
+	int i;
+
+	for (i = 0; i < 10001; i++)
+		perm[i] = i + 1;
+	for (i = 10000; i > 0; i--) {
+		int j = (int)(lcg() % (u32)(i + 1));
+		s64 t = perm[i];
+
+		perm[i] = perm[j];
+		perm[j] = t;
+	}
+	nx_p2_init(&p50, NX_Q16_ONE / 2);
+	nx_p2_init(&p90, NX_Q16_ONE * 9 / 10);
+	for (i = 0; i < 10001; i++) {
+		nx_p2_update(&p50, perm[i]);
+		nx_p2_update(&p90, perm[i]);
+	}
+	tap_ok(near(nx_vround(nx_p2_get(&p50)), 5001, 100),
+	       "p2: median of a permutation of 1..10001 (got %lld)",
+	       (long long)nx_vround(nx_p2_get(&p50)));
+	tap_ok(near(nx_vround(nx_p2_get(&p90)), 9001, 150),
+	       "p2: 90th percentile (got %lld)",
+	       (long long)nx_vround(nx_p2_get(&p90)));
+	nx_p2_init(&p50, NX_Q16_ONE / 2);
+	nx_p2_update(&p50, 30);
+	nx_p2_update(&p50, 10);
+	nx_p2_update(&p50, 20);
+	tap_ok(nx_vround(nx_p2_get(&p50)) == 20,
+	       "p2: median of three samples before the markers exist");
+	nx_p2_init(&p50, NX_Q16_ONE / 2);
+	for (i = 0; i < 3 * NX_P2_MAXN; i++)
+		nx_p2_update(&p50, i < 2 * NX_P2_MAXN ? 100 : 5000);
+	tap_ok(nx_vround(nx_p2_get(&p50)) > 100,
+	       "p2: ageing lets the median follow a level change (got %lld)",
+	       (long long)nx_vround(nx_p2_get(&p50)));
+	nx_qtrack_init(&q, NX_Q16_ONE / 2);
+	for (i = 0; i < 100; i++)
+		nx_qtrack_update(&q, nx_vq(777), nx_vq(5));
+	tap_ok(q.q == nx_vq(777), "qtrack: constant input tracked exactly");
+	for (i = 0; i < 20000; i++)
+		nx_qtrack_update(&q, nx_vq((s64)(lcg() % 1000)), nx_vq(4));
+	tap_ok(near(nx_vround(q.q), 500, 40),
+	       "qtrack: median of uniform 0..999 (got %lld)",
+	       (long long)nx_vround(q.q));
+}
+
+static void test_cpd(void)
+{
+	struct nx_cusum c;
+	struct nx_ph p;
+	int i, r = 0, at = -1;
+
+	nx_cusum_init(&c, NX_Q16_ONE / 2, 5 * NX_Q16_ONE);
+	for (i = 0; i < 100; i++)
+		r |= nx_cusum_update(&c, 0);
+	for (i = 1; i <= 50 && at < 0; i++)
+		if (nx_cusum_update(&c, NX_Q16_ONE) == 1)
+			at = i;
+	tap_ok(!r && at == 11,
+	       "cusum: silent in control, +1 sigma shift alarms at sample 11 (got %d)",
+	       at);
+	nx_cusum_reset(&c);
+	for (i = 0, r = 0; i < 20 && !r; i++)
+		r = nx_cusum_update(&c, -2 * NX_Q16_ONE);
+	tap_ok(r == -1 && i == 4, "cusum: -2 sigma shift alarms low at sample 4");
+
+	nx_ph_init(&p, NX_Q16_ONE / 4, 8 * NX_Q16_ONE);
+	for (i = 0, r = 0; i < 1000; i++)
+		r |= nx_ph_update(&p, i & 1 ? NX_Q16_ONE : -NX_Q16_ONE);
+	tap_ok(!r, "page-hinkley: no alarm on a stationary +/-1 input");
+	for (i = 0, r = 0; i < 100 && !r; i++)
+		r = nx_ph_update(&p, 3 * NX_Q16_ONE);
+	tap_ok(r == 1 && i <= 5, "page-hinkley: step to +3 alarms up within 5 samples (took %d)",
+	       i);
+	nx_ph_reset(&p);
+	for (i = 0; i < 200; i++)
+		nx_ph_update(&p, 0);
+	for (i = 0, r = 0; i < 100 && !r; i++)
+		r = nx_ph_update(&p, -3 * NX_Q16_ONE);
+	tap_ok(r == -1, "page-hinkley: step down alarms down");
+}
+
+static void test_holt(void)
+{
+	struct nx_holt h;
+	double sq = 0, rms;
+	s64 f;
+	u64 w1, w10;
+	int t;
+
+	nx_holt_init(&h, NX_Q16_ONE / 2, NX_Q16_ONE / 2, NX_Q16_ONE);
+	for (t = 0; t < 100; t++)
+		nx_holt_update(&h, 1000 + 10 * t);
+	f = nx_holt_forecast(&h, 5);
+	tap_ok(near(f, 1000 + 10 * 104, 2),
+	       "holt: undamped linear trend forecast 5 ahead (got %lld)",
+	       (long long)f);
+	tap_ok(nx_holt_halfwidth(&h, 10, 128450) <= 2,
+	       "holt: exact fit gives a near-zero interval");
+	nx_holt_init(&h, NX_Q16_ONE / 2, NX_Q16_ONE / 2, NX_Q16_ONE * 9 / 10);
+	for (t = 0; t < 200; t++)
+		nx_holt_update(&h, 1000 + 10 * t);
+	f = nx_holt_forecast(&h, 1000);
+	tap_ok(f > 1000 + 10 * 199 && f <= 1000 + 10 * 199 + 10 * 9 + 20,
+	       "holt: damped trend (phi 0.9) levels off (got %lld)",
+	       (long long)f);
+	nx_holt_init(&h, NX_Q16_ONE * 3 / 10, NX_Q16_ONE / 10,
+		     NX_Q16_ONE * 95 / 100);
+	for (t = 0; t < 4000; t++) {
+		s64 e = nx_holt_update(&h, 100000 + gauss1000());
+
+		if (t >= 1000)
+			sq += (double)e * (double)e;
+	}
+	rms = sqrt(sq / 3000);
+	w1 = nx_holt_halfwidth(&h, 1, 128450);
+	w10 = nx_holt_halfwidth(&h, 10, 128450);
+	tap_ok(w1 > 1.96 * rms * 0.7 && w1 < 1.96 * rms * 1.3 && w10 > w1,
+	       "holt: 95%% half width ~1.96 x rms one-step error %.0f, widening (h1 %llu, h10 %llu)",
+	       rms, (unsigned long long)w1, (unsigned long long)w10);
+}
+
+static void test_linreg(void)
+{
+	struct nx_linreg r;
+	struct nx_linfit fit;
+	int t, ok;
+
+	nx_linreg_init(&r);
+	tap_ok(nx_linreg_fit(&r, &fit) == -1, "linreg: no fit without points");
+	for (t = 0; t < 40; t++)
+		nx_linreg_add(&r, t, 3 * t + 7);
+	ok = !nx_linreg_fit(&r, &fit);
+	tap_ok(ok && nx_linfit_at(&fit, 50) == 157 &&
+	       nx_linfit_at(&fit, 39) == 124,
+	       "linreg: exact line, value at t=50 (got %lld)",
+	       ok ? (long long)nx_linfit_at(&fit, 50) : -1LL);
+	tap_ok(near(nx_linfit_time_to(&fit, 224), 33, 1) &&
+	       nx_linfit_time_to(&fit, 100) == -1,
+	       "linreg: time to threshold ahead, -1 behind");
+	nx_linreg_init(&r);
+	for (t = 0; t < 32; t++)
+		nx_linreg_add(&r, 1420070400LL + 300 * t, 500000 - 250 * t);
+	ok = !nx_linreg_fit(&r, &fit);
+	tap_ok(ok &&
+	       near(nx_linfit_at(&fit, 1420070400LL + 300 * 41),
+		    500000 - 250 * 41, 2) &&
+	       near(nx_linfit_time_to(&fit, 0), 300LL * 2000 - 300 * 31, 600),
+	       "linreg: epoch timestamps, falling line, time to zero");
+	nx_linreg_init(&r);
+	for (t = 0; t < 10; t++)
+		nx_linreg_add(&r, t, 42);
+	ok = !nx_linreg_fit(&r, &fit);
+	tap_ok(ok && nx_linfit_time_to(&fit, 50) == -1 &&
+	       nx_linfit_at(&fit, 1000) == 42, "linreg: flat line never crosses");
+}
+
+static void test_anomaly(void)
+{
+	struct nx_anomaly *a = malloc(sizeof(*a));
+	struct nx_anomaly_record rec;
+	u32 s, maxs = 0, spike;
+	int i, zero = 1, learn0 = 1, rec_ok = 0;
+
+	tap_ok(sizeof(struct nx_anomaly) < 4096,
+	       "anomaly: state is %zu bytes (< 4 KiB)", sizeof(struct nx_anomaly));
+
+	nx_anomaly_init(a, NULL);
+	for (i = 0; i < 3000; i++)
+		if (nx_anomaly_update(a, 1400000000 + 300 * i, 5000))
+			zero = 0;
+	tap_ok(zero, "anomaly: a constant series scores 0 throughout");
+
+	nx_anomaly_init(a, NULL);
+	for (i = 0; i < 3000; i++) {
+		s = nx_anomaly_update(a, 1400000000 + 300 * i,
+				      100000 + gauss1000());
+		if (i < (int)a->cfg.learn && s)
+			learn0 = 0;
+		if (i >= 1000 && s > maxs)
+			maxs = s;
+	}
+	spike = nx_anomaly_update(a, 1400000000 + 300 * 3000, 100000 + 20000);
+	tap_ok(learn0, "anomaly: scores 0 during the learning period");
+	tap_ok(spike >= 800 && spike > maxs,
+	       "anomaly: 20-sigma spike scores %u, noise at most %u", spike,
+	       maxs);
+	for (i = 3001; i < 3100; i++)
+		nx_anomaly_update(a, 1400000000 + 300 * i, 100000 + gauss1000());
+	while (nx_anomaly_take_record(a, &rec))
+		if (rec.start == 1400000000 + 300 * 3000 && rec.direction == 1 &&
+		    (rec.tests & (NX_ANOM_T_SPIKE | NX_ANOM_T_SEASON)) &&
+		    rec.peak_score == spike)
+			rec_ok = 1;
+	tap_ok(rec_ok, "anomaly: the spike closes as one upward record");
+
+	/*
+	 * A stepped daily wave (5-minute samples from midnight UTC, steps on
+	 * slot boundaries) whose peak is missing on day 6: only the seasonal
+	 * profile can tell.
+	 */
+	nx_anomaly_init(a, NULL);
+	maxs = 0;
+	spike = 0;
+	for (i = 0; i < 288 * 7; i++) {
+		static const s32 sine[8] = { 0, 7071, 10000, 7071, 0,
+					     -7071, -10000, -7071 };
+		s64 v = 50000 + 3 * sine[(i % 288) / 36] + gauss1000() / 10;
+
+		if (i / 288 == 5 && (i % 288) / 36 == 2)
+			v = 50000;
+		s = nx_anomaly_update(a, 1399939200 + 300 * i, v);
+		if (i / 288 == 5 && (i % 288) / 36 == 2)
+			spike = spike > s ? spike : s;
+		else if (i >= 288 * 3 && s > maxs)
+			maxs = s;
+	}
+	tap_ok(spike > maxs,
+	       "anomaly: seasonal profile flags a missing daily peak (%u > %u)",
+	       spike, maxs);
+	free(a);
+}
+
+int main(void)
+{
+	tap_plan(38);
+	test_fixed();
+	test_ewma();
+	test_quantile();
+	test_cpd();
+	test_holt();
+	test_linreg();
+	test_anomaly();
+	return tap_done();
+}

@@ -1,0 +1,90 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# test_nab.sh NABSCORE - TAP tests of the NAB scorer on a synthetic corpus
+set -u
+NAB=${1:?usage: test_nab.sh NABSCORE}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+n=0
+failed=0
+
+ok() {
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		failed=$((failed + 1))
+	fi
+}
+
+# score PROFILE FILE: the normalised score of PROFILE in nabscore output
+score() { awk -v p="$1" '$1 == p && $2 ~ /^-?[0-9]/ { print $2 }' "$2"; }
+
+# gen FILE SCORE_AWK: 1000 rows, 5-minute steps from 2015-01-01, with a
+# score column computed by the awk expression on row index i
+gen() {
+	mkdir -p "$(dirname "$1")"
+	awk -v expr="$2" 'BEGIN {
+		print "timestamp,value,anomaly_score"
+		for (i = 0; i < 1000; i++) {
+			m = i * 5
+			s = 0
+			if (expr == "tp450" && i == 450) s = 1
+			if (expr == "tp450fp700" && (i == 450 || i == 700)) s = 1
+			printf "2015-01-%02d %02d:%02d:00,%d,%.3f\n", 1 + int(m / 1440),
+				int(m % 1440 / 60), m % 60, i % 10, s
+		}
+	}' >"$1"
+}
+
+echo "TAP version 13"
+echo "1..6"
+
+# rows 400..499 are the window of cat/a.csv; cat/b.csv has none
+cat >"$T/windows.json" <<'JSON'
+{
+  "cat/a.csv": [
+    [
+      "2015-01-02 09:20:00.000000",
+      "2015-01-02 17:35:00.000000"
+    ]
+  ],
+  "cat/b.csv": []
+}
+JSON
+gen "$T/r/cat/a.csv" none
+gen "$T/r/cat/b.csv" none
+
+"$NAB" --fake null "$T/windows.json" "$T/r" >"$T/null" 2>&1
+ok $(( $(score standard "$T/null" | sed 's/\.//') != 0 )) "null detector scores 0 (standard)"
+"$NAB" --fake oracle "$T/windows.json" "$T/r" >"$T/oracle" 2>&1
+s=$(score standard "$T/oracle")$(score reward_low_FP "$T/oracle")$(score reward_low_FN "$T/oracle")
+ok $([ "$s" = "100.00100.00100.00" ]; echo $?) "oracle scores 100 in all profiles ($s)"
+
+# one detection at the window centre (row 450): credit S(-0.5)/S(-1)
+gen "$T/r/cat/a.csv" tp450
+"$NAB" "$T/windows.json" "$T/r" >"$T/tp" 2>&1
+want=$(awk 'function S(y) { return 2 / (1 + exp(5 * y)) - 1 }
+	BEGIN { printf "%.2f", 100 * (S(-50 / 100) / S(-1) + 1) / 2 }')
+ok $([ "$(score standard "$T/tp")" = "$want" ]; echo $?) \
+	"detection mid-window earns the sigmoid credit ($want)"
+
+# plus a false positive at row 700, 201 rows after the window
+gen "$T/r/cat/a.csv" tp450fp700
+"$NAB" "$T/windows.json" "$T/r" >"$T/fp" 2>&1
+want=$(awk 'function S(y) { return 2 / (1 + exp(5 * y)) - 1 }
+	BEGIN { printf "%.2f", 100 * (S(-0.5) / S(-1) + 0.11 * S(201 / 99) + 1) / 2 }')
+ok $([ "$(score standard "$T/fp")" = "$want" ]; echo $?) \
+	"false positive after the window costs fp * S(y) ($want)"
+want=$(awk 'function S(y) { return 2 / (1 + exp(5 * y)) - 1 }
+	BEGIN { printf "%.2f", 100 * (S(-0.5) / S(-1) + 0.22 * S(201 / 99) + 1) / 2 }')
+ok $([ "$(score reward_low_FP "$T/fp")" = "$want" ]; echo $?) \
+	"reward_low_FP doubles the false-positive cost ($want)"
+
+printf '{ "cat/a.csv": [ [ "2015-01-02 09:20:00", ' >"$T/bad.json"
+"$NAB" "$T/bad.json" "$T/r" >/dev/null 2>&1
+ok $([ $? -ne 0 ]; echo $?) "malformed windows JSON is an error"
+
+[ $failed -eq 0 ]
