@@ -64,7 +64,7 @@ struct nx_anomaly_record {
 };
 
 /**
- * struct nx_anomaly - per-metric detector state
+ * struct nx_anomaly - per-metric detector state (760 bytes on 64-bit)
  * @cfg: settings
  * @n: samples seen
  * @last_ts: timestamp of the previous sample (s)

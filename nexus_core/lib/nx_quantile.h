@@ -22,7 +22,7 @@
 #define NX_P2_MAXN	(1 << 16)
 
 /**
- * struct nx_p2 - P-square single quantile estimator (104 bytes)
+ * struct nx_p2 - P-square single quantile estimator (112 bytes)
  * @q: marker heights, Q.8 sample units
  * @np: desired marker positions, Q16.16
  * @n: actual marker positions (1-based)
