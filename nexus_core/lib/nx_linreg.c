@@ -118,7 +118,7 @@ s64 nx_linfit_time_to(const struct nx_linfit *fit, s64 threshold)
 	s64 need = nx_vq(nx_clamp_value(threshold)) - fit->x0;
 	s64 dt;
 
-	if (!fit->slope || (need > 0) != (fit->slope > 0)) {
+	if (!fit->slope || need > 0 != fit->slope > 0) {
 		if (!need)
 			return 0;
 		return -1;
