@@ -1,0 +1,472 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * NexusConfig: presets, whole-config validation and atomic apply.
+ *
+ * Every change, from sysfs or the ioctl, goes through nexus_config_apply():
+ * the new config is validated as a whole, the side effects that can fail
+ * (resizing the event rings) are done first, and only then is the config
+ * switched.  An invalid value therefore changes nothing.
+ */
+#define pr_fmt(fmt) "nexus: " fmt
+
+#include <linux/kernel.h>
+#include <linux/string.h>
+#include <linux/cpumask.h>
+#include <linux/log2.h>
+#include <linux/sizes.h>
+#include "internal.h"
+
+struct nexus_config nexus_cfg;
+DEFINE_MUTEX(nexus_config_lock);
+static enum nexus_preset nexus_preset_cur = NEXUS_PRESET_DEFAULT;
+
+static const char * const nexus_preset_names[NEXUS_PRESET_COUNT] = {
+	[NEXUS_PRESET_DEFAULT]	= "default",
+	[NEXUS_PRESET_MINIMAL]	= "minimal",
+	[NEXUS_PRESET_FULL]	= "full",
+	[NEXUS_PRESET_CUSTOM]	= "custom",
+};
+
+/**
+ * nexus_preset_name() - name of a preset
+ * @p: the preset
+ *
+ * Return: its name, or "?" when out of range.
+ */
+const char *nexus_preset_name(enum nexus_preset p)
+{
+	return p < NEXUS_PRESET_COUNT ? nexus_preset_names[p] : "?";
+}
+
+/**
+ * nexus_preset_parse() - parse a preset name (custom is not selectable)
+ * @s: the name, a trailing newline allowed
+ * @p: where to store the preset
+ *
+ * Return: 0 or -EINVAL.
+ */
+int nexus_preset_parse(const char *s, enum nexus_preset *p)
+{
+	int i = sysfs_match_string(nexus_preset_names, s);
+
+	if (i < 0 || i == NEXUS_PRESET_CUSTOM)
+		return -EINVAL;
+	*p = i;
+	return 0;
+}
+
+/**
+ * nexus_current_preset() - the preset the config was last set from
+ *
+ * Return: the preset, or NEXUS_PRESET_CUSTOM once a field was changed.
+ */
+enum nexus_preset nexus_current_preset(void)
+{
+	return READ_ONCE(nexus_preset_cur);
+}
+
+/**
+ * nexus_config_preset() - fill a config with a preset
+ * @p: default (balanced), minimal (monitoring only) or full (everything,
+ *	autonomous)
+ * @c: the config to fill
+ */
+void nexus_config_preset(enum nexus_preset p, struct nexus_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->level = NEXUS_LEVEL_MONITORING;
+	c->memory_budget = 16 * SZ_1M;
+	c->cpu_budget_percent = 1;
+	c->max_decision_cycles = 100000;
+	c->event_queue_size = 10000;
+	c->tick_ms = 100;
+
+	c->prediction.enabled = true;
+	c->prediction.horizon_ms = 30000;
+	c->prediction.min_confidence = 600;
+	c->prediction.detect_degradation = true;
+	c->prediction.detect_memory_leaks = true;
+	c->prediction.predict_deadlocks = false;
+
+	c->healing.enabled = true;
+	c->healing.enable_micro_rollback = true;
+	c->healing.enable_reconstruction = false;
+	c->healing.enable_substitution = false;
+	c->healing.max_rollback_depth = 8;
+	c->healing.checkpoint_interval_ms = 60000;
+	c->healing.max_healing_attempts = 3;
+	c->healing.healing_timeout_ms = 30000;
+	c->healing.enable_quarantine = false;
+
+	c->tracing.sched = true;
+	c->tracing.memory = true;
+	c->tracing.block = true;
+	c->tracing.perf = true;
+	c->tracing.sample_period_ms = 1000;
+
+	c->chaos.enabled = false;
+	c->chaos.rate_permille = 0;
+	c->chaos.targets = 0;
+	c->chaos.seed = 0x5eed;
+
+	c->performance.enable_simd = false;
+	c->performance.enable_lockfree = true;
+	c->performance.enable_branch_hints = true;
+	c->performance.enable_prefetch = true;
+	c->performance.cache_line_size = L1_CACHE_BYTES;
+	c->performance.max_cores = 0;
+	c->performance.numa_aware = true;
+
+	switch (p) {
+	case NEXUS_PRESET_MINIMAL:
+		c->level = NEXUS_LEVEL_MONITORING;
+		c->memory_budget = 4 * SZ_1M;
+		c->event_queue_size = 1024;
+		c->tick_ms = 250;
+		c->prediction.enabled = false;
+		c->prediction.detect_degradation = false;
+		c->prediction.detect_memory_leaks = false;
+		c->healing.enabled = false;
+		c->healing.enable_micro_rollback = false;
+		c->tracing.perf = false;
+		c->tracing.block = false;
+		break;
+	case NEXUS_PRESET_FULL:
+		c->level = NEXUS_LEVEL_AUTONOMOUS;
+		c->memory_budget = 64 * SZ_1M;
+		c->cpu_budget_percent = 2;
+		c->max_decision_cycles = 1000000;
+		c->prediction.predict_deadlocks = true;
+		c->healing.enable_reconstruction = true;
+		c->healing.enable_substitution = true;
+		c->healing.enable_quarantine = true;
+		break;
+	default:
+		break;
+	}
+}
+
+/**
+ * nexus_config_validate() - check a whole config
+ * @c: the candidate config
+ * @why: set to a human-readable reason on failure
+ *
+ * Return: 0, -EINVAL for a bad value, -ERANGE for an out-of-range number,
+ * or -EOPNOTSUPP for a performance flag this build cannot honour.
+ */
+int nexus_config_validate(const struct nexus_config *c, const char **why)
+{
+	const struct nexus_performance_config *pc = &c->performance;
+
+#define NX_CHECK(cond, err, msg)		\
+	do {					\
+		if (!(cond)) {			\
+			*why = msg;		\
+			return err;		\
+		}				\
+	} while (0)
+
+	NX_CHECK(c->level <= NEXUS_LEVEL_MAX, -ERANGE, "level: 0..6");
+	NX_CHECK(c->memory_budget >= SZ_64K && c->memory_budget <= SZ_1G,
+		 -ERANGE, "memory_budget: 64 KiB..1 GiB");
+	NX_CHECK(c->cpu_budget_percent >= 1 && c->cpu_budget_percent <= 100,
+		 -ERANGE, "cpu_budget_percent: 1..100");
+	NX_CHECK(c->max_decision_cycles >= 100 &&
+		 c->max_decision_cycles <= 1000000000ULL,
+		 -ERANGE, "max_decision_cycles: 100..1000000000");
+	NX_CHECK(c->event_queue_size >= 64 && c->event_queue_size <= 1048576,
+		 -ERANGE, "event_queue_size: 64..1048576");
+	NX_CHECK(c->tick_ms >= 10 && c->tick_ms <= 10000, -ERANGE,
+		 "tick_ms: 10..10000");
+
+	NX_CHECK(c->prediction.horizon_ms >= 1000 &&
+		 c->prediction.horizon_ms <= 86400000ULL, -ERANGE,
+		 "prediction/horizon_ms: 1000..86400000");
+	NX_CHECK(c->prediction.min_confidence <= 1000, -ERANGE,
+		 "prediction/min_confidence: 0..1000 (per-mille)");
+
+	NX_CHECK(c->healing.max_rollback_depth <= 64, -ERANGE,
+		 "healing/max_rollback_depth: 0..64");
+	NX_CHECK(c->healing.checkpoint_interval_ms >= 100 &&
+		 c->healing.checkpoint_interval_ms <= 86400000ULL, -ERANGE,
+		 "healing/checkpoint_interval_ms: 100..86400000");
+	NX_CHECK(c->healing.max_healing_attempts >= 1 &&
+		 c->healing.max_healing_attempts <= 100, -ERANGE,
+		 "healing/max_healing_attempts: 1..100");
+	NX_CHECK(c->healing.healing_timeout_ms >= 100 &&
+		 c->healing.healing_timeout_ms <= 3600000, -ERANGE,
+		 "healing/healing_timeout_ms: 100..3600000");
+
+	NX_CHECK(c->tracing.sample_period_ms >= 10 &&
+		 c->tracing.sample_period_ms <= 60000, -ERANGE,
+		 "tracing/sample_period_ms: 10..60000");
+
+	NX_CHECK(c->chaos.rate_permille <= 1000, -ERANGE,
+		 "chaos/rate_permille: 0..1000");
+	NX_CHECK(!(c->chaos.targets & ~(NEXUS_CHAOS_BUS_DROP |
+					NEXUS_CHAOS_ALLOC_FAIL |
+					NEXUS_CHAOS_TICK_SKIP |
+					NEXUS_CHAOS_COMPONENT)),
+		 -EINVAL, "chaos/targets: unknown target bits");
+
+	/*
+	 * The kernel may not touch SIMD registers without kernel_fpu_begin(),
+	 * and no NEXUS path is worth that cost: the flag would have no effect,
+	 * so it is refused rather than silently accepted.
+	 */
+	NX_CHECK(!pc->enable_simd, -EOPNOTSUPP,
+		 "performance/enable_simd: no SIMD path in this build");
+	NX_CHECK(is_power_of_2(pc->cache_line_size) &&
+		 pc->cache_line_size >= 16 && pc->cache_line_size <= 4096,
+		 -EINVAL, "performance/cache_line_size: a power of two, 16..4096");
+	NX_CHECK(pc->max_cores <= nr_cpu_ids, -ERANGE,
+		 "performance/max_cores: 0 (all) .. number of CPUs");
+#undef NX_CHECK
+	return 0;
+}
+
+/**
+ * nexus_config_get() - copy the config in force
+ * @c: where to copy it
+ */
+void nexus_config_get(struct nexus_config *c)
+{
+	mutex_lock(&nexus_config_lock);
+	*c = nexus_cfg;
+	mutex_unlock(&nexus_config_lock);
+}
+
+static bool nexus_bus_shape_changed(const struct nexus_config *a,
+				    const struct nexus_config *b)
+{
+	return a->event_queue_size != b->event_queue_size ||
+	       a->performance.enable_lockfree != b->performance.enable_lockfree ||
+	       a->performance.numa_aware != b->performance.numa_aware ||
+	       a->performance.cache_line_size != b->performance.cache_line_size;
+}
+
+static u32 nexus_trace_flags(const struct nexus_config *c)
+{
+	return (c->tracing.sched ? NEXUS_TRACE_SCHED : 0) |
+	       (c->tracing.memory ? NEXUS_TRACE_MEMORY : 0) |
+	       (c->tracing.block ? NEXUS_TRACE_BLOCK : 0) |
+	       (c->tracing.perf ? NEXUS_TRACE_PERF : 0);
+}
+
+static u64 nexus_config_gen;
+
+static int __nexus_config_apply(const struct nexus_config *c,
+				enum nexus_preset preset)
+{
+	struct nexus_config old;
+	const char *why = NULL;
+	int ret;
+
+	ret = nexus_config_validate(c, &why);
+	if (ret) {
+		pr_info("config refused: %s\n", why);
+		return ret;
+	}
+
+	mutex_lock(&nexus_config_lock);
+	old = nexus_cfg;
+	if (nexus_bus_shape_changed(&old, c)) {
+		ret = nexus_bus_resize(c->event_queue_size,
+				       c->performance.enable_lockfree,
+				       c->performance.numa_aware,
+				       c->performance.cache_line_size);
+		if (ret) {
+			mutex_unlock(&nexus_config_lock);
+			pr_info("config refused: cannot resize the event rings (%d)\n",
+				ret);
+			return ret;
+		}
+	}
+	if (old.performance.max_cores != c->performance.max_cores)
+		nexus_engine_set_max_cores(c->performance.max_cores);
+	nexus_cfg = *c;
+	nexus_bus_set_hints(c->performance.enable_branch_hints,
+			    c->performance.enable_prefetch);
+	WRITE_ONCE(nexus_preset_cur, preset);
+	nexus_config_gen++;
+	mutex_unlock(&nexus_config_lock);
+
+	if (old.level != c->level) {
+		pr_info("level %s -> %s\n", nexus_level_name(old.level),
+			nexus_level_name(c->level));
+		nexus_stream_emit(NEXUS_EV_LEVEL, 0, old.level, c->level);
+	}
+	nexus_stream_emit(NEXUS_EV_CONFIG, 0, nexus_config_gen, 0);
+	nexus_collectors_update(c->level, nexus_trace_flags(c));
+	nexus_engine_kick();
+	return 0;
+}
+
+/**
+ * nexus_config_apply() - validate and switch to a new config
+ * @c: the new config
+ *
+ * Return: 0, or the error of nexus_config_validate() or of resizing the
+ * event rings; on error nothing changed.
+ */
+int nexus_config_apply(const struct nexus_config *c)
+{
+	return __nexus_config_apply(c, NEXUS_PRESET_CUSTOM);
+}
+
+/**
+ * nexus_config_apply_preset() - switch to a preset
+ * @p: the preset
+ *
+ * Return: as nexus_config_apply().
+ */
+int nexus_config_apply_preset(enum nexus_preset p)
+{
+	struct nexus_config c;
+
+	nexus_config_preset(p, &c);
+	return __nexus_config_apply(&c, p);
+}
+
+/**
+ * nexus_config_init() - the config at load time
+ * @preset: the preset= module parameter
+ *
+ * The bus is not sized yet at this point, so this only fills nexus_cfg.
+ *
+ * Return: 0 or -EINVAL for an unknown preset name.
+ */
+int nexus_config_init(const char *preset)
+{
+	enum nexus_preset p = NEXUS_PRESET_DEFAULT;
+	const char *why;
+
+	if (preset && *preset && nexus_preset_parse(preset, &p)) {
+		pr_err("preset=%s: unknown (default, minimal, full)\n", preset);
+		return -EINVAL;
+	}
+	nexus_config_preset(p, &nexus_cfg);
+	nexus_preset_cur = p;
+	return nexus_config_validate(&nexus_cfg, &why);
+}
+
+/**
+ * nexus_config_to_args() - the config in the ioctl ABI's layout
+ * @c: the config
+ * @a: the ioctl struct to fill (size is set by the caller)
+ *
+ * Return: 0.
+ */
+int nexus_config_to_args(const struct nexus_config *c,
+			 struct nexus_config_args *a)
+{
+	a->flags = 0;
+	a->level = c->level;
+	a->cpu_budget_percent = c->cpu_budget_percent;
+	a->memory_budget = c->memory_budget;
+	a->max_decision_cycles = c->max_decision_cycles;
+	a->event_queue_size = c->event_queue_size;
+	a->tick_ms = c->tick_ms;
+	a->pred_flags = (c->prediction.enabled ? NEXUS_PRED_F_ENABLED : 0) |
+		(c->prediction.detect_degradation ? NEXUS_PRED_F_DEGRADATION : 0) |
+		(c->prediction.detect_memory_leaks ? NEXUS_PRED_F_MEMORY_LEAKS : 0) |
+		(c->prediction.predict_deadlocks ? NEXUS_PRED_F_DEADLOCKS : 0);
+	a->min_confidence = c->prediction.min_confidence;
+	a->horizon_ms = c->prediction.horizon_ms;
+	a->heal_flags = (c->healing.enabled ? NEXUS_HEAL_F_ENABLED : 0) |
+		(c->healing.enable_micro_rollback ? NEXUS_HEAL_F_MICRO_ROLLBACK : 0) |
+		(c->healing.enable_reconstruction ? NEXUS_HEAL_F_RECONSTRUCTION : 0) |
+		(c->healing.enable_substitution ? NEXUS_HEAL_F_SUBSTITUTION : 0) |
+		(c->healing.enable_quarantine ? NEXUS_HEAL_F_QUARANTINE : 0);
+	a->max_rollback_depth = c->healing.max_rollback_depth;
+	a->checkpoint_interval_ms = c->healing.checkpoint_interval_ms;
+	a->max_healing_attempts = c->healing.max_healing_attempts;
+	a->healing_timeout_ms = c->healing.healing_timeout_ms;
+	a->trace_flags = nexus_trace_flags(c);
+	a->sample_period_ms = c->tracing.sample_period_ms;
+	a->chaos_enabled = c->chaos.enabled;
+	a->chaos_rate_permille = c->chaos.rate_permille;
+	a->chaos_targets = c->chaos.targets;
+	a->chaos_seed = c->chaos.seed;
+	a->perf_flags = (c->performance.enable_simd ? NEXUS_PERF_SIMD : 0) |
+		(c->performance.enable_lockfree ? NEXUS_PERF_LOCKFREE : 0) |
+		(c->performance.enable_branch_hints ? NEXUS_PERF_BRANCH_HINTS : 0) |
+		(c->performance.enable_prefetch ? NEXUS_PERF_PREFETCH : 0) |
+		(c->performance.numa_aware ? NEXUS_PERF_NUMA_AWARE : 0);
+	a->cache_line_size = c->performance.cache_line_size;
+	a->max_cores = c->performance.max_cores;
+	a->__reserved1 = 0;
+	a->__reserved2 = 0;
+	a->__reserved3 = 0;
+	return 0;
+}
+
+#define NEXUS_PRED_F_ALL (NEXUS_PRED_F_ENABLED | NEXUS_PRED_F_DEGRADATION | \
+			  NEXUS_PRED_F_MEMORY_LEAKS | NEXUS_PRED_F_DEADLOCKS)
+#define NEXUS_HEAL_F_ALL (NEXUS_HEAL_F_ENABLED | NEXUS_HEAL_F_MICRO_ROLLBACK | \
+			  NEXUS_HEAL_F_RECONSTRUCTION | NEXUS_HEAL_F_SUBSTITUTION | \
+			  NEXUS_HEAL_F_QUARANTINE)
+#define NEXUS_TRACE_ALL (NEXUS_TRACE_SCHED | NEXUS_TRACE_MEMORY | \
+			 NEXUS_TRACE_BLOCK | NEXUS_TRACE_PERF)
+#define NEXUS_PERF_ALL (NEXUS_PERF_SIMD | NEXUS_PERF_LOCKFREE | \
+			NEXUS_PERF_BRANCH_HINTS | NEXUS_PERF_PREFETCH | \
+			NEXUS_PERF_NUMA_AWARE)
+
+/**
+ * nexus_config_from_args() - a config from the ioctl ABI's layout
+ * @a: the ioctl struct
+ * @c: the config to fill; validate it with nexus_config_validate()
+ *
+ * Return: 0, or -EINVAL for non-zero flags, reserved fields or unknown
+ * flag bits.
+ */
+int nexus_config_from_args(const struct nexus_config_args *a,
+			   struct nexus_config *c)
+{
+	if (a->flags || a->__reserved1 || a->__reserved2 || a->__reserved3)
+		return -EINVAL;
+	if ((a->pred_flags & ~NEXUS_PRED_F_ALL) ||
+	    (a->heal_flags & ~NEXUS_HEAL_F_ALL) ||
+	    (a->trace_flags & ~NEXUS_TRACE_ALL) ||
+	    (a->perf_flags & ~NEXUS_PERF_ALL) || a->chaos_enabled > 1)
+		return -EINVAL;
+
+	c->level = a->level;
+	c->cpu_budget_percent = a->cpu_budget_percent;
+	c->memory_budget = a->memory_budget;
+	c->max_decision_cycles = a->max_decision_cycles;
+	c->event_queue_size = a->event_queue_size;
+	c->tick_ms = a->tick_ms;
+	c->prediction.enabled = a->pred_flags & NEXUS_PRED_F_ENABLED;
+	c->prediction.detect_degradation = a->pred_flags & NEXUS_PRED_F_DEGRADATION;
+	c->prediction.detect_memory_leaks = a->pred_flags & NEXUS_PRED_F_MEMORY_LEAKS;
+	c->prediction.predict_deadlocks = a->pred_flags & NEXUS_PRED_F_DEADLOCKS;
+	c->prediction.min_confidence = a->min_confidence;
+	c->prediction.horizon_ms = a->horizon_ms;
+	c->healing.enabled = a->heal_flags & NEXUS_HEAL_F_ENABLED;
+	c->healing.enable_micro_rollback = a->heal_flags & NEXUS_HEAL_F_MICRO_ROLLBACK;
+	c->healing.enable_reconstruction = a->heal_flags & NEXUS_HEAL_F_RECONSTRUCTION;
+	c->healing.enable_substitution = a->heal_flags & NEXUS_HEAL_F_SUBSTITUTION;
+	c->healing.enable_quarantine = a->heal_flags & NEXUS_HEAL_F_QUARANTINE;
+	c->healing.max_rollback_depth = a->max_rollback_depth;
+	c->healing.checkpoint_interval_ms = a->checkpoint_interval_ms;
+	c->healing.max_healing_attempts = a->max_healing_attempts;
+	c->healing.healing_timeout_ms = a->healing_timeout_ms;
+	c->tracing.sched = a->trace_flags & NEXUS_TRACE_SCHED;
+	c->tracing.memory = a->trace_flags & NEXUS_TRACE_MEMORY;
+	c->tracing.block = a->trace_flags & NEXUS_TRACE_BLOCK;
+	c->tracing.perf = a->trace_flags & NEXUS_TRACE_PERF;
+	c->tracing.sample_period_ms = a->sample_period_ms;
+	c->chaos.enabled = a->chaos_enabled;
+	c->chaos.rate_permille = a->chaos_rate_permille;
+	c->chaos.targets = a->chaos_targets;
+	c->chaos.seed = a->chaos_seed;
+	c->performance.enable_simd = a->perf_flags & NEXUS_PERF_SIMD;
+	c->performance.enable_lockfree = a->perf_flags & NEXUS_PERF_LOCKFREE;
+	c->performance.enable_branch_hints = a->perf_flags & NEXUS_PERF_BRANCH_HINTS;
+	c->performance.enable_prefetch = a->perf_flags & NEXUS_PERF_PREFETCH;
+	c->performance.numa_aware = a->perf_flags & NEXUS_PERF_NUMA_AWARE;
+	c->performance.cache_line_size = a->cache_line_size;
+	c->performance.max_cores = a->max_cores;
+	return 0;
+}

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/kernel/debug/nexus: human-readable dumps, one seq_file each.
+ */
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include "internal.h"
+
+static struct dentry *nexus_dbg_dir;
+
+static const char * const nexus_event_names[NEXUS_EV_TYPE_COUNT] = {
+	"none", "fork", "exit", "oom_kill", "reclaim_stall", "blk_slow_io",
+	"state", "level", "decision", "finding", "collector", "config",
+	"module", "sample",
+};
+
+static int nexus_events_show(struct seq_file *m, void *unused)
+{
+	u64 head = nexus_stream_head();
+	u64 cursor = head > 1024 ? head - 1024 : 0;
+	struct nexus_event ev;
+
+	seq_puts(m, "# ts_ns cpu type pid arg0 arg1\n");
+	while (cursor < head && nexus_stream_read(&cursor, &ev))
+		seq_printf(m, "%llu %u %s %u %llu %llu\n", ev.ts_ns, ev.cpu,
+			   ev.type < NEXUS_EV_TYPE_COUNT ?
+			   nexus_event_names[ev.type] : "?",
+			   ev.pid, ev.arg0, ev.arg1);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(nexus_events);
+
+static int nexus_decisions_show(struct seq_file *m, void *unused)
+{
+	nexus_decisions_dump(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(nexus_decisions);
+
+static int nexus_findings_show(struct seq_file *m, void *unused)
+{
+	nexus_findings_dump(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(nexus_findings);
+
+static int nexus_metrics_show(struct seq_file *m, void *unused)
+{
+	nexus_store_dump(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(nexus_metrics);
+
+static int nexus_modules_show(struct seq_file *m, void *unused)
+{
+	nexus_registry_dump(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(nexus_modules);
+
+static int nexus_budget_show(struct seq_file *m, void *unused)
+{
+	nexus_engine_dump_budget(m);
+	seq_printf(m, "events_pushed %llu\nevents_dropped %llu\nevents_drained %llu\n",
+		   nexus_bus_pushed(), nexus_bus_dropped(), nexus_bus_drained());
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(nexus_budget);
+
+static int nexus_collectors_show(struct seq_file *m, void *unused)
+{
+	unsigned int i;
+
+	seq_puts(m, "# name attached error rate total detail\n");
+	for (i = 0; i < nexus_collectors_count(); i++) {
+		struct nexus_collector *c = nexus_collector_get(i);
+
+		seq_printf(m, "%s %d %d %llu %llu %s\n", c->name,
+			   READ_ONCE(c->attached), READ_ONCE(c->attach_err),
+			   READ_ONCE(c->rate), READ_ONCE(c->total),
+			   c->detail[0] ? c->detail : "-");
+		if (c->dump && READ_ONCE(c->attached))
+			c->dump(c, m);
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(nexus_collectors);
+
+static int nexus_module_show(struct seq_file *m, void *unused)
+{
+	const struct nexus_module_ops *ops = m->private;
+
+	/* Serialised with the module's tick. */
+	mutex_lock(&nexus_registry_lock);
+	ops->dump(m);
+	mutex_unlock(&nexus_registry_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(nexus_module);
+
+/**
+ * nexus_debugfs_add_module() - create /sys/kernel/debug/nexus/<name>
+ * @ops: the module; nothing is created if it has no dump callback
+ *
+ * Return: the handle for nexus_debugfs_del_module(), possibly NULL.
+ */
+void *nexus_debugfs_add_module(const struct nexus_module_ops *ops)
+{
+	if (!ops->dump || !nexus_dbg_dir)
+		return NULL;
+	return debugfs_create_file(ops->name, 0400, nexus_dbg_dir,
+				   (void *)ops, &nexus_module_fops);
+}
+
+/**
+ * nexus_debugfs_del_module() - remove a module's file, waiting for readers
+ * @handle: from nexus_debugfs_add_module()
+ */
+void nexus_debugfs_del_module(void *handle)
+{
+	debugfs_remove(handle);
+}
+
+/**
+ * nexus_debugfs_init() - create /sys/kernel/debug/nexus
+ *
+ * debugfs is optional: without it NEXUS runs and only the dumps are missing.
+ *
+ * Return: 0.
+ */
+int nexus_debugfs_init(void)
+{
+	nexus_dbg_dir = debugfs_create_dir("nexus", NULL);
+	if (IS_ERR(nexus_dbg_dir)) {
+		nexus_dbg_dir = NULL;
+		return 0;
+	}
+	debugfs_create_file("events", 0400, nexus_dbg_dir, NULL, &nexus_events_fops);
+	debugfs_create_file("decisions", 0400, nexus_dbg_dir, NULL,
+			    &nexus_decisions_fops);
+	debugfs_create_file("findings", 0400, nexus_dbg_dir, NULL,
+			    &nexus_findings_fops);
+	debugfs_create_file("metrics", 0400, nexus_dbg_dir, NULL, &nexus_metrics_fops);
+	debugfs_create_file("modules", 0400, nexus_dbg_dir, NULL, &nexus_modules_fops);
+	debugfs_create_file("budget", 0400, nexus_dbg_dir, NULL, &nexus_budget_fops);
+	debugfs_create_file("collectors", 0400, nexus_dbg_dir, NULL,
+			    &nexus_collectors_fops);
+	return 0;
+}
+
+/**
+ * nexus_debugfs_exit() - remove /sys/kernel/debug/nexus
+ */
+void nexus_debugfs_exit(void)
+{
+	debugfs_remove_recursive(nexus_dbg_dir);
+	nexus_dbg_dir = NULL;
+}

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * NEXUS in-kernel API: what a pluggable module (nexus_predict, nexus_heal,
+ * ...) sees of nexus_core.  See Documentation/module-authors.rst.
+ *
+ * A module registers one const struct nexus_module_ops.  The core calls its
+ * callbacks from the engine thread only, never concurrently with each other
+ * or with nexus_unregister_module(); after that returns, none runs again.
+ * Modules read metrics, publish findings and ask for decisions; they never
+ * call each other.
+ */
+#ifndef _NEXUS_NEXUS_H
+#define _NEXUS_NEXUS_H
+
+#include <linux/types.h>
+#include <linux/nexus.h>
+
+struct module;
+struct seq_file;
+struct attribute_group;
+
+/* Bump on any incompatible change of struct nexus_module_ops. */
+#define NEXUS_MODULE_ABI	1
+
+/**
+ * struct nexus_module_ops - what a pluggable module provides.
+ * @name: short name ([a-z0-9_], < NEXUS_SHORT_LEN): sysfs/debugfs entry name.
+ * @abi_version: NEXUS_MODULE_ABI it was built against.
+ * @owner: THIS_MODULE.
+ * @event_mask: NEXUS_EV_MASK() of the bus events @on_event wants.
+ * @min_level: lowest level at which @tick and @on_event run.
+ * @priority: 0..9; under CPU budget pressure lower priorities are shed first.
+ * @init: called at registration (process context); may fail.
+ * @exit: called at unregistration.
+ * @tick: once per engine tick, at or above @min_level; @now_ns monotonic.
+ * @on_event: for each drained bus event in @event_mask.
+ * @apply: execute a decision this module asked for and the level gate
+ *	allowed; return 0 or -errno.  Must record old/new values in @d.
+ * @dump: human-readable state for /sys/kernel/debug/nexus/<name>.
+ * @groups: extra attributes for /sys/kernel/nexus/modules/<name>/.
+ *
+ * Every callback is optional.
+ */
+struct nexus_module_ops {
+	const char *name;
+	u32 abi_version;
+	struct module *owner;
+	u32 event_mask;
+	enum nexus_level min_level;
+	unsigned int priority;
+	int (*init)(void);
+	void (*exit)(void);
+	void (*tick)(u64 now_ns);
+	void (*on_event)(const struct nexus_event *ev);
+	int (*apply)(struct nexus_decision *d);
+	void (*dump)(struct seq_file *m);
+	const struct attribute_group **groups;
+};
+
+int nexus_register_module(const struct nexus_module_ops *ops);
+void nexus_unregister_module(const struct nexus_module_ops *ops);
+
+/* Level and state. */
+enum nexus_level nexus_current_level(void);
+enum nexus_state nexus_current_state(void);
+const char *nexus_level_name(enum nexus_level level);
+const char *nexus_state_name(enum nexus_state state);
+const char *nexus_decision_name(enum nexus_decision_kind kind);
+const char *nexus_prediction_name(enum nexus_prediction_kind kind);
+const char *nexus_action_name(enum nexus_action action);
+
+/* Metric store. */
+#define NEXUS_METRIC_USER	(1U << 0)	/* ingested from userspace */
+
+int nexus_metric_register(const char *name, const char *unit, u32 flags);
+void nexus_metric_unregister(int id);
+int nexus_metric_find(const char *name);
+int nexus_metric_push(int id, u64 ts_ns, s64 value);
+int nexus_metric_last(int id, struct nexus_sample *out);
+int nexus_metric_read(int id, struct nexus_sample *buf, unsigned int max,
+		      u64 since_ns);
+int nexus_metric_name(int id, char *buf, size_t size);
+int nexus_metric_next(int id);
+
+/* Findings and decisions. */
+u64 nexus_finding_publish(const struct nexus_module_ops *src,
+			  struct nexus_finding *f);
+int nexus_decide(const struct nexus_module_ops *src, struct nexus_decision *d);
+
+/* Work accounting against max_decision_cycles; false once exhausted. */
+bool nexus_work_charge(unsigned int units);
+
+/* Allocations charged to memory_budget. */
+void *nexus_kzalloc(size_t size, gfp_t gfp);
+void *nexus_kvzalloc(size_t size, gfp_t gfp);
+void nexus_kfree(const void *p);
+
+/* Bus: safe from any context, O(1), never blocks. */
+bool nexus_bus_push(u16 type, u32 pid, u64 arg0, u64 arg1);
+
+#endif /* _NEXUS_NEXUS_H */

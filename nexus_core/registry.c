@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The module ops table: pluggable modules register a const
+ * struct nexus_module_ops and the engine calls them.
+ *
+ * The engine holds nexus_registry_lock while it calls any module callback,
+ * and nexus_unregister_module() takes it to unlink the module, so once
+ * unregistration returns no callback of that module runs any more: a module
+ * can be unloaded while the engine runs.  The core itself cannot be unloaded
+ * while a module is registered, because every module uses its symbols.
+ */
+#define pr_fmt(fmt) "nexus: " fmt
+
+#include <linux/list.h>
+#include <linux/module.h>
+#include <linux/ctype.h>
+#include <linux/slab.h>
+#include <linux/prandom.h>
+#include "internal.h"
+
+struct nexus_registered {
+	struct list_head list;
+	const struct nexus_module_ops *ops;
+	void *sysfs;
+	void *debugfs;
+	bool enabled;
+	u64 ticks;
+	u64 events;
+	u64 shed;
+};
+
+static LIST_HEAD(nexus_modules);
+DEFINE_MUTEX(nexus_registry_lock);
+static unsigned int nexus_nr_modules;
+
+static bool nexus_module_name_valid(const char *name)
+{
+	size_t len, i;
+
+	if (!name)
+		return false;
+	len = strnlen(name, NEXUS_SHORT_LEN);
+	if (!len || len >= NEXUS_SHORT_LEN)
+		return false;
+	for (i = 0; i < len; i++)
+		if (!islower(name[i]) && !isdigit(name[i]) && name[i] != '_')
+			return false;
+	return true;
+}
+
+static struct nexus_registered *nexus_find_module(const char *name)
+{
+	struct nexus_registered *r;
+
+	lockdep_assert_held(&nexus_registry_lock);
+	list_for_each_entry(r, &nexus_modules, list)
+		if (!strcmp(r->ops->name, name))
+			return r;
+	return NULL;
+}
+
+/**
+ * nexus_register_module() - plug a module into NEXUS
+ * @ops: its ops table; must stay valid until nexus_unregister_module()
+ *
+ * Calls @ops->init, then creates /sys/kernel/nexus/modules/<name>/ and
+ * /sys/kernel/debug/nexus/<name>.  Process context.
+ *
+ * Return: 0; -EINVAL for a bad name or an ABI version other than
+ * NEXUS_MODULE_ABI; -EEXIST if the name is taken; -ENOMEM; or the error of
+ * @ops->init.
+ */
+int nexus_register_module(const struct nexus_module_ops *ops)
+{
+	struct nexus_registered *r;
+	int ret;
+
+	if (!ops || !nexus_module_name_valid(ops->name)) {
+		pr_err("register: invalid module name\n");
+		return -EINVAL;
+	}
+	if (ops->abi_version != NEXUS_MODULE_ABI) {
+		pr_err("register %s: module ABI %u, core speaks %u; rebuild the module\n",
+		       ops->name, ops->abi_version, NEXUS_MODULE_ABI);
+		return -EINVAL;
+	}
+	if (ops->min_level > NEXUS_LEVEL_MAX || ops->priority > 9) {
+		pr_err("register %s: min_level or priority out of range\n",
+		       ops->name);
+		return -EINVAL;
+	}
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	r->ops = ops;
+	r->enabled = true;
+
+	mutex_lock(&nexus_registry_lock);
+	ret = -EEXIST;
+	if (nexus_find_module(ops->name)) {
+		pr_err("register %s: a module of that name is registered\n",
+		       ops->name);
+		goto err_unlock;
+	}
+	if (ops->init) {
+		ret = ops->init();
+		if (ret)
+			goto err_unlock;
+	}
+	ret = nexus_sysfs_add_module(ops, &r->sysfs);
+	if (ret)
+		goto err_exit;
+	r->debugfs = nexus_debugfs_add_module(ops);
+	list_add_tail(&r->list, &nexus_modules);
+	nexus_nr_modules++;
+	mutex_unlock(&nexus_registry_lock);
+
+	pr_info("module %s registered (min level %s)\n", ops->name,
+		nexus_level_name(ops->min_level));
+	nexus_stream_emit(NEXUS_EV_MODULE, 0, 1, 0);
+	return 0;
+
+err_exit:
+	if (ops->exit)
+		ops->exit();
+err_unlock:
+	mutex_unlock(&nexus_registry_lock);
+	kfree(r);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(nexus_register_module);
+
+/**
+ * nexus_unregister_module() - unplug a module
+ * @ops: the ops table it registered
+ *
+ * Waits for a running engine tick; afterwards no callback of @ops runs.
+ * Calls @ops->exit last.  Process context.
+ */
+void nexus_unregister_module(const struct nexus_module_ops *ops)
+{
+	struct nexus_registered *r, *found = NULL;
+
+	mutex_lock(&nexus_registry_lock);
+	list_for_each_entry(r, &nexus_modules, list) {
+		if (r->ops == ops) {
+			found = r;
+			list_del(&r->list);
+			nexus_nr_modules--;
+			break;
+		}
+	}
+	mutex_unlock(&nexus_registry_lock);
+	if (WARN_ON(!found))
+		return;
+	nexus_debugfs_del_module(found->debugfs);
+	nexus_sysfs_del_module(found->sysfs);
+	if (ops->exit)
+		ops->exit();
+	kfree(found);
+	pr_info("module %s unregistered\n", ops->name);
+	nexus_stream_emit(NEXUS_EV_MODULE, 0, 0, 0);
+}
+EXPORT_SYMBOL_GPL(nexus_unregister_module);
+
+static bool nexus_chaos_tick_skip(void)
+{
+	const struct nexus_chaos_config *ch = &nexus_cfg.chaos;
+
+	if (!READ_ONCE(ch->enabled) ||
+	    !(READ_ONCE(ch->targets) & NEXUS_CHAOS_TICK_SKIP))
+		return false;
+	return get_random_u32_below(1000) < READ_ONCE(ch->rate_permille);
+}
+
+/* Work units a module tick is charged, besides what the module charges. */
+#define NEXUS_TICK_UNITS	10
+
+/**
+ * nexus_registry_tick() - run every module's tick
+ * @now_ns: monotonic time of this tick
+ * @level: the level in force
+ * @shed_low: CPU budget pressure: skip modules with priority below 5
+ *
+ * Engine context.
+ */
+void nexus_registry_tick(u64 now_ns, enum nexus_level level, bool shed_low)
+{
+	struct nexus_registered *r;
+
+	mutex_lock(&nexus_registry_lock);
+	list_for_each_entry(r, &nexus_modules, list) {
+		if (!READ_ONCE(r->enabled) || !r->ops->tick ||
+		    level < r->ops->min_level)
+			continue;
+		if ((shed_low && r->ops->priority < 5) ||
+		    nexus_chaos_tick_skip() ||
+		    !nexus_work_charge(NEXUS_TICK_UNITS)) {
+			r->shed++;
+			nexus_engine_note_shed(1);
+			continue;
+		}
+		r->ops->tick(now_ns);
+		r->ticks++;
+	}
+	mutex_unlock(&nexus_registry_lock);
+}
+
+/**
+ * nexus_registry_event() - deliver one bus event to the modules that want it
+ * @ev: the event
+ * @level: the level in force
+ *
+ * Engine context.
+ */
+void nexus_registry_event(const struct nexus_event *ev, enum nexus_level level)
+{
+	struct nexus_registered *r;
+
+	if (ev->type >= 32)
+		return;
+	mutex_lock(&nexus_registry_lock);
+	list_for_each_entry(r, &nexus_modules, list) {
+		if (!READ_ONCE(r->enabled) || !r->ops->on_event ||
+		    level < r->ops->min_level ||
+		    !(r->ops->event_mask & NEXUS_EV_MASK(ev->type)))
+			continue;
+		r->ops->on_event(ev);
+		r->events++;
+	}
+	mutex_unlock(&nexus_registry_lock);
+}
+
+/**
+ * nexus_registry_count() - modules registered
+ *
+ * Return: the count.
+ */
+unsigned int nexus_registry_count(void)
+{
+	return READ_ONCE(nexus_nr_modules);
+}
+
+/**
+ * nexus_registry_module_state() - a module's counters, for sysfs
+ * @ops: the module
+ * @enabled: set to the enabled flag (if not NULL)
+ * @ticks: ticks run
+ * @events: events delivered
+ * @shed: ticks skipped to stay within budget or by chaos
+ *
+ * Return: 0 or -ENOENT.
+ */
+int nexus_registry_module_state(const struct nexus_module_ops *ops,
+				bool *enabled, u64 *ticks, u64 *events,
+				u64 *shed)
+{
+	struct nexus_registered *r;
+	int ret = -ENOENT;
+
+	mutex_lock(&nexus_registry_lock);
+	list_for_each_entry(r, &nexus_modules, list) {
+		if (r->ops != ops)
+			continue;
+		*enabled = r->enabled;
+		*ticks = r->ticks;
+		*events = r->events;
+		*shed = r->shed;
+		ret = 0;
+		break;
+	}
+	mutex_unlock(&nexus_registry_lock);
+	return ret;
+}
+
+/**
+ * nexus_registry_module_enable() - switch a module on or off
+ * @ops: the module
+ * @on: run its callbacks or not
+ *
+ * Return: 0 or -ENOENT.
+ */
+int nexus_registry_module_enable(const struct nexus_module_ops *ops, bool on)
+{
+	struct nexus_registered *r;
+	int ret = -ENOENT;
+
+	mutex_lock(&nexus_registry_lock);
+	list_for_each_entry(r, &nexus_modules, list) {
+		if (r->ops == ops) {
+			WRITE_ONCE(r->enabled, on);
+			ret = 0;
+			break;
+		}
+	}
+	mutex_unlock(&nexus_registry_lock);
+	return ret;
+}
+
+/**
+ * nexus_registry_dump() - the registered modules, for debugfs
+ * @m: the seq_file
+ */
+void nexus_registry_dump(struct seq_file *m)
+{
+	struct nexus_registered *r;
+
+	seq_puts(m, "# name min_level priority enabled ticks events shed\n");
+	mutex_lock(&nexus_registry_lock);
+	list_for_each_entry(r, &nexus_modules, list)
+		seq_printf(m, "%s %s %u %d %llu %llu %llu\n", r->ops->name,
+			   nexus_level_name(r->ops->min_level), r->ops->priority,
+			   r->enabled, r->ticks, r->events, r->shed);
+	mutex_unlock(&nexus_registry_lock);
+}
