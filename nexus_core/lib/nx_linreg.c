@@ -116,9 +116,10 @@ s64 nx_linfit_at(const struct nx_linfit *fit, s64 t)
 s64 nx_linfit_time_to(const struct nx_linfit *fit, s64 threshold)
 {
 	s64 need = nx_vq(nx_clamp_value(threshold)) - fit->x0;
+	bool ahead = need > 0, rising = fit->slope > 0;
 	s64 dt;
 
-	if (!fit->slope || need > 0 != fit->slope > 0) {
+	if (!fit->slope || ahead != rising) {
 		if (!need)
 			return 0;
 		return -1;
