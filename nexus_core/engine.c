@@ -15,7 +15,9 @@
  * total under cpu_budget_percent of one CPU over each one-second window.
  * A window over budget sheds modules of priority below 5 in the next one
  * and sets the Degraded state; a window back under budget clears both.
- * The measure is wall time of the tick, an upper bound on its CPU time.
+ * The measure is the thread's own CPU time (sum_exec_runtime), which the
+ * scheduler updates at least every scheduler tick: over a one-second window
+ * the error is at most one tick.
  *
  * performance/max_cores: the thread runs only on the first max_cores
  * online CPUs.
@@ -40,7 +42,7 @@ static struct nexus_event *nexus_drain_buf;
 
 /* Budget window state: written by the engine thread only. */
 static u64 nexus_win_start_ns;
-static u64 nexus_win_busy_ns;
+static u64 nexus_win_cpu_start;
 static u64 nexus_win_units;
 static bool nexus_shed_low;
 static u32 nexus_cpu_ppm_last;
@@ -82,13 +84,14 @@ void nexus_engine_note_shed(u64 n)
 static void nexus_engine_window(u64 now)
 {
 	u64 span = now - nexus_win_start_ns;
+	u64 cpu = READ_ONCE(current->se.sum_exec_runtime);
 	u32 budget_ppm = READ_ONCE(nexus_cfg.cpu_budget_percent) * 10000;
 	u32 ppm;
 	char why[NEXUS_REASON_LEN];
 
 	if (span < NEXUS_SEC_NS)
 		return;
-	ppm = div64_u64(nexus_win_busy_ns * 1000000ULL, span);
+	ppm = div64_u64((cpu - nexus_win_cpu_start) * 1000000ULL, span);
 	WRITE_ONCE(nexus_cpu_ppm_last, ppm);
 	WRITE_ONCE(nexus_units_last, nexus_win_units);
 	if (ppm > budget_ppm) {
@@ -105,7 +108,7 @@ static void nexus_engine_window(u64 now)
 	if (nexus_mem_used() <= READ_ONCE(nexus_cfg.memory_budget) / 10 * 9)
 		nexus_undegrade(NEXUS_DEGRADED_MEM_BUDGET);
 	nexus_win_start_ns = now;
-	nexus_win_busy_ns = 0;
+	nexus_win_cpu_start = cpu;
 	nexus_win_units = 0;
 }
 
@@ -148,11 +151,12 @@ static void nexus_engine_tick(void)
 		nexus_registry_tick(start, level, nexus_shed_low);
 out:
 	nexus_ticks_total++;
-	nexus_win_busy_ns += ktime_get_ns() - start;
 }
 
 static int nexus_engine_fn(void *unused)
 {
+	nexus_win_start_ns = ktime_get_ns();
+	nexus_win_cpu_start = current->se.sum_exec_runtime;
 	while (!kthread_should_stop()) {
 		unsigned long timeout = msecs_to_jiffies(READ_ONCE(nexus_cfg.tick_ms));
 
@@ -217,7 +221,6 @@ int nexus_engine_start(void)
 				  GFP_KERNEL);
 	if (!nexus_drain_buf)
 		return -ENOMEM;
-	nexus_win_start_ns = ktime_get_ns();
 	t = kthread_create(nexus_engine_fn, NULL, "nexus-engine");
 	if (IS_ERR(t)) {
 		kfree(nexus_drain_buf);

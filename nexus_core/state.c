@@ -154,6 +154,8 @@ static DEFINE_SPINLOCK(nexus_state_lock);
 static enum nexus_state nexus_state_cur = NEXUS_STATE_UNINITIALIZED;
 static char nexus_state_why[NEXUS_REASON_LEN];
 static u32 nexus_degraded_causes;
+#define NEXUS_NR_CAUSES 4
+static char nexus_cause_why[NEXUS_NR_CAUSES][NEXUS_REASON_LEN];
 static u64 nexus_state_counts[NEXUS_STATE_COUNT];
 static u64 nexus_state_total;
 
@@ -239,14 +241,15 @@ void nexus_degrade(u32 cause, const char *reason)
 {
 	unsigned long flags;
 	int from = -1;
-	bool new;
+	int bit = ffs(cause) - 1;
 
 	spin_lock_irqsave(&nexus_state_lock, flags);
-	new = !(nexus_degraded_causes & cause);
 	nexus_degraded_causes |= cause;
+	if (bit >= 0 && bit < NEXUS_NR_CAUSES)
+		strscpy(nexus_cause_why[bit], reason, NEXUS_REASON_LEN);
 	if (nexus_state_cur == NEXUS_STATE_RUNNING)
 		from = __nexus_state_set(NEXUS_STATE_DEGRADED, reason);
-	else if (nexus_state_cur == NEXUS_STATE_DEGRADED && new)
+	else if (nexus_state_cur == NEXUS_STATE_DEGRADED)
 		strscpy(nexus_state_why, reason, sizeof(nexus_state_why));
 	spin_unlock_irqrestore(&nexus_state_lock, flags);
 	nexus_state_announce(from, NEXUS_STATE_DEGRADED);
@@ -256,7 +259,8 @@ void nexus_degrade(u32 cause, const char *reason)
  * nexus_undegrade() - clear a cause of degradation
  * @cause: a NEXUS_DEGRADED_* bit
  *
- * When no cause remains, Degraded returns to Running.
+ * When no cause remains, Degraded returns to Running; otherwise
+ * state_reason shows a cause that remains.
  */
 void nexus_undegrade(u32 cause)
 {
@@ -270,6 +274,11 @@ void nexus_undegrade(u32 cause)
 		    nexus_state_cur == NEXUS_STATE_DEGRADED)
 			from = __nexus_state_set(NEXUS_STATE_RUNNING,
 						 "all degradation causes cleared");
+		else if (nexus_degraded_causes &&
+			 nexus_state_cur == NEXUS_STATE_DEGRADED)
+			strscpy(nexus_state_why,
+				nexus_cause_why[ffs(nexus_degraded_causes) - 1],
+				sizeof(nexus_state_why));
 	}
 	spin_unlock_irqrestore(&nexus_state_lock, flags);
 	nexus_state_announce(from, NEXUS_STATE_RUNNING);

@@ -169,7 +169,8 @@ static struct nexus_metric *nexus_metric_get(int id)
  *
  * Process context.  The oldest sample is overwritten when the ring is full.
  *
- * Return: 0 or -ENOENT.
+ * Return: 0, -ENOENT, or -EBUSY when the engine's work budget for this
+ * second is spent (the sample is dropped and counted as shed).
  */
 int nexus_metric_push(int id, u64 ts_ns, s64 value)
 {
@@ -177,7 +178,11 @@ int nexus_metric_push(int id, u64 ts_ns, s64 value)
 
 	if (!ts_ns)
 		ts_ns = ktime_get_ns();
-	nexus_work_charge(1);
+	if (!nexus_work_charge(1)) {
+		/* Past max_decision_cycles: the sample is shed, and counted. */
+		nexus_engine_note_shed(1);
+		return -EBUSY;
+	}
 	mutex_lock(&nexus_store_lock);
 	m = nexus_metric_get(id);
 	if (!m) {

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 
 #define NEXUS_SYSFS "/sys/kernel/nexus"
 #define NEXUS_DEBUGFS "/sys/kernel/debug/nexus"
@@ -68,6 +70,83 @@ static inline long long nx_read_ll(const char *path)
 static inline int nx_loaded(void)
 {
 	return access(NEXUS_SYSFS, F_OK) == 0;
+}
+
+#define NEXUS_TEST_MODULES "/opt/nexus/test-modules"
+
+/*
+ * nx_insmod - load a module file with parameters.
+ * Returns 0 or -errno of finit_module().
+ */
+static inline int nx_insmod(const char *path, const char *params)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = syscall(__NR_finit_module, fd, params ? params : "", 0);
+	ret = ret ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+/* nx_rmmod - unload a module; returns 0 or -errno of delete_module(). */
+static inline int nx_rmmod(const char *name)
+{
+	return syscall(__NR_delete_module, name, O_NONBLOCK) ? -errno : 0;
+}
+
+/* nx_msleep - sleep for @ms milliseconds. */
+static inline void nx_msleep(unsigned int ms)
+{
+	usleep(ms * 1000);
+}
+
+/*
+ * nx_wait_ll - poll a numeric file until pred(value) holds or @ms pass.
+ * Returns the last value read.
+ */
+#define nx_wait_ll(path, ms, pred) ({					\
+	long long __v = nx_read_ll(path);				\
+	unsigned int __t;						\
+	for (__t = 0; !(pred) && __t < (ms); __t += 20) {		\
+		nx_msleep(20);						\
+		__v = nx_read_ll(path);					\
+	}								\
+	__v;								\
+})
+
+/* nx_wait_str - poll a file until it reads @want or @ms pass; 0 if it did. */
+static inline int nx_wait_str(const char *path, const char *want,
+			      unsigned int ms)
+{
+	char buf[256];
+	unsigned int t;
+
+	for (t = 0; t <= ms; t += 20) {
+		if (nx_read(path, buf, sizeof(buf)) >= 0 && !strcmp(buf, want))
+			return 0;
+		nx_msleep(20);
+	}
+	return -1;
+}
+
+/* nx_file_contains - 1 if the file at @path contains @needle. */
+static inline int nx_file_contains(const char *path, const char *needle)
+{
+	static char buf[65536];
+	int fd = open(path, O_RDONLY);
+	ssize_t n, len = 0;
+
+	if (fd < 0)
+		return 0;
+	while (len < (ssize_t)sizeof(buf) - 1 &&
+	       (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += n;
+	close(fd);
+	buf[len] = '\0';
+	return strstr(buf, needle) != NULL;
 }
 
 #endif /* NEXUS_TEST_H */

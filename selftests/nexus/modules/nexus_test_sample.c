@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nexus_test_sample - a test-only pluggable module proving the ops-table
+ * contract: registration, the level gate on ticks and on decisions, apply(),
+ * the module's sysfs directory and debugfs file, unload while the engine
+ * runs.
+ *
+ * /sys/kernel/nexus/modules/sample/decide: write a decision kind (0..10);
+ * the next tick asks the engine for it.  last_outcome then shows the
+ * outcome (enum nexus_decision_outcome), applied how often apply() ran.
+ */
+#include <linux/module.h>
+#include <linux/kobject.h>
+#include <linux/sysfs.h>
+#include <linux/seq_file.h>
+#include <linux/atomic.h>
+#include <linux/delay.h>
+#include <nexus/nexus.h>
+
+static bool bad_abi;
+module_param(bad_abi, bool, 0400);
+MODULE_PARM_DESC(bad_abi, "Register with a wrong ABI version (must be refused)");
+
+static bool dup;
+module_param(dup, bool, 0400);
+MODULE_PARM_DESC(dup, "Also try to register the name twice (must be refused)");
+
+static atomic_t pending = ATOMIC_INIT(-1);
+static atomic_t last_outcome = ATOMIC_INIT(-1);
+static atomic_t applied = ATOMIC_INIT(0);
+static atomic64_t ticks = ATOMIC64_INIT(0);
+static int dup_result = 1;
+static atomic_t busy_us = ATOMIC_INIT(0);
+
+static struct nexus_module_ops sample_ops;
+
+static void sample_tick(u64 now_ns)
+{
+	int kind = atomic_xchg(&pending, -1);
+
+	atomic64_inc(&ticks);
+	/* Stand-in for an expensive analyzer, to exercise the CPU budget. */
+	if (atomic_read(&busy_us))
+		udelay(atomic_read(&busy_us));
+	if (kind >= 0) {
+		struct nexus_decision d = {
+			.kind = kind,
+			.confidence = 900,
+			.arg = 42,
+		};
+
+		strscpy(d.target, "sample-target", sizeof(d.target));
+		strscpy(d.reason, "asked through sysfs", sizeof(d.reason));
+		atomic_set(&last_outcome, nexus_decide(&sample_ops, &d) < 0 ? -1 :
+			   d.outcome);
+	}
+}
+
+static int sample_apply(struct nexus_decision *d)
+{
+	d->old_value = atomic_read(&applied);
+	d->new_value = atomic_inc_return(&applied);
+	return 0;
+}
+
+static void sample_dump(struct seq_file *m)
+{
+	seq_printf(m, "ticks %lld\napplied %d\nlast_outcome %d\n",
+		   atomic64_read(&ticks), atomic_read(&applied),
+		   atomic_read(&last_outcome));
+}
+
+static ssize_t decide_store(struct kobject *kobj, struct kobj_attribute *attr,
+			    const char *buf, size_t count)
+{
+	unsigned int kind;
+	int ret = kstrtouint(buf, 0, &kind);
+
+	if (ret)
+		return ret;
+	if (kind >= NEXUS_DECISION_COUNT)
+		return -ERANGE;
+	atomic_set(&last_outcome, -1);
+	atomic_set(&pending, kind);
+	return count;
+}
+
+static ssize_t busy_us_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%d\n", atomic_read(&busy_us));
+}
+
+static ssize_t busy_us_store(struct kobject *kobj, struct kobj_attribute *attr,
+			     const char *buf, size_t count)
+{
+	unsigned int v;
+	int ret = kstrtouint(buf, 0, &v);
+
+	if (ret)
+		return ret;
+	if (v > 5000)
+		return -ERANGE;
+	atomic_set(&busy_us, v);
+	return count;
+}
+static struct kobj_attribute busy_us_attr = __ATTR_RW(busy_us);
+
+#define SAMPLE_RO(_name, fmt, expr)					\
+static ssize_t _name##_show(struct kobject *kobj,			\
+			    struct kobj_attribute *attr, char *buf)	\
+{									\
+	return sysfs_emit(buf, fmt "\n", expr);				\
+}									\
+static struct kobj_attribute _name##_attr = __ATTR_RO(_name)
+
+SAMPLE_RO(last_outcome, "%d", atomic_read(&last_outcome));
+SAMPLE_RO(applied, "%d", atomic_read(&applied));
+SAMPLE_RO(sample_ticks, "%lld", atomic64_read(&ticks));
+SAMPLE_RO(dup_result, "%d", dup_result);
+static struct kobj_attribute decide_attr = __ATTR_WO(decide);
+
+static struct attribute *sample_attrs[] = {
+	&decide_attr.attr,
+	&last_outcome_attr.attr,
+	&applied_attr.attr,
+	&sample_ticks_attr.attr,
+	&dup_result_attr.attr,
+	&busy_us_attr.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(sample);
+
+static struct nexus_module_ops sample_ops = {
+	.name = "sample",
+	.abi_version = NEXUS_MODULE_ABI,
+	.owner = THIS_MODULE,
+	.min_level = NEXUS_LEVEL_DETECTION,
+	.priority = 3,
+	.tick = sample_tick,
+	.apply = sample_apply,
+	.dump = sample_dump,
+	.groups = sample_groups,
+};
+
+static const struct nexus_module_ops sample_dup_ops = {
+	.name = "sample",
+	.abi_version = NEXUS_MODULE_ABI,
+	.owner = THIS_MODULE,
+};
+
+static int __init sample_init(void)
+{
+	int ret;
+
+	if (bad_abi)
+		sample_ops.abi_version = NEXUS_MODULE_ABI + 1;
+	ret = nexus_register_module(&sample_ops);
+	if (ret)
+		return ret;
+	if (dup)
+		dup_result = nexus_register_module(&sample_dup_ops);
+	return 0;
+}
+
+static void __exit sample_exit(void)
+{
+	nexus_unregister_module(&sample_ops);
+}
+
+module_init(sample_init);
+module_exit(sample_exit);
+MODULE_DESCRIPTION("NEXUS test: a sample pluggable module");
+MODULE_LICENSE("GPL");
+MODULE_INFO(test, "Y");

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The module ops table and the level gate, through the test-only module
+ * nexus_test_sample: registration and refusal, per-module sysfs and
+ * debugfs, ticks gated by min_level, decisions applied, suggested or
+ * refused by level, CPU budget shedding, unload while the engine runs.
+ */
+#include "kselftest_harness.h"
+#include "nexus_test.h"
+
+#define S NEXUS_SYSFS "/"
+#define M NEXUS_SYSFS "/modules/sample/"
+#define SAMPLE_KO NEXUS_TEST_MODULES "/nexus_test_sample.ko"
+
+enum { APPLIED = 1, SUGGESTED = 2, REFUSED_LEVEL = 3 };
+
+FIXTURE(mod) {
+	int unused;
+};
+
+FIXTURE_SETUP(mod)
+{
+	if (!nx_loaded())
+		SKIP(return, "nexus_core is not loaded");
+	if (access(SAMPLE_KO, R_OK))
+		SKIP(return, "test module missing");
+	nx_rmmod("nexus_test_sample");
+	ASSERT_EQ(0, nx_write(S "preset", "default"));
+	ASSERT_EQ(0, nx_insmod(SAMPLE_KO, NULL));
+}
+
+FIXTURE_TEARDOWN(mod)
+{
+	nx_rmmod("nexus_test_sample");
+	if (nx_loaded())
+		nx_write(S "preset", "default");
+}
+
+/* Ask for a decision of @kind at @level; return its outcome. */
+static long long decide(const char *level, const char *kind)
+{
+	if (nx_write(S "level", level) || nx_write(M "decide", kind))
+		return -100;
+	return nx_wait_ll(M "last_outcome", 3000, __v >= 0);
+}
+
+TEST_F(mod, registered_with_sysfs_and_debugfs)
+{
+	EXPECT_EQ(1, nx_read_ll(S "nr_modules"));
+	EXPECT_EQ(1, nx_read_ll(M "enabled"));
+	EXPECT_EQ(2, nx_read_ll(M "min_level"));
+	EXPECT_EQ(0, access(NEXUS_DEBUGFS "/sample", R_OK));
+	EXPECT_TRUE(nx_file_contains(NEXUS_DEBUGFS "/modules", "sample detection"));
+	/* The core is in use while a module is registered. */
+	EXPECT_NE(0, nx_rmmod("nexus_core"));
+	ASSERT_EQ(0, nx_rmmod("nexus_test_sample"));
+	EXPECT_NE(0, access(M "enabled", F_OK));
+	EXPECT_NE(0, access(NEXUS_DEBUGFS "/sample", F_OK));
+	EXPECT_EQ(0, nx_read_ll(S "nr_modules"));
+}
+
+TEST_F(mod, refuses_bad_abi_and_duplicates)
+{
+	ASSERT_EQ(0, nx_rmmod("nexus_test_sample"));
+	EXPECT_EQ(-EINVAL, nx_insmod(SAMPLE_KO, "bad_abi=1"));
+	EXPECT_NE(0, access(M "enabled", F_OK));
+	ASSERT_EQ(0, nx_insmod(SAMPLE_KO, "dup=1"));
+	EXPECT_EQ(-EEXIST, nx_read_ll(M "dup_result"));
+}
+
+TEST_F(mod, ticks_gated_by_level)
+{
+	long long t;
+
+	ASSERT_EQ(0, nx_write(S "level", "monitoring"));
+	t = nx_read_ll(M "sample_ticks");
+	nx_msleep(600);
+	EXPECT_EQ(t, nx_read_ll(M "sample_ticks"));
+	ASSERT_EQ(0, nx_write(S "level", "detection"));
+	EXPECT_GT(nx_wait_ll(M "sample_ticks", 2000, __v > t + 2), t + 2);
+	/* Switched off through its sysfs file, it stops ticking. */
+	ASSERT_EQ(0, nx_write(M "enabled", "0"));
+	nx_msleep(300);
+	t = nx_read_ll(M "sample_ticks");
+	nx_msleep(600);
+	EXPECT_EQ(t, nx_read_ll(M "sample_ticks"));
+	EXPECT_EQ(-EINVAL, nx_write(M "enabled", "sometimes"));
+	ASSERT_EQ(0, nx_write(M "enabled", "1"));
+}
+
+TEST_F(mod, decisions_gated_by_level)
+{
+	long long applied = nx_read_ll(M "applied");
+
+	/* soft_recover (3) needs healing (5); correction (4) only suggests. */
+	EXPECT_EQ(REFUSED_LEVEL, decide("prediction", "3"));
+	EXPECT_EQ(SUGGESTED, decide("correction", "3"));
+	EXPECT_EQ(applied, nx_read_ll(M "applied"));
+	EXPECT_EQ(APPLIED, decide("healing", "3"));
+	EXPECT_EQ(applied + 1, nx_read_ll(M "applied"));
+	/* optimize (10) needs autonomous. */
+	EXPECT_EQ(SUGGESTED, decide("healing", "10"));
+	EXPECT_EQ(APPLIED, decide("autonomous", "10"));
+	/* predictive (9) needs prediction. */
+	EXPECT_EQ(REFUSED_LEVEL, decide("detection", "9"));
+	EXPECT_EQ(APPLIED, decide("prediction", "9"));
+	EXPECT_EQ(applied + 3, nx_read_ll(M "applied"));
+	EXPECT_EQ(-ERANGE, nx_write(M "decide", "11"));
+	/* Every one of them is in the audit log, with its outcome. */
+	EXPECT_TRUE(nx_file_contains(NEXUS_DEBUGFS "/decisions",
+				     "prediction soft_recover refused_level"));
+	EXPECT_TRUE(nx_file_contains(NEXUS_DEBUGFS "/decisions",
+				     "correction soft_recover suggested"));
+	EXPECT_TRUE(nx_file_contains(NEXUS_DEBUGFS "/decisions",
+				     "autonomous optimize applied 0 900 sample sample-target"));
+}
+
+TEST_F(mod, cpu_budget_degrades_sheds_and_recovers)
+{
+	long long shed = nx_read_ll(M "shed");
+	char buf[128];
+
+	ASSERT_EQ(0, nx_write(S "level", "detection"));
+	ASSERT_EQ(0, nx_write(S "tick_ms", "10"));
+	/* 2 ms per 10 ms tick is 20% of a CPU, far over the 1% budget. */
+	ASSERT_EQ(0, nx_write(M "busy_us", "2000"));
+	ASSERT_EQ(0, nx_wait_str(S "state", "degraded", 4000));
+	ASSERT_GT(nx_read(S "state_reason", buf, sizeof(buf)), 0);
+	EXPECT_NE(NULL, strstr(buf, "cpu budget exceeded"));
+	/* The low-priority module is shed in the next window. */
+	EXPECT_GT(nx_wait_ll(M "shed", 3000, __v > shed), shed);
+	ASSERT_EQ(0, nx_write(M "busy_us", "0"));
+	EXPECT_EQ(0, nx_wait_str(S "state", "running", 4000));
+}
+
+TEST_F(mod, unload_while_ticking)
+{
+	int i;
+
+	ASSERT_EQ(0, nx_write(S "level", "autonomous"));
+	ASSERT_EQ(0, nx_write(S "tick_ms", "10"));
+	for (i = 0; i < 20; i++) {
+		ASSERT_EQ(0, nx_rmmod("nexus_test_sample"));
+		ASSERT_EQ(0, nx_insmod(SAMPLE_KO, NULL));
+		nx_msleep(15);
+	}
+	EXPECT_EQ(1, nx_read_ll(S "nr_modules"));
+}
+
+TEST_HARNESS_MAIN
