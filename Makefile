@@ -75,9 +75,10 @@ selftests:
 # vm-prepare KVER=... : what nexus-vm needs for one kernel (called by it).
 vm-prepare:
 	@test -n "$(KVER)" || { echo "vm-prepare needs KVER=" >&2; exit 1; }
-	@$(MAKE) -s modules KDIR=/lib/modules/$(KVER)/build >/dev/null
-	@$(MAKE) -s selftests tools >/dev/null
 	@mkdir -p $(BUILD)/vm/$(KVER)
+	@$(MAKE) -s modules selftests tools KDIR=/lib/modules/$(KVER)/build \
+		>$(BUILD)/vm/$(KVER)/build.log 2>&1 || \
+		{ grep -v 'Skipping BTF' $(BUILD)/vm/$(KVER)/build.log >&2; exit 1; }
 	@tools/vm/mkinitramfs.sh $(KVER) $(BUILD)/kmod/$(KVER) $(BUILD)/selftests \
 		$(BUILD)/tools $(BUILD)/vm/$(KVER)/initramfs.cpio
 
