@@ -8,6 +8,7 @@
 #include "tap.h"
 #include "nx_anomaly.h"
 #include "nx_cpd.h"
+#include "nx_ctx.h"
 #include "nx_ewma.h"
 #include "nx_fixed.h"
 #include "nx_holt.h"
@@ -252,6 +253,53 @@ static void test_linreg(void)
 	       nx_linfit_at(&fit, 1000) == 42, "linreg: flat line never crosses");
 }
 
+static void test_ctx(void)
+{
+	struct nx_ctx c;
+	int i, fresh = 0, ok = 1;
+
+	tap_ok(sizeof(struct nx_ctx) <= 40, "ctx: state is %zu bytes",
+	       sizeof(struct nx_ctx));
+
+	nx_ctx_init(&c);
+	for (i = 0; i < 100; i++)
+		fresh += nx_ctx_update(&c, 5000);
+	tap_ok(fresh == 1 && nx_ctx_bin(&c, 5000) == 0,
+	       "ctx: a constant series is novel once, at its first transition");
+
+	/* range [0, 799]: eight bins of 100 */
+	nx_ctx_init(&c);
+	nx_ctx_update(&c, 0);
+	nx_ctx_update(&c, 799);
+	tap_ok(nx_ctx_bin(&c, 0) == 0 && nx_ctx_bin(&c, 99) == 0 &&
+	       nx_ctx_bin(&c, 100) == 1 && nx_ctx_bin(&c, 450) == 4 &&
+	       nx_ctx_bin(&c, 799) == 7 && nx_ctx_bin(&c, -50) == 0 &&
+	       nx_ctx_bin(&c, 5000) == 7,
+	       "ctx: bins split the range seen so far, outside values clamp");
+
+	/* 0, 799, 0, 799, ...: only the first 0 -> 7 and 7 -> 0 are new */
+	nx_ctx_init(&c);
+	fresh = 0;
+	for (i = 0; i < 50; i++) {
+		bool f = nx_ctx_update(&c, (i & 1) ? 799 : 0);
+
+		if (f != (i == 1 || i == 2))
+			ok = 0;
+		fresh += f;
+	}
+	tap_ok(ok && fresh == 2,
+	       "ctx: each transition is novel once (%d novel)", fresh);
+	/* a middle value: 7 -> 3 is new, then 3 -> 0, then 0 -> 3 */
+	ok = nx_ctx_update(&c, 399) && nx_ctx_update(&c, 0) &&
+	     nx_ctx_update(&c, 399) && !nx_ctx_update(&c, 0) &&
+	     !nx_ctx_update(&c, 799);
+	tap_ok(ok, "ctx: a new level is novel, its repeats are not");
+	/* a new maximum doubles the range: 799 drops from bin 7 to bin 3 */
+	ok = nx_ctx_update(&c, 1599) && nx_ctx_bin(&c, 799) == 3 &&
+	     nx_ctx_bin(&c, 1599) == 7;
+	tap_ok(ok, "ctx: a new extreme is novel and rescales the bins");
+}
+
 static void test_anomaly(void)
 {
 	struct nx_anomaly *a = malloc(sizeof(*a));
@@ -320,13 +368,14 @@ static void test_anomaly(void)
 
 int main(void)
 {
-	tap_plan(38);
+	tap_plan(44);
 	test_fixed();
 	test_ewma();
 	test_quantile();
 	test_cpd();
 	test_holt();
 	test_linreg();
+	test_ctx();
 	test_anomaly();
 	return tap_done();
 }

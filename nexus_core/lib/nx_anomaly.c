@@ -14,6 +14,9 @@
 #define NX_A_SHORT	(NX_Q16_ONE / 4)	/* short-run surprise mean */
 #define NX_A_PEAK	(NX_Q16_ONE / 1024)	/* decay of the peak memory */
 #define NX_A_LONG	(NX_Q16_ONE / 1024)	/* long-run surprise stats */
+#define NX_A_CTXZ	(3 * NX_Q16_ONE)	/* z a novel context needs */
+#define NX_A_REST	50			/* rest period, samples */
+#define NX_A_REST_ON	850			/* raw score that starts it */
 
 /**
  * nx_anomaly_default_cfg() - the defaults used for every metric
@@ -55,6 +58,8 @@ void nx_anomaly_init(struct nx_anomaly *a, const struct nx_anomaly_cfg *cfg)
 	nx_ewma_init(&a->slow, NX_A_SLOW);
 	nx_cusum_init(&a->cusum, NX_Q16_ONE / 2, 5 * NX_Q16_ONE);
 	nx_ph_init(&a->ph, NX_Q16_ONE / 4, 8 * NX_Q16_ONE);
+	nx_ctx_init(&a->ctx);
+	a->since = U32_MAX;
 }
 
 /* |e| / s in Q16.16, s > 0 */
@@ -188,10 +193,14 @@ u32 nx_anomaly_update(struct nx_anomaly *a, s64 ts, s64 value)
 	s64 xq = nx_vq(nx_clamp_value(value));
 	u64 floor, s1, sl, ss = 0;
 	s64 e1, el, es = 0, z1, zl, zs = 0, zp, zc, zv, zin, z;
-	u32 slot = 0, tests = 0, score;
+	u32 slot = 0, tests = 0, score, sctx = 0;
 	bool season = false;
 	int dir, cp, vp;
 
+	if (a->cfg.tests & NX_ANOM_T_CTX)
+		sctx = nx_ctx_update(&a->ctx, xq) ? NX_ANOM_SCORE_MAX : 0;
+	if (a->since < U32_MAX)
+		a->since++;
 	if (!a->n++) {
 		nx_qtrack_update(&a->med, xq, 0);
 		nx_qtrack_update(&a->mad, 0, 0);
@@ -266,6 +275,14 @@ u32 nx_anomaly_update(struct nx_anomaly *a, s64 ts, s64 value)
 	if (vp > 0)
 		tests |= NX_ANOM_T_VAR;
 
+	/*
+	 * Context novelty (nx_ctx, after CAD OSE): a never seen transition
+	 * between bins of the range seen so far scores 1000, provided the
+	 * sample is also at least 3 sigma surprising, so that rare tail
+	 * transitions of plain noise do not count.
+	 */
+	if (z < NX_A_CTXZ)
+		sctx = 0;
 	z = nx_a_likelihood(a, z);
 	/*
 	 * Refractory period: only a new high of Z, against a decaying memory
@@ -278,7 +295,23 @@ u32 nx_anomaly_update(struct nx_anomaly *a, s64 ts, s64 value)
 		a->z_peak -= nx_fx_scale(a->z_peak, NX_A_PEAK);
 		z >>= 2;
 	}
-	score = a->n > a->cfg.learn ? nx_a_score(a, z) : 0;
+	score = 0;
+	if (a->n > a->cfg.learn) {
+		score = max_t(u32, nx_a_score(a, z), sctx);
+		if (sctx >= a->cfg.alarm_on)
+			tests |= NX_ANOM_T_CTX;
+	}
+	/*
+	 * Rest period (as in CAD OSE): after a score of NX_A_REST_ON, scores
+	 * are held at 0 for NX_A_REST samples, so one event gives one alarm.
+	 */
+	if (score >= NX_A_REST_ON) {
+		if (a->since <= NX_A_REST)
+			score = 0;
+		a->since = 0;
+	} else if (a->since <= NX_A_REST) {
+		score = 0;
+	}
 
 	/* learn */
 	nx_a_errupd(&a->err1, e1, floor, a->n - 1);

@@ -10,6 +10,7 @@
 #define _NX_ANOMALY_H
 
 #include "nx_cpd.h"
+#include "nx_ctx.h"
 #include "nx_ewma.h"
 #include "nx_fixed.h"
 #include "nx_quantile.h"
@@ -23,7 +24,8 @@
 #define NX_ANOM_T_SEASON	0x04	/* seasonal profile residual */
 #define NX_ANOM_T_CUSUM		0x08	/* CUSUM mean shift */
 #define NX_ANOM_T_VAR		0x10	/* Page-Hinkley variance shift */
-#define NX_ANOM_T_ALL		0x1f
+#define NX_ANOM_T_CTX		0x20	/* novel context (nx_ctx) */
+#define NX_ANOM_T_ALL		0x3f
 
 /**
  * struct nx_anomaly_cfg - detector settings (same defaults for all metrics)
@@ -64,7 +66,7 @@ struct nx_anomaly_record {
 };
 
 /**
- * struct nx_anomaly - per-metric detector state (760 bytes on 64-bit)
+ * struct nx_anomaly - per-metric detector state (808 bytes on 64-bit)
  * @cfg: settings
  * @n: samples seen
  * @last_ts: timestamp of the previous sample (s)
@@ -85,6 +87,8 @@ struct nx_anomaly_record {
  * @u_var: long-run variance of u, Q16.16
  * @u_short: short-run mean of u, Q16.16
  * @z_peak: decaying memory of the highest recent likelihood Z, Q16.16
+ * @since: samples since the last unsuppressed score >= NX_ANOM_REST_ON
+ * @ctx: context novelty detector
  * @rec: the open (or last closed) record
  * @rec_open: a record is open
  * @rec_ready: a closed record waits for nx_anomaly_take_record()
@@ -113,6 +117,8 @@ struct nx_anomaly {
 	s64 u_var;
 	s64 u_short;
 	s64 z_peak;
+	u32 since;
+	struct nx_ctx ctx;
 	struct nx_anomaly_record rec;
 	bool rec_open;
 	bool rec_ready;
