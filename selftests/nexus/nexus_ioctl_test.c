@@ -560,6 +560,88 @@ TEST_F(dev, read_decisions)
 		    sizeof(struct nexus_decision), s.decisions);
 }
 
+#define SAMPLE_KO NEXUS_TEST_MODULES "/nexus_test_sample.ko"
+#define SAMPLE_DIR NEXUS_SYSFS "/modules/sample/"
+
+/*
+ * Real decision records, from the test-only module nexus_test_sample: the
+ * fields come back as the core recorded them, a wider record_size gives the
+ * same bytes zero-extended, and the stream announces the decision.
+ */
+TEST_F(dev, read_decisions_records)
+{
+	struct nexus_config_args a = self->saved;
+	struct nexus_stats s = { .size = sizeof(s) };
+	size_t rec = sizeof(struct nexus_decision), big = rec + 24, j;
+	struct nexus_decision d[4];
+	struct nexus_event ev;
+	struct nexus_batch b;
+	long long outcome;
+	char *wide;
+	int fd;
+
+	if (access(SAMPLE_KO, R_OK))
+		SKIP(return, "test module %s missing", SAMPLE_KO);
+	nx_rmmod("nexus_test_sample");
+	ASSERT_EQ(0, nx_insmod(SAMPLE_KO, NULL));
+	fd = open(NEXUS_DEV, O_RDONLY | O_NONBLOCK);
+	ASSERT_LE(0, fd);
+	a.level = NEXUS_LEVEL_CORRECTION;
+	ASSERT_EQ(0, set_config(self->fd, &a));
+	ASSERT_EQ(0, nx_ioctl(self->fd, NEXUS_IOC_GET_STATS, &s));
+
+	ASSERT_EQ(0, nx_write(SAMPLE_DIR "decide", "4"));	/* HARD_RECOVER */
+	outcome = nx_wait_ll(SAMPLE_DIR "last_outcome", 5000, __v >= 0);
+	ASSERT_EQ(NEXUS_OUTCOME_SUGGESTED, outcome);
+
+	/* Only the sample module decides here: one record after the cursor. */
+	memset(d, 0xa5, sizeof(d));
+	ASSERT_EQ(0, batch(self->fd, NEXUS_IOC_READ_DECISIONS, &b, d, 4, rec,
+			   s.decisions));
+	ASSERT_EQ(1, b.count);
+	EXPECT_EQ(s.decisions + 1, d[0].id);
+	EXPECT_EQ(d[0].id, b.cursor);
+	EXPECT_EQ(NEXUS_DECISION_HARD_RECOVER, d[0].kind);
+	EXPECT_EQ(NEXUS_OUTCOME_SUGGESTED, d[0].outcome);
+	EXPECT_EQ(NEXUS_LEVEL_CORRECTION, d[0].level);
+	EXPECT_EQ(900, d[0].confidence);
+	EXPECT_EQ(42, d[0].arg);
+	EXPECT_EQ(0, d[0].__reserved);
+	EXPECT_STREQ("sample", d[0].source);
+	EXPECT_STREQ("sample-target", d[0].target);
+	EXPECT_STREQ("asked through sysfs", d[0].reason);
+	EXPECT_LT(0, d[0].ts_ns);
+	EXPECT_GE(now_ns(), d[0].ts_ns);
+	/* Records past count are not written. */
+	EXPECT_EQ(0xa5a5a5a5a5a5a5a5ULL, d[1].id);
+
+	/* A wider record: the same bytes, then zeros. */
+	wide = malloc(2 * big);
+	ASSERT_NE(NULL, wide);
+	memset(wide, 0x5a, 2 * big);
+	ASSERT_EQ(0, batch(self->fd, NEXUS_IOC_READ_DECISIONS, &b, wide, 2,
+			   big, s.decisions));
+	ASSERT_EQ(1, b.count);
+	EXPECT_EQ(0, memcmp(wide, &d[0], rec));
+	for (j = rec; j < big; j++)
+		EXPECT_EQ(0, wide[j]);
+	EXPECT_EQ(0x5a, wide[big]);
+	free(wide);
+
+	/* Nothing newer than the returned cursor. */
+	ASSERT_EQ(0, batch(self->fd, NEXUS_IOC_READ_DECISIONS, &b, d, 4, rec,
+			   d[0].id));
+	EXPECT_EQ(0, b.count);
+	EXPECT_EQ(d[0].id, b.cursor);
+
+	/* The stream announced it: arg0 = id, arg1 = outcome. */
+	ASSERT_EQ(0, find_event(fd, NEXUS_EV_DECISION, &ev));
+	EXPECT_EQ(d[0].id, ev.arg0);
+	EXPECT_EQ(NEXUS_OUTCOME_SUGGESTED, ev.arg1);
+	close(fd);
+	EXPECT_EQ(0, nx_rmmod("nexus_test_sample"));
+}
+
 static int ingest(int fd, struct nexus_sample_rec *r, __u32 count,
 		  __u32 record_size, __u32 *accepted)
 {
