@@ -56,7 +56,7 @@ struct nx_blk_pcpu {
 enum { NX_B_IOPS, NX_B_BW, NX_B_LAT_AVG, NX_B_LAT_MAX, NX_B_NR };
 
 static const char * const nx_blk_suffix[NX_B_NR] = {
-	"iops", "bw_kBps", "latency_avg_us", "latency_max_us",
+	"iops", "bw_kbps", "latency_avg_us", "latency_max_us",
 };
 
 static const char * const nx_blk_units[NX_B_NR] = {
@@ -80,7 +80,7 @@ static struct nx_blk_stat nx_blk_prev;
 
 static struct nx_metric nx_blk_metrics[] = {
 	NX_METRIC("blk.iops", "count/s"),
-	NX_METRIC("blk.bw_kBps", "kB/s"),
+	NX_METRIC("blk.bw_kbps", "kB/s"),
 	NX_METRIC("blk.latency_avg_us", "us"),
 	NX_METRIC("blk.latency_max_us", "us"),
 	NX_METRIC("blk.inflight", "count"),

@@ -21,6 +21,7 @@
 #include <linux/string.h>
 #include <linux/time64.h>
 #include <linux/tracepoint.h>
+#include <linux/uio.h>
 #include "collect.h"
 
 /* Serialises start, stop, sample and dump of the collectors. */
@@ -101,7 +102,8 @@ static void nx_collector_start(unsigned int i, u64 now_ns)
 	err = c->start(c);
 	if (err) {
 		if (!c->detail[0])
-			snprintf(c->detail, sizeof(c->detail), "attach failed");
+			snprintf(c->detail, sizeof(c->detail),
+				 "attach failed (%pe)", ERR_PTR(err));
 		nx_failing_set(i, c, err);
 		return;
 	}
@@ -446,14 +448,38 @@ void nx_metric_push(const struct nx_metric *m, u64 now_ns, s64 value)
 		nexus_metric_push(m->id, now_ns, value);
 }
 
+/*
+ * Read a seq_file through seq_read_iter().  Some /proc files (those of PSI)
+ * have only a ->read method (seq_read), which __kernel_read() refuses for
+ * kernel buffers; seq_read() itself is a wrapper of seq_read_iter() over
+ * file->private_data, so call that with a kernel iov_iter.
+ */
+static ssize_t nx_seq_read(struct file *f, char *buf, size_t len, loff_t *pos)
+{
+	struct kvec kv = { .iov_base = buf, .iov_len = len };
+	struct iov_iter iter;
+	struct kiocb kiocb;
+	ssize_t n;
+
+	init_sync_kiocb(&kiocb, f);
+	kiocb.ki_pos = *pos;
+	iov_iter_kvec(&iter, ITER_DEST, &kv, 1, len);
+	n = seq_read_iter(&kiocb, &iter);
+	if (n > 0)
+		*pos = kiocb.ki_pos;
+	return n;
+}
+
 /**
- * nx_read_file() - read a small file, e.g. under /proc
- * @path: absolute path
+ * nx_read_file() - read a small seq_file-backed /proc file
+ * @path: absolute path of a /proc file implemented with seq_file
  * @buf: where to put it, NUL-terminated
  * @size: size of @buf
  *
  * For the samplers, in process context, where the kernel does not export
- * what a /proc file shows (the PSI totals, nr_running(), SwapTotal).
+ * what a /proc file shows (the PSI totals, nr_running(), SwapTotal).  Files
+ * without ->read_iter are read with seq_read_iter(), so @path must be a
+ * seq_file (all of /proc/{meminfo,loadavg,pressure/}*).
  *
  * Return: bytes read, or -errno.
  */
@@ -461,13 +487,16 @@ int nx_read_file(const char *path, char *buf, size_t size)
 {
 	struct file *f;
 	loff_t pos = 0;
-	ssize_t n, got = 0;
+	ssize_t n = 0, got = 0;
 
 	f = filp_open(path, O_RDONLY, 0);
 	if (IS_ERR(f))
 		return PTR_ERR(f);
 	while (got < size - 1) {
-		n = kernel_read(f, buf + got, size - 1 - got, &pos);
+		if (f->f_op->read_iter)
+			n = kernel_read(f, buf + got, size - 1 - got, &pos);
+		else
+			n = nx_seq_read(f, buf + got, size - 1 - got, &pos);
 		if (n <= 0)
 			break;
 		got += n;

@@ -5,17 +5,22 @@
  * With a hardware PMU it counts cycles, instructions, cache misses and
  * branch misses on every CPU (and derives instructions per cycle).  When
  * the PMU has no cycles counter (a VM without a virtual PMU, e.g. QEMU
- * TCG) it falls back to software events: context switches, cpu-clock and
- * page faults.  detail says which ran.  A hardware event other than cycles
- * that the PMU lacks is left out.
+ * TCG) it falls back to software events: context switches, CPU migrations
+ * and page faults.  detail says which ran.  A hardware event other than
+ * cycles that the PMU lacks is left out.  (cpu-clock is not used: counted
+ * per CPU it is wall-clock time, which says nothing; task-clock needs a
+ * task.)
  *
  * Counters are created for the CPUs online at start only; a CPU brought
  * online later is not counted until the collector is restarted (switch it
  * off and on).  Counters are not pinned: when the PMU is shared they are
  * multiplexed and each count is scaled by enabled/running time, as perf
- * stat does.  The counters count on their own; the sampler reads them
- * (perf_event_read_value(), which may interrupt the CPU owning a counter),
- * so there is no probe.  The collector's rate is that of its first event
+ * stat does.  The counters count on their own and the sampler reads them,
+ * so there is no probe.  Hardware counters are read with
+ * perf_event_read_value(), which interrupts the CPU owning the counter to
+ * read the PMU.  The software events used here add to event->count where
+ * they happen (perf_swevent_event()), so that count is read directly:
+ * the same value without an IPI per counter per CPU each sample.  The collector's rate is that of its first event
  * (cycles, or context switches in the fallback).
  */
 #define pr_fmt(fmt) "nexus: " fmt
@@ -50,8 +55,8 @@ static const struct nx_perf_def nx_perf_hw[] = {
 static const struct nx_perf_def nx_perf_sw[] = {
 	{ "perf.context_switches", "context-switches", "count/s",
 	  PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CONTEXT_SWITCHES },
-	{ "perf.cpu_clock", "cpu-clock", "ns/s",
-	  PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_CLOCK },
+	{ "perf.cpu_migrations", "cpu-migrations", "count/s",
+	  PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_MIGRATIONS },
 	{ "perf.page_faults", "page-faults", "count/s",
 	  PERF_TYPE_SOFTWARE, PERF_COUNT_SW_PAGE_FAULTS },
 };
@@ -129,6 +134,10 @@ static u64 nx_perf_read(struct nx_perf_counter *pc)
 	for_each_possible_cpu(cpu) {
 		if (!pc->ev[cpu])
 			continue;
+		if (pc->def->type == PERF_TYPE_SOFTWARE) {
+			sum += local64_read(&pc->ev[cpu]->count);
+			continue;
+		}
 		v = perf_event_read_value(pc->ev[cpu], &enabled, &running);
 		if (running && running < enabled)
 			v = mul_u64_u64_div_u64(v, enabled, running);
