@@ -20,8 +20,9 @@
  * perf_event_read_value(), which interrupts the CPU owning the counter to
  * read the PMU.  The software events used here add to event->count where
  * they happen (perf_swevent_event()), so that count is read directly:
- * the same value without an IPI per counter per CPU each sample.  The collector's rate is that of its first event
- * (cycles, or context switches in the fallback).
+ * the same value without an IPI per counter per CPU each sample.  The
+ * collector's rate is that of its first event (cycles, or context switches
+ * in the fallback).
  */
 #define pr_fmt(fmt) "nexus: " fmt
 
