@@ -1076,6 +1076,44 @@ TEST_F(dev, stream_records_and_fault)
 	close(fd);
 }
 
+/*
+ * A reader that falls behind by more than the ring (1024 events) skips to
+ * the oldest event kept: it gets at most 1024, in order, ending with the
+ * newest.
+ */
+TEST_F(dev, stream_overrun)
+{
+	struct nexus_config_args a = self->saved;
+	struct nexus_event ev[64], last = { 0 };
+	unsigned int i, total = 0;
+	__u64 prev_ts = 0;
+	ssize_t n;
+	int fd;
+
+	fd = open(NEXUS_DEV, O_RDONLY | O_NONBLOCK);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(-EAGAIN, drain_events(fd));
+	for (i = 0; i < 700; i++) {	/* LEVEL + CONFIG each: 1400 events */
+		a.level = i % 2 ? self->saved.level :
+				  other_level(self->saved.level);
+		ASSERT_EQ(0, set_config(self->fd, &a));
+	}
+	while ((n = read(fd, ev, sizeof(ev))) > 0) {
+		ASSERT_EQ(0, n % sizeof(ev[0]));
+		for (i = 0; i < n / sizeof(ev[0]); i++) {
+			EXPECT_LE(prev_ts, ev[i].ts_ns);
+			prev_ts = ev[i].ts_ns;
+			last = ev[i];
+		}
+		total += n / sizeof(ev[0]);
+	}
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_GE(1024, total);
+	EXPECT_LE(1000, total);
+	EXPECT_EQ(NEXUS_EV_CONFIG, last.type);
+	close(fd);
+}
+
 /* A blocking read sleeps until an event comes. */
 TEST_F(dev, stream_blocking_read)
 {
