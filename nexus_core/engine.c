@@ -13,8 +13,11 @@
  *
  * CPU budget: the engine measures the time its ticks take and keeps the
  * total under cpu_budget_percent of one CPU over each one-second window.
- * A window over budget sheds modules of priority below 5 in the next one
- * and sets the Degraded state; a window back under budget clears both.
+ * When the mean of the last NEXUS_CPU_WINDOWS windows is over budget,
+ * modules of priority below 5 are shed in the next window and the state is
+ * Degraded; back under budget clears both.  Averaging a few windows keeps
+ * one slow second (a page fault storm, a burst of events) from flapping
+ * the state.
  * The measure is the thread's own CPU time (sum_exec_runtime), which the
  * scheduler updates at least every scheduler tick: over a one-second window
  * the error is at most one tick.
@@ -46,6 +49,9 @@ static u64 nexus_win_cpu_start;
 static u64 nexus_win_units;
 static bool nexus_shed_low;
 static u32 nexus_cpu_ppm_last;
+#define NEXUS_CPU_WINDOWS	3
+static u32 nexus_cpu_ppm_hist[NEXUS_CPU_WINDOWS];
+static unsigned int nexus_cpu_hist_pos;
 static u64 nexus_units_last;
 static atomic64_t nexus_shed_total = ATOMIC64_INIT(0);
 static u64 nexus_ticks_total;
@@ -86,20 +92,25 @@ static void nexus_engine_window(u64 now)
 	u64 span = now - nexus_win_start_ns;
 	u64 cpu = READ_ONCE(current->se.sum_exec_runtime);
 	u32 budget_ppm = READ_ONCE(nexus_cfg.cpu_budget_percent) * 10000;
-	u32 ppm;
+	u32 ppm, mean;
+	unsigned int i;
 	char why[NEXUS_REASON_LEN];
 
 	if (span < NEXUS_SEC_NS)
 		return;
 	ppm = div64_u64((cpu - nexus_win_cpu_start) * 1000000ULL, span);
 	WRITE_ONCE(nexus_cpu_ppm_last, ppm);
+	nexus_cpu_ppm_hist[nexus_cpu_hist_pos++ % NEXUS_CPU_WINDOWS] = ppm;
+	for (i = 0, mean = 0; i < NEXUS_CPU_WINDOWS; i++)
+		mean += nexus_cpu_ppm_hist[i];
+	mean /= NEXUS_CPU_WINDOWS;
 	WRITE_ONCE(nexus_units_last, nexus_win_units);
-	if (ppm > budget_ppm) {
+	if (mean > budget_ppm) {
 		nexus_over_windows++;
 		nexus_shed_low = true;
 		snprintf(why, sizeof(why),
 			 "cpu budget exceeded: engine used %u ppm of %u",
-			 ppm, budget_ppm);
+			 mean, budget_ppm);
 		nexus_degrade(NEXUS_DEGRADED_CPU_BUDGET, why);
 	} else {
 		nexus_shed_low = false;

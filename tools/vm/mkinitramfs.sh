@@ -22,7 +22,8 @@ mkdir -p "$root"/{bin,sbin,etc/nexus,proc,sys,dev,tmp,run,root,mnt/share} \
 install -m 0755 /bin/busybox "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"
 install -m 0755 "$VM_DIR/init.sh" "$root/init"
-install -m 0755 "$VM_DIR/nx-load" "$VM_DIR/nx-modprobe" "$root/opt/nexus/bin/"
+install -m 0755 "$VM_DIR/nx-load" "$VM_DIR/nx-modprobe" "$VM_DIR/nexus-demo" \
+	"$root/opt/nexus/bin/"
 echo "root:x:0:0:root:/root:/bin/sh" >"$root/etc/passwd"
 echo "root:x:0:" >"$root/etc/group"
 
