@@ -1,0 +1,498 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The collectors against the kernel's own counters: context switches and
+ * forks against /proc/stat, memory against /proc/meminfo, CPU utilisation
+ * against /proc/stat's idle time, block I/O against /sys/block/<dev>/stat
+ * on a null_blk disk; the perf software fallback; switching collectors off
+ * and on through sysfs and the level.
+ *
+ * Comparisons are made over the same interval: the test waits for a new
+ * sample of a metric (its sample count in debugfs goes up), reads the
+ * kernel's counter at once, and again a few samples later.
+ */
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+#include "kselftest_harness.h"
+#include "nexus_test.h"
+
+#define S NEXUS_SYSFS "/"
+#define METRICS NEXUS_DEBUGFS "/metrics"
+#define STRESS "/usr/bin/stress-ng"
+#define INTERVALS 3
+
+/* Read the metric @name from debugfs: its last value and samples pushed. */
+static int metric_get(const char *name, long long *last,
+		      unsigned long long *total)
+{
+	char line[256], n[64], unit[32];
+	unsigned long long tot;
+	unsigned int held;
+	long long v;
+	int id, found = -1;
+	FILE *f = fopen(METRICS, "r");
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%d %63s %31s %lld %u %llu", &id, n, unit, &v,
+			   &held, &tot) != 6 || strcmp(n, name))
+			continue;
+		if (last)
+			*last = v;
+		if (total)
+			*total = tot;
+		found = 0;
+		break;
+	}
+	fclose(f);
+	return found;
+}
+
+static int metric_exists(const char *name)
+{
+	return metric_get(name, NULL, NULL) == 0;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* A counter of /proc/stat ("ctxt", "processes"), or -1. */
+static long long proc_stat(const char *key)
+{
+	char line[512];
+	long long v = -1;
+	size_t len = strlen(key);
+	FILE *f = fopen("/proc/stat", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, len) && line[len] == ' ') {
+			v = atoll(line + len + 1);
+			break;
+		}
+	fclose(f);
+	return v;
+}
+
+/* Busy and total ticks of all CPUs from the "cpu " line of /proc/stat. */
+static int proc_stat_cpu(long long *busy, long long *all)
+{
+	long long f[10] = { 0 };
+	char line[512];
+	int n = 0;
+	FILE *fp = fopen("/proc/stat", "r");
+
+	if (!fp)
+		return -1;
+	if (fgets(line, sizeof(line), fp))
+		n = sscanf(line, "cpu %lld %lld %lld %lld %lld %lld %lld %lld",
+			   &f[0], &f[1], &f[2], &f[3], &f[4], &f[5], &f[6],
+			   &f[7]);
+	fclose(fp);
+	if (n < 8)
+		return -1;
+	*all = f[0] + f[1] + f[2] + f[3] + f[4] + f[5] + f[6] + f[7];
+	*busy = *all - f[3] - f[4];
+	return 0;
+}
+
+static long long meminfo_kb(const char *key)
+{
+	char line[256];
+	long long v = -1;
+	size_t len = strlen(key);
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, len) && line[len] == ':') {
+			v = atoll(line + len + 1);
+			break;
+		}
+	fclose(f);
+	return v;
+}
+
+/* I/Os completed (reads + writes + discards + flushes) of a disk. */
+static long long disk_ios(const char *disk)
+{
+	char path[128], buf[512];
+	long long f[17] = { 0 };
+	int n;
+
+	snprintf(path, sizeof(path), "/sys/block/%s/stat", disk);
+	if (nx_read(path, buf, sizeof(buf)) < 0)
+		return -1;
+	n = sscanf(buf, "%lld %lld %lld %lld %lld %lld %lld %lld %lld %lld %lld %lld %lld %lld %lld %lld %lld",
+		   &f[0], &f[1], &f[2], &f[3], &f[4], &f[5], &f[6], &f[7],
+		   &f[8], &f[9], &f[10], &f[11], &f[12], &f[13], &f[14],
+		   &f[15], &f[16]);
+	if (n < 8)
+		return -1;
+	return f[0] + f[4] + f[11] + f[15];
+}
+
+/*
+ * Wait until metric @name gets a new sample (its total goes past *seen),
+ * polling every 2 ms so the caller can read a kernel counter right after.
+ * Returns 0, or -1 after @ms.
+ */
+static int next_sample(const char *name, unsigned long long *seen,
+		       unsigned int ms)
+{
+	unsigned long long tot;
+	double end = now_s() + ms / 1000.0;
+
+	while (now_s() < end) {
+		if (!metric_get(name, NULL, &tot) && tot > *seen) {
+			*seen = tot;
+			return 0;
+		}
+		usleep(2000);
+	}
+	return -1;
+}
+
+/* Start a command in its own process group; returns its pid or -1. */
+static pid_t spawn(const char *cmd)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		setpgid(0, 0);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+static void reap(pid_t pid)
+{
+	if (pid <= 0)
+		return;
+	kill(-pid, SIGKILL);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+static int within(double got, double want, double tol)
+{
+	double d = got - want;
+
+	if (d < 0)
+		d = -d;
+	return d <= tol * (want < 0 ? -want : want);
+}
+
+/*
+ * Compare the mean of @metric (a rate) over INTERVALS sample intervals with
+ * the rate of @counter() over the same intervals.  *got and *want return
+ * both.  Returns 0 or -1 when a sample does not come.
+ */
+static int compare_rate(const char *metric, long long (*counter)(const char *),
+			const char *arg, double *got, double *want)
+{
+	unsigned long long seen = 0;
+	long long c0, c1, v, sum = 0;
+	double t0, t1;
+	int i;
+
+	metric_get(metric, NULL, &seen);
+	if (next_sample(metric, &seen, 3000))
+		return -1;
+	c0 = counter(arg);
+	t0 = now_s();
+	for (i = 0; i < INTERVALS; i++) {
+		if (next_sample(metric, &seen, 3000))
+			return -1;
+		metric_get(metric, &v, NULL);
+		sum += v;
+	}
+	c1 = counter(arg);
+	t1 = now_s();
+	*got = (double)sum / INTERVALS;
+	*want = (c1 - c0) / (t1 - t0);
+	return 0;
+}
+
+static int have_stress(void)
+{
+	return access(STRESS, X_OK) == 0;
+}
+
+FIXTURE(coll) {
+	pid_t load;
+};
+
+FIXTURE_SETUP(coll)
+{
+	self->load = 0;
+	if (!nx_loaded())
+		SKIP(return, "nexus_core is not loaded");
+	if (access(METRICS, R_OK))
+		SKIP(return, "no debugfs metrics file");
+	ASSERT_EQ(0, nx_write(S "preset", "default"));
+	ASSERT_EQ(0, nx_write(S "level", "1"));
+	ASSERT_EQ(0, nx_write(S "tracing/sched", "1"));
+	ASSERT_EQ(0, nx_write(S "tracing/memory", "1"));
+	ASSERT_EQ(0, nx_write(S "tracing/block", "1"));
+	ASSERT_EQ(0, nx_write(S "tracing/perf", "1"));
+	ASSERT_EQ(0, nx_write(S "tracing/sample_period_ms", "1000"));
+}
+
+FIXTURE_TEARDOWN(coll)
+{
+	reap(self->load);
+	if (nx_loaded())
+		nx_write(S "preset", "default");
+}
+
+TEST_F(coll, all_attached)
+{
+	static const char * const names[] = { "sched", "memory", "block", "perf" };
+	static const char * const files[] = {
+		"enabled", "attached", "rate", "total", "error", "detail" };
+	char path[128], buf[128];
+	unsigned int i, j;
+
+	for (i = 0; i < 4; i++) {
+		for (j = 0; j < 6; j++) {
+			snprintf(path, sizeof(path), S "collectors/%s/%s",
+				 names[i], files[j]);
+			EXPECT_LE(0, nx_read(path, buf, sizeof(buf)))
+				TH_LOG("%s", path);
+		}
+		snprintf(path, sizeof(path), S "collectors/%s/attached",
+			 names[i]);
+		EXPECT_EQ(1, nx_read_ll(path)) TH_LOG("%s", names[i]);
+		snprintf(path, sizeof(path), S "collectors/%s/error", names[i]);
+		EXPECT_EQ(0, nx_read_ll(path)) TH_LOG("%s", names[i]);
+	}
+	ASSERT_GT(nx_read(S "state", buf, sizeof(buf)), 0);
+	EXPECT_STRNE("degraded", buf);
+}
+
+TEST_F_TIMEOUT(coll, ctxsw_matches_proc_stat, 60)
+{
+	unsigned long long seen = 0;
+	long long c0, c1, v0, v1;
+	double got, want;
+
+	if (!have_stress())
+		SKIP(return, "no stress-ng");
+	self->load = spawn(STRESS " --switch 1 --timeout 60s --quiet");
+	ASSERT_LT(0, self->load);
+	nx_msleep(1500);
+
+	/* The cumulative count over the same samples: tight. */
+	metric_get("sched.ctxsw_total", NULL, &seen);
+	ASSERT_EQ(0, next_sample("sched.ctxsw_total", &seen, 3000));
+	c0 = proc_stat("ctxt");
+	ASSERT_EQ(0, metric_get("sched.ctxsw_total", &v0, NULL));
+	ASSERT_EQ(0, next_sample("sched.ctxsw_total", &seen, 3000));
+	ASSERT_EQ(0, next_sample("sched.ctxsw_total", &seen, 3000));
+	c1 = proc_stat("ctxt");
+	ASSERT_EQ(0, metric_get("sched.ctxsw_total", &v1, NULL));
+	TH_LOG("ctxsw: nexus %lld, /proc/stat %lld", v1 - v0, c1 - c0);
+	ASSERT_LT(1000, c1 - c0);
+	EXPECT_TRUE(within(v1 - v0, c1 - c0, 0.02));
+
+	/* The rate. */
+	ASSERT_EQ(0, compare_rate("sched.ctxsw", proc_stat, "ctxt", &got,
+				  &want));
+	TH_LOG("ctxsw rate: nexus %.0f/s, /proc/stat %.0f/s", got, want);
+	EXPECT_TRUE(within(got, want, 0.05));
+}
+
+TEST_F_TIMEOUT(coll, forks_match_proc_stat, 60)
+{
+	double got, want;
+
+	if (!have_stress())
+		SKIP(return, "no stress-ng");
+	self->load = spawn(STRESS " --fork 1 --timeout 60s --quiet");
+	ASSERT_LT(0, self->load);
+	nx_msleep(1500);
+	ASSERT_EQ(0, compare_rate("sched.forks", proc_stat, "processes", &got,
+				  &want));
+	TH_LOG("forks: nexus %.0f/s, /proc/stat %.0f/s", got, want);
+	ASSERT_LT(10, want);
+	EXPECT_TRUE(within(got, want, 0.05));
+	EXPECT_TRUE(metric_exists("sched.exits"));
+}
+
+TEST_F_TIMEOUT(coll, runq_latency_and_util, 60)
+{
+	unsigned long long seen = 0;
+	long long b0, a0, b1, a1, util, lat, max;
+	double want;
+
+	if (!have_stress())
+		SKIP(return, "no stress-ng");
+	/* Three CPU hogs on two CPUs: always one waiting. */
+	self->load = spawn(STRESS " --cpu 3 --timeout 60s --quiet");
+	ASSERT_LT(0, self->load);
+	nx_msleep(1500);
+	metric_get("cpu.util", NULL, &seen);
+	ASSERT_EQ(0, next_sample("cpu.util", &seen, 3000));
+	ASSERT_EQ(0, proc_stat_cpu(&b0, &a0));
+	ASSERT_EQ(0, next_sample("cpu.util", &seen, 3000));
+	ASSERT_EQ(0, proc_stat_cpu(&b1, &a1));
+	ASSERT_EQ(0, metric_get("cpu.util", &util, NULL));
+	want = 1000.0 * (b1 - b0) / (a1 - a0);
+	TH_LOG("cpu.util: nexus %lld permille, /proc/stat %.0f", util, want);
+	EXPECT_GE(util, 900);
+	EXPECT_TRUE(util >= want - 50 && util <= want + 50);
+	EXPECT_TRUE(metric_exists("cpu0.util"));
+
+	ASSERT_EQ(0, metric_get("sched.runq_latency_avg_ns", &lat, NULL));
+	ASSERT_EQ(0, metric_get("sched.runq_latency_max_ns", &max, NULL));
+	TH_LOG("runq latency: avg %lld ns, max %lld ns", lat, max);
+	EXPECT_GT(lat, 0);
+	EXPECT_GE(max, lat);
+	ASSERT_EQ(0, metric_get("sched.runnable", &lat, NULL));
+	EXPECT_GE(lat, 2);
+}
+
+TEST_F(coll, memory_matches_meminfo)
+{
+	unsigned long long seen = 0;
+	long long avail, want, cached;
+
+	metric_get("mem.available_kb", NULL, &seen);
+	ASSERT_EQ(0, next_sample("mem.available_kb", &seen, 3000));
+	want = meminfo_kb("MemAvailable");
+	ASSERT_EQ(0, metric_get("mem.available_kb", &avail, NULL));
+	TH_LOG("MemAvailable: nexus %lld kB, /proc/meminfo %lld kB", avail,
+	       want);
+	EXPECT_TRUE(within(avail, want, 0.03));
+	ASSERT_EQ(0, metric_get("mem.cached_kb", &cached, NULL));
+	EXPECT_TRUE(within(cached, meminfo_kb("Cached"), 0.05));
+	EXPECT_TRUE(metric_exists("mem.free_kb"));
+	EXPECT_TRUE(metric_exists("mem.slab_reclaimable_kb"));
+	EXPECT_TRUE(metric_exists("mem.swap_total_kb"));
+	EXPECT_TRUE(metric_exists("mem.oom_kills"));
+	EXPECT_TRUE(metric_exists("mem.reclaim_stalls"));
+	if (access("/proc/pressure/memory", R_OK) == 0) {
+		long long psi;
+
+		ASSERT_EQ(0, next_sample("mem.available_kb", &seen, 3000));
+		ASSERT_EQ(0, metric_get("psi.memory.some", &psi, NULL));
+		EXPECT_TRUE(psi >= 0 && psi <= 1000);
+		EXPECT_TRUE(metric_exists("psi.io.full"));
+		EXPECT_TRUE(metric_exists("psi.cpu.some"));
+	}
+}
+
+TEST_F_TIMEOUT(coll, block_iops_match_disk_stat, 90)
+{
+	char path[64];
+	double got, want;
+	long long lat;
+
+	if (access("/sys/block/nullb0", F_OK) &&
+	    system("nx-modprobe null_blk >/dev/null 2>&1"))
+		SKIP(return, "no null_blk");
+	if (access("/sys/block/nullb0", F_OK))
+		SKIP(return, "null_blk made no nullb0");
+	self->load = spawn("dd if=/dev/zero of=/dev/nullb0 bs=4k oflag=direct 2>/dev/null");
+	ASSERT_LT(0, self->load);
+	nx_msleep(1500);
+	snprintf(path, sizeof(path), "blk.nullb0.iops");
+	ASSERT_EQ(0, compare_rate(path, disk_ios, "nullb0", &got, &want));
+	TH_LOG("nullb0: nexus %.0f iops, /sys/block stat %.0f", got, want);
+	ASSERT_LT(100, want);
+	EXPECT_TRUE(within(got, want, 0.05));
+	ASSERT_EQ(0, metric_get("blk.nullb0.latency_avg_us", &lat, NULL));
+	EXPECT_GE(lat, 0);
+	EXPECT_TRUE(metric_exists("blk.nullb0.bw_kbps"));
+	EXPECT_TRUE(metric_exists("blk.iops"));
+}
+
+TEST_F_TIMEOUT(coll, perf_detail_and_counts, 60)
+{
+	char detail[128];
+	double got, want;
+
+	ASSERT_LT(0, nx_read(S "collectors/perf/detail", detail,
+			     sizeof(detail)));
+	TH_LOG("perf: %s", detail);
+	if (!strncmp(detail, "hardware", 8)) {
+		EXPECT_TRUE(metric_exists("perf.cycles"));
+		return;
+	}
+	ASSERT_EQ(0, strncmp(detail, "software fallback", 17));
+	EXPECT_FALSE(metric_exists("perf.cycles"));
+	EXPECT_FALSE(metric_exists("perf.ipc_permille"));
+	ASSERT_TRUE(metric_exists("perf.context_switches"));
+	EXPECT_TRUE(metric_exists("perf.page_faults"));
+	if (!have_stress())
+		return;
+	/* The software context-switch counter counts what sched_switch does. */
+	self->load = spawn(STRESS " --switch 1 --timeout 60s --quiet");
+	ASSERT_LT(0, self->load);
+	nx_msleep(1500);
+	ASSERT_EQ(0, compare_rate("perf.context_switches", proc_stat, "ctxt",
+				  &got, &want));
+	TH_LOG("perf context switches: %.0f/s, /proc/stat %.0f/s", got, want);
+	EXPECT_TRUE(within(got, want, 0.05));
+}
+
+TEST_F_TIMEOUT(coll, disable_detaches, 60)
+{
+	unsigned long long seen = 0, t0, t1;
+
+	ASSERT_EQ(1, nx_read_ll(S "collectors/sched/attached"));
+	ASSERT_EQ(0, nx_write(S "tracing/sched", "0"));
+	EXPECT_EQ(0, nx_read_ll(S "collectors/sched/attached"));
+	EXPECT_EQ(0, nx_read_ll(S "collectors/sched/enabled"));
+	EXPECT_EQ(0, nx_read_ll(S "collectors/sched/rate"));
+	EXPECT_FALSE(metric_exists("sched.ctxsw"));
+	t0 = nx_read_ll(S "collectors/sched/total");
+	/* Others keep sampling; sched's total stays. */
+	metric_get("mem.available_kb", NULL, &seen);
+	ASSERT_EQ(0, next_sample("mem.available_kb", &seen, 3000));
+	ASSERT_EQ(0, next_sample("mem.available_kb", &seen, 3000));
+	t1 = nx_read_ll(S "collectors/sched/total");
+	EXPECT_EQ(t0, t1);
+	EXPECT_EQ(0, nx_read_ll(S "collectors/sched/rate"));
+
+	/* And back, through the collector's own enabled file. */
+	ASSERT_EQ(0, nx_write(S "collectors/sched/enabled", "1"));
+	EXPECT_EQ(1, nx_read_ll(S "collectors/sched/attached"));
+	EXPECT_EQ(1, nx_read_ll(S "tracing/sched"));
+	seen = 0;
+	ASSERT_EQ(0, next_sample("sched.ctxsw", &seen, 3000));
+	EXPECT_LT(0, nx_wait_ll(S "collectors/sched/rate", 3000, __v > 0));
+}
+
+TEST_F_TIMEOUT(coll, level_zero_detaches_all, 60)
+{
+	static const char * const names[] = { "sched", "memory", "block", "perf" };
+	char path[128];
+	unsigned int i;
+
+	ASSERT_EQ(0, nx_write(S "level", "0"));
+	for (i = 0; i < 4; i++) {
+		snprintf(path, sizeof(path), S "collectors/%s/attached",
+			 names[i]);
+		EXPECT_EQ(0, nx_read_ll(path)) TH_LOG("%s", names[i]);
+	}
+	EXPECT_FALSE(metric_exists("sched.ctxsw"));
+	ASSERT_EQ(0, nx_write(S "level", "1"));
+	for (i = 0; i < 4; i++) {
+		snprintf(path, sizeof(path), S "collectors/%s/attached",
+			 names[i]);
+		EXPECT_EQ(1, nx_read_ll(path)) TH_LOG("%s", names[i]);
+	}
+}
+
+TEST_HARNESS_MAIN
