@@ -95,6 +95,7 @@ static void nexus_ring_free(struct nexus_ring *r)
 
 static u32 nexus_ring_used(const struct nexus_ring *r)
 {
+	/* Pairs with the release in nexus_ring_put(). */
 	u32 head = smp_load_acquire(r->head);
 	u32 tail = READ_ONCE(*r->tail);
 
@@ -154,6 +155,7 @@ static __always_inline bool nexus_ring_put(struct nexus_ring *r,
 	if (hints ? unlikely(full) : full)
 		return false;
 	r->slots[head] = *ev;
+	/* Publish the slot before the index; pairs with nexus_ring_take(). */
 	smp_store_release(r->head, next);
 	return true;
 }
@@ -225,6 +227,7 @@ EXPORT_SYMBOL_GPL(nexus_bus_push);
 static unsigned int nexus_ring_take(struct nexus_ring *r,
 				    struct nexus_event *out, unsigned int max)
 {
+	/* Pairs with the release in nexus_ring_put(): the slots are written. */
 	u32 head = smp_load_acquire(r->head);
 	u32 tail = *r->tail;
 	bool pf = static_branch_likely(&nexus_prefetch);
@@ -238,6 +241,7 @@ static unsigned int nexus_ring_take(struct nexus_ring *r,
 		out[n++] = r->slots[tail];
 		tail = next;
 	}
+	/* The slots are copied out before the producer may reuse them. */
 	smp_store_release(r->tail, tail);
 	return n;
 }

@@ -17,6 +17,7 @@
 #include "internal.h"
 
 struct nexus_config nexus_cfg;
+/* Serialises changes of nexus_cfg and their side effects (ring resizes). */
 DEFINE_MUTEX(nexus_config_lock);
 static enum nexus_preset nexus_preset_cur = NEXUS_PRESET_DEFAULT;
 
@@ -146,6 +147,17 @@ void nexus_config_preset(enum nexus_preset p, struct nexus_config *c)
 	}
 }
 
+static bool nx_in(u64 v, u64 lo, u64 hi)
+{
+	return v >= lo && v <= hi;
+}
+
+static int nx_refuse(const char **why, const char *msg, int err)
+{
+	*why = msg;
+	return err;
+}
+
 /**
  * nexus_config_validate() - check a whole config
  * @c: the candidate config
@@ -156,72 +168,64 @@ void nexus_config_preset(enum nexus_preset p, struct nexus_config *c)
  */
 int nexus_config_validate(const struct nexus_config *c, const char **why)
 {
+	const struct nexus_prediction_config *pr = &c->prediction;
+	const struct nexus_healing_config *h = &c->healing;
 	const struct nexus_performance_config *pc = &c->performance;
+	const u32 chaos_all = NEXUS_CHAOS_BUS_DROP | NEXUS_CHAOS_ALLOC_FAIL |
+			      NEXUS_CHAOS_TICK_SKIP | NEXUS_CHAOS_COMPONENT;
 
-#define NX_CHECK(cond, err, msg)		\
-	do {					\
-		if (!(cond)) {			\
-			*why = msg;		\
-			return err;		\
-		}				\
-	} while (0)
+	if (c->level > NEXUS_LEVEL_MAX)
+		return nx_refuse(why, "level: 0..6", -ERANGE);
+	if (!nx_in(c->memory_budget, SZ_64K, SZ_1G))
+		return nx_refuse(why, "memory_budget: 64 KiB..1 GiB", -ERANGE);
+	if (!nx_in(c->cpu_budget_percent, 1, 100))
+		return nx_refuse(why, "cpu_budget_percent: 1..100", -ERANGE);
+	if (!nx_in(c->max_decision_cycles, 100, 1000000000ULL))
+		return nx_refuse(why, "max_decision_cycles: 100..1000000000", -ERANGE);
+	if (!nx_in(c->event_queue_size, 64, 1048576))
+		return nx_refuse(why, "event_queue_size: 64..1048576", -ERANGE);
+	if (!nx_in(c->tick_ms, 10, 10000))
+		return nx_refuse(why, "tick_ms: 10..10000", -ERANGE);
 
-	NX_CHECK(c->level <= NEXUS_LEVEL_MAX, -ERANGE, "level: 0..6");
-	NX_CHECK(c->memory_budget >= SZ_64K && c->memory_budget <= SZ_1G,
-		 -ERANGE, "memory_budget: 64 KiB..1 GiB");
-	NX_CHECK(c->cpu_budget_percent >= 1 && c->cpu_budget_percent <= 100,
-		 -ERANGE, "cpu_budget_percent: 1..100");
-	NX_CHECK(c->max_decision_cycles >= 100 &&
-		 c->max_decision_cycles <= 1000000000ULL,
-		 -ERANGE, "max_decision_cycles: 100..1000000000");
-	NX_CHECK(c->event_queue_size >= 64 && c->event_queue_size <= 1048576,
-		 -ERANGE, "event_queue_size: 64..1048576");
-	NX_CHECK(c->tick_ms >= 10 && c->tick_ms <= 10000, -ERANGE,
-		 "tick_ms: 10..10000");
+	if (!nx_in(pr->horizon_ms, 1000, 86400000ULL))
+		return nx_refuse(why, "prediction/horizon_ms: 1000..86400000", -ERANGE);
+	if (pr->min_confidence > 1000)
+		return nx_refuse(why, "prediction/min_confidence: 0..1000", -ERANGE);
 
-	NX_CHECK(c->prediction.horizon_ms >= 1000 &&
-		 c->prediction.horizon_ms <= 86400000ULL, -ERANGE,
-		 "prediction/horizon_ms: 1000..86400000");
-	NX_CHECK(c->prediction.min_confidence <= 1000, -ERANGE,
-		 "prediction/min_confidence: 0..1000 (per-mille)");
+	if (h->max_rollback_depth > 64)
+		return nx_refuse(why, "healing/max_rollback_depth: 0..64", -ERANGE);
+	if (!nx_in(h->checkpoint_interval_ms, 100, 86400000ULL))
+		return nx_refuse(why, "healing/checkpoint_interval_ms: 100..86400000",
+				 -ERANGE);
+	if (!nx_in(h->max_healing_attempts, 1, 100))
+		return nx_refuse(why, "healing/max_healing_attempts: 1..100", -ERANGE);
+	if (!nx_in(h->healing_timeout_ms, 100, 3600000))
+		return nx_refuse(why, "healing/healing_timeout_ms: 100..3600000",
+				 -ERANGE);
 
-	NX_CHECK(c->healing.max_rollback_depth <= 64, -ERANGE,
-		 "healing/max_rollback_depth: 0..64");
-	NX_CHECK(c->healing.checkpoint_interval_ms >= 100 &&
-		 c->healing.checkpoint_interval_ms <= 86400000ULL, -ERANGE,
-		 "healing/checkpoint_interval_ms: 100..86400000");
-	NX_CHECK(c->healing.max_healing_attempts >= 1 &&
-		 c->healing.max_healing_attempts <= 100, -ERANGE,
-		 "healing/max_healing_attempts: 1..100");
-	NX_CHECK(c->healing.healing_timeout_ms >= 100 &&
-		 c->healing.healing_timeout_ms <= 3600000, -ERANGE,
-		 "healing/healing_timeout_ms: 100..3600000");
+	if (!nx_in(c->tracing.sample_period_ms, 10, 60000))
+		return nx_refuse(why, "tracing/sample_period_ms: 10..60000", -ERANGE);
 
-	NX_CHECK(c->tracing.sample_period_ms >= 10 &&
-		 c->tracing.sample_period_ms <= 60000, -ERANGE,
-		 "tracing/sample_period_ms: 10..60000");
-
-	NX_CHECK(c->chaos.rate_permille <= 1000, -ERANGE,
-		 "chaos/rate_permille: 0..1000");
-	NX_CHECK(!(c->chaos.targets & ~(NEXUS_CHAOS_BUS_DROP |
-					NEXUS_CHAOS_ALLOC_FAIL |
-					NEXUS_CHAOS_TICK_SKIP |
-					NEXUS_CHAOS_COMPONENT)),
-		 -EINVAL, "chaos/targets: unknown target bits");
+	if (c->chaos.rate_permille > 1000)
+		return nx_refuse(why, "chaos/rate_permille: 0..1000", -ERANGE);
+	if (c->chaos.targets & ~chaos_all)
+		return nx_refuse(why, "chaos/targets: unknown target bits", -EINVAL);
 
 	/*
 	 * The kernel may not touch SIMD registers without kernel_fpu_begin(),
 	 * and no NEXUS path is worth that cost: the flag would have no effect,
 	 * so it is refused rather than silently accepted.
 	 */
-	NX_CHECK(!pc->enable_simd, -EOPNOTSUPP,
-		 "performance/enable_simd: no SIMD path in this build");
-	NX_CHECK(is_power_of_2(pc->cache_line_size) &&
-		 pc->cache_line_size >= 16 && pc->cache_line_size <= 4096,
-		 -EINVAL, "performance/cache_line_size: a power of two, 16..4096");
-	NX_CHECK(pc->max_cores <= nr_cpu_ids, -ERANGE,
-		 "performance/max_cores: 0 (all) .. number of CPUs");
-#undef NX_CHECK
+	if (pc->enable_simd)
+		return nx_refuse(why, "performance/enable_simd: no SIMD path in this build",
+				 -EOPNOTSUPP);
+	if (!is_power_of_2(pc->cache_line_size) ||
+	    !nx_in(pc->cache_line_size, 16, 4096))
+		return nx_refuse(why, "performance/cache_line_size: a power of two, 16..4096",
+				 -EINVAL);
+	if (pc->max_cores > nr_cpu_ids)
+		return nx_refuse(why, "performance/max_cores: 0 (all) .. number of CPUs",
+				 -ERANGE);
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 #define _NEXUS_INTERNAL_H
 
 #include <linux/types.h>
+#include <linux/bits.h>
 #include <linux/mutex.h>
 #include <linux/wait.h>
 #include <linux/seq_file.h>
@@ -112,10 +113,10 @@ void nexus_undegrade(u32 cause);
 int nexus_level_parse(const char *s, enum nexus_level *level);
 
 /* Causes of the Degraded state; it clears when none remains. */
-#define NEXUS_DEGRADED_COLLECTOR	(1U << 0)
-#define NEXUS_DEGRADED_CPU_BUDGET	(1U << 1)
-#define NEXUS_DEGRADED_MEM_BUDGET	(1U << 2)
-#define NEXUS_DEGRADED_EVENTS		(1U << 3)
+#define NEXUS_DEGRADED_COLLECTOR	BIT(0)
+#define NEXUS_DEGRADED_CPU_BUDGET	BIT(1)
+#define NEXUS_DEGRADED_MEM_BUDGET	BIT(2)
+#define NEXUS_DEGRADED_EVENTS		BIT(3)
 
 /* ---- budget.c ---- */
 u64 nexus_mem_used(void);

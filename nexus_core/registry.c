@@ -30,6 +30,7 @@ struct nexus_registered {
 };
 
 static LIST_HEAD(nexus_modules);
+/* Held around every module callback and the list; see the top comment. */
 DEFINE_MUTEX(nexus_registry_lock);
 static unsigned int nexus_nr_modules;
 

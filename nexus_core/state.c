@@ -41,7 +41,10 @@ static const char * const nexus_action_names[NEXUS_ACTION_COUNT] = {
 	"rollback", "quarantine", "survival_mode",
 };
 
-#define NX_NAME(tbl, i) ((unsigned int)(i) < ARRAY_SIZE(tbl) ? (tbl)[i] : "?")
+static const char *nx_name(const char * const *tbl, size_t n, unsigned int i)
+{
+	return i < n ? tbl[i] : "?";
+}
 
 /**
  * nexus_level_name() - name of a level
@@ -51,7 +54,7 @@ static const char * const nexus_action_names[NEXUS_ACTION_COUNT] = {
  */
 const char *nexus_level_name(enum nexus_level level)
 {
-	return NX_NAME(nexus_level_names, level);
+	return nx_name(nexus_level_names, ARRAY_SIZE(nexus_level_names), level);
 }
 EXPORT_SYMBOL_GPL(nexus_level_name);
 
@@ -63,7 +66,7 @@ EXPORT_SYMBOL_GPL(nexus_level_name);
  */
 const char *nexus_state_name(enum nexus_state state)
 {
-	return NX_NAME(nexus_state_names, state);
+	return nx_name(nexus_state_names, ARRAY_SIZE(nexus_state_names), state);
 }
 EXPORT_SYMBOL_GPL(nexus_state_name);
 
@@ -75,7 +78,7 @@ EXPORT_SYMBOL_GPL(nexus_state_name);
  */
 const char *nexus_decision_name(enum nexus_decision_kind kind)
 {
-	return NX_NAME(nexus_decision_names, kind);
+	return nx_name(nexus_decision_names, ARRAY_SIZE(nexus_decision_names), kind);
 }
 EXPORT_SYMBOL_GPL(nexus_decision_name);
 
@@ -87,7 +90,7 @@ EXPORT_SYMBOL_GPL(nexus_decision_name);
  */
 const char *nexus_prediction_name(enum nexus_prediction_kind kind)
 {
-	return NX_NAME(nexus_prediction_names, kind);
+	return nx_name(nexus_prediction_names, ARRAY_SIZE(nexus_prediction_names), kind);
 }
 EXPORT_SYMBOL_GPL(nexus_prediction_name);
 
@@ -99,7 +102,7 @@ EXPORT_SYMBOL_GPL(nexus_prediction_name);
  */
 const char *nexus_action_name(enum nexus_action action)
 {
-	return NX_NAME(nexus_action_names, action);
+	return nx_name(nexus_action_names, ARRAY_SIZE(nexus_action_names), action);
 }
 EXPORT_SYMBOL_GPL(nexus_action_name);
 
@@ -148,6 +151,7 @@ static const u32 nexus_state_legal[NEXUS_STATE_COUNT] = {
 	[NEXUS_STATE_SHUTTING_DOWN]	= S(STOPPED),
 	[NEXUS_STATE_STOPPED]		= 0,
 };
+
 #undef S
 
 static DEFINE_SPINLOCK(nexus_state_lock);

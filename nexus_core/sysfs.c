@@ -532,7 +532,8 @@ void nexus_sysfs_del_module(void *handle)
 void nexus_sysfs_uevent_finding(const struct nexus_finding *f)
 {
 	char id[40], kind[48], conf[32], ttf[40], comp[16 + NEXUS_COMPONENT_LEN];
-	char *envp[] = { "NEXUS_EVENT=finding", id, kind, conf, ttf, comp, NULL };
+	char ev[] = "NEXUS_EVENT=finding";
+	char *envp[7];
 
 	if (!nexus_kobj)
 		return;
@@ -544,6 +545,13 @@ void nexus_sysfs_uevent_finding(const struct nexus_finding *f)
 	snprintf(conf, sizeof(conf), "NEXUS_CONFIDENCE=%u", f->confidence);
 	snprintf(ttf, sizeof(ttf), "NEXUS_TTF_MS=%llu", f->time_to_failure_ms);
 	snprintf(comp, sizeof(comp), "NEXUS_COMPONENT=%s", f->component);
+	envp[0] = ev;
+	envp[1] = id;
+	envp[2] = kind;
+	envp[3] = conf;
+	envp[4] = ttf;
+	envp[5] = comp;
+	envp[6] = NULL;
 	kobject_uevent_env(nexus_kobj, KOBJ_CHANGE, envp);
 }
 

@@ -72,7 +72,7 @@ TEST_F(core, files_exist_with_modes)
 	struct stat st;
 	unsigned int i;
 
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
 		snprintf(path, sizeof(path), S "%s", files[i].path);
 		ASSERT_EQ(0, stat(path, &st)) TH_LOG("%s missing", path);
 		EXPECT_EQ(files[i].mode, st.st_mode & 0777)
@@ -131,7 +131,7 @@ TEST_F(core, knobs_validate)
 	char path[256], before[64], after[64];
 	unsigned int i;
 
-	for (i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(knobs); i++) {
 		snprintf(path, sizeof(path), S "%s", knobs[i].path);
 		ASSERT_EQ(0, nx_write(path, knobs[i].good)) TH_LOG("%s", path);
 		ASSERT_GT(nx_read(path, before, sizeof(before)), 0);
@@ -162,14 +162,14 @@ TEST_F(core, bus_modes_switch)
 	ASSERT_EQ(0, nx_write(S "performance/enable_lockfree", "0"));
 	pushed = nx_read_ll(S "events_pushed");
 	system("for i in 1 2 3 4 5 6 7 8; do /bin/true; done");
-	EXPECT_GT(nx_wait_ll(S "events_pushed", 2000, __v > pushed), pushed);
+	EXPECT_GT(nx_wait_above(S "events_pushed", 2000, pushed), pushed);
 	ASSERT_EQ(0, nx_write(S "performance/enable_lockfree", "1"));
 	ASSERT_EQ(0, nx_write(S "performance/numa_aware", "0"));
 	ASSERT_EQ(0, nx_write(S "performance/enable_prefetch", "0"));
 	ASSERT_EQ(0, nx_write(S "performance/enable_branch_hints", "0"));
 	pushed = nx_read_ll(S "events_pushed");
 	system("for i in 1 2 3 4 5 6 7 8; do /bin/true; done");
-	EXPECT_GT(nx_wait_ll(S "events_pushed", 2000, __v > pushed), pushed);
+	EXPECT_GT(nx_wait_above(S "events_pushed", 2000, pushed), pushed);
 }
 
 TEST_F(core, presets)
@@ -219,7 +219,7 @@ TEST_F(core, pause_resume)
 	EXPECT_STREQ("paused from sysfs", buf);
 	/* The engine keeps ticking (sampling) while paused. */
 	ticks = nx_read_ll(S "ticks");
-	EXPECT_GT(nx_wait_ll(S "ticks", 2000, __v > ticks), ticks);
+	EXPECT_GT(nx_wait_above(S "ticks", 2000, ticks), ticks);
 	ASSERT_EQ(0, nx_write(S "resume", "1"));
 	ASSERT_GT(nx_read(S "state", buf, sizeof(buf)), 0);
 	EXPECT_STREQ("running", buf);
@@ -253,7 +253,7 @@ TEST_F(core, work_budget_sheds)
 	ASSERT_EQ(0, nx_write(S "tracing/sample_period_ms", "10"));
 	ASSERT_EQ(0, nx_write(S "tick_ms", "10"));
 	ASSERT_EQ(0, nx_write(S "max_decision_cycles", "100"));
-	EXPECT_GT(nx_wait_ll(S "work_shed", 4000, __v > shed), shed);
+	EXPECT_GT(nx_wait_above(S "work_shed", 4000, shed), shed);
 	nx_msleep(1200);
 	EXPECT_LE(nx_read_ll(S "work_units"), 100);
 }

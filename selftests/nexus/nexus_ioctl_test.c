@@ -591,7 +591,7 @@ TEST_F(dev, read_decisions_records)
 	ASSERT_EQ(0, nx_ioctl(self->fd, NEXUS_IOC_GET_STATS, &s));
 
 	ASSERT_EQ(0, nx_write(SAMPLE_DIR "decide", "4"));	/* HARD_RECOVER */
-	outcome = nx_wait_ll(SAMPLE_DIR "last_outcome", 5000, __v >= 0);
+	outcome = nx_wait_above(SAMPLE_DIR "last_outcome", 5000, -1);
 	ASSERT_EQ(NEXUS_OUTCOME_SUGGESTED, outcome);
 
 	/* Only the sample module decides here: one record after the cursor. */

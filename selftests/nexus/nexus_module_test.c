@@ -41,7 +41,7 @@ static long long decide(const char *level, const char *kind)
 {
 	if (nx_write(S "level", level) || nx_write(M "decide", kind))
 		return -100;
-	return nx_wait_ll(M "last_outcome", 3000, __v >= 0);
+	return nx_wait_above(M "last_outcome", 3000, -1);
 }
 
 TEST_F(mod, registered_with_sysfs_and_debugfs)
@@ -77,7 +77,7 @@ TEST_F(mod, ticks_gated_by_level)
 	nx_msleep(600);
 	EXPECT_EQ(t, nx_read_ll(M "sample_ticks"));
 	ASSERT_EQ(0, nx_write(S "level", "detection"));
-	EXPECT_GT(nx_wait_ll(M "sample_ticks", 2000, __v > t + 2), t + 2);
+	EXPECT_GT(nx_wait_above(M "sample_ticks", 2000, t + 2), t + 2);
 	/* Switched off through its sysfs file, it stops ticking. */
 	ASSERT_EQ(0, nx_write(M "enabled", "0"));
 	nx_msleep(300);
@@ -128,7 +128,7 @@ TEST_F(mod, cpu_budget_degrades_sheds_and_recovers)
 	ASSERT_GT(nx_read(S "state_reason", buf, sizeof(buf)), 0);
 	EXPECT_NE(NULL, strstr(buf, "cpu budget exceeded"));
 	/* The low-priority module is shed in the next window. */
-	EXPECT_GT(nx_wait_ll(M "shed", 3000, __v > shed), shed);
+	EXPECT_GT(nx_wait_above(M "shed", 3000, shed), shed);
 	ASSERT_EQ(0, nx_write(M "busy_us", "0"));
 	EXPECT_EQ(0, nx_wait_str(S "state", "running", 4000));
 }

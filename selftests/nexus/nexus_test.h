@@ -104,18 +104,21 @@ static inline void nx_msleep(unsigned int ms)
 }
 
 /*
- * nx_wait_ll - poll a numeric file until pred(value) holds or @ms pass.
- * Returns the last value read.
+ * nx_wait_above - poll a numeric file until its value is above @x or @ms
+ * pass.  Returns the last value read.
  */
-#define nx_wait_ll(path, ms, pred) ({					\
-	long long __v = nx_read_ll(path);				\
-	unsigned int __t;						\
-	for (__t = 0; !(pred) && __t < (ms); __t += 20) {		\
-		nx_msleep(20);						\
-		__v = nx_read_ll(path);					\
-	}								\
-	__v;								\
-})
+static inline long long nx_wait_above(const char *path, unsigned int ms,
+				      long long x)
+{
+	long long v = nx_read_ll(path);
+	unsigned int t;
+
+	for (t = 0; v <= x && t < ms; t += 20) {
+		nx_msleep(20);
+		v = nx_read_ll(path);
+	}
+	return v;
+}
 
 /* nx_wait_str - poll a file until it reads @want or @ms pass; 0 if it did. */
 static inline int nx_wait_str(const char *path, const char *want,
@@ -146,7 +149,7 @@ static inline int nx_file_contains(const char *path, const char *needle)
 		len += n;
 	close(fd);
 	buf[len] = '\0';
-	return strstr(buf, needle) != NULL;
+	return !!strstr(buf, needle);
 }
 
 #endif /* NEXUS_TEST_H */

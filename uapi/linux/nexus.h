@@ -16,6 +16,7 @@
 
 #include <linux/types.h>
 #include <linux/ioctl.h>
+#include <linux/const.h>
 
 #define NEXUS_ABI_MAJOR		1
 #define NEXUS_ABI_MINOR		0
@@ -129,9 +130,9 @@ enum nexus_finding_class {
 #define NEXUS_REASON_LEN	96
 
 /* Finding flags. */
-#define NEXUS_FINDING_ACTIVE	(1U << 0)	/* condition still holds */
-#define NEXUS_FINDING_RESOLVED	(1U << 1)	/* condition cleared */
-#define NEXUS_FINDING_NOTIFY	(1U << 2)	/* announced as a uevent */
+#define NEXUS_FINDING_ACTIVE	_BITUL(0)	/* condition still holds */
+#define NEXUS_FINDING_RESOLVED	_BITUL(1)	/* condition cleared */
+#define NEXUS_FINDING_NOTIFY	_BITUL(2)	/* announced as a uevent */
 
 /**
  * struct nexus_finding - a prediction, anomaly or insight.

@@ -13,6 +13,7 @@
 #define _NEXUS_NEXUS_H
 
 #include <linux/types.h>
+#include <linux/bits.h>
 #include <linux/nexus.h>
 
 struct module;
@@ -70,7 +71,7 @@ const char *nexus_prediction_name(enum nexus_prediction_kind kind);
 const char *nexus_action_name(enum nexus_action action);
 
 /* Metric store. */
-#define NEXUS_METRIC_USER	(1U << 0)	/* ingested from userspace */
+#define NEXUS_METRIC_USER	BIT(0)	/* ingested from userspace */
 
 int nexus_metric_register(const char *name, const char *unit, u32 flags);
 void nexus_metric_unregister(int id);

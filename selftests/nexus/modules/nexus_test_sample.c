@@ -104,6 +104,7 @@ static ssize_t busy_us_store(struct kobject *kobj, struct kobj_attribute *attr,
 	atomic_set(&busy_us, v);
 	return count;
 }
+
 static struct kobj_attribute busy_us_attr = __ATTR_RW(busy_us);
 
 #define SAMPLE_RO(_name, fmt, expr)					\
