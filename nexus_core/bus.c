@@ -30,13 +30,14 @@
 #include <linux/sched/clock.h>
 #include <linux/export.h>
 #include "internal.h"
+#include "lib/nx_ring.h"
 
+static_assert(sizeof(struct nexus_event) == sizeof(struct nx_ring_slot));
+
+/* One ring: the shared SPSC ring of the library, and its allocation. */
 struct nexus_ring {
-	u32 *head;			/* next slot the producer writes */
-	u32 *tail;			/* next slot the consumer reads */
-	struct nexus_event *slots;
-	u32 cap;
-	void *mem;			/* the allocation behind all of it */
+	struct nx_ring r;
+	void *mem;
 	size_t bytes;
 };
 
@@ -77,10 +78,10 @@ static int nexus_ring_alloc(struct nexus_ring *r, u32 cap, int node, u32 align)
 	}
 	r->mem = mem;
 	r->bytes = bytes;
-	r->head = mem;
-	r->tail = mem + align;
-	r->slots = mem + 2 * align;
-	r->cap = cap + 1;
+	r->r.head = mem;
+	r->r.tail = mem + align;
+	r->r.slots = mem + 2 * align;
+	r->r.cap = cap + 1;
 	return 0;
 }
 
@@ -91,15 +92,6 @@ static void nexus_ring_free(struct nexus_ring *r)
 	kvfree(r->mem);
 	nexus_mem_uncharge(r->bytes);
 	r->mem = NULL;
-}
-
-static u32 nexus_ring_used(const struct nexus_ring *r)
-{
-	/* Pairs with the release in nexus_ring_put(). */
-	u32 head = smp_load_acquire(r->head);
-	u32 tail = READ_ONCE(*r->tail);
-
-	return head >= tail ? head - tail : head + r->cap - tail;
 }
 
 static void nexus_bus_free(struct nexus_bus *bus)
@@ -137,27 +129,6 @@ static struct nexus_bus *nexus_bus_alloc(u32 cap, bool lockfree, bool numa,
 		}
 	}
 	return bus;
-}
-
-/*
- * The push itself, in two builds selected by a static key: one with branch
- * hints on the full-ring test (performance/enable_branch_hints), one
- * without, so the flag switches real code paths.
- */
-static __always_inline bool nexus_ring_put(struct nexus_ring *r,
-					   const struct nexus_event *ev,
-					   const bool hints)
-{
-	u32 head = *r->head;
-	u32 next = head + 1 == r->cap ? 0 : head + 1;
-	bool full = next == READ_ONCE(*r->tail);
-
-	if (hints ? unlikely(full) : full)
-		return false;
-	r->slots[head] = *ev;
-	/* Publish the slot before the index; pairs with nexus_ring_take(). */
-	smp_store_release(r->head, next);
-	return true;
 }
 
 static bool nexus_chaos_bus_drop(void)
@@ -202,15 +173,22 @@ bool nexus_bus_push(u16 type, u32 pid, u64 arg0, u64 arg1)
 	if (bus && !nexus_chaos_bus_drop()) {
 		struct nexus_ring *r;
 
+		const struct nx_ring_slot *slot = (const void *)&ev;
+
+		/*
+		 * Two builds of the push, selected by a static key: with branch
+		 * hints on the full-ring test (performance/enable_branch_hints)
+		 * and without, so the flag switches real code paths.
+		 */
 		if (bus->lockfree) {
 			r = &bus->rings[ev.cpu];
 			if (static_branch_likely(&nexus_branch_hints))
-				ok = nexus_ring_put(r, &ev, true);
+				ok = nx_ring_put(&r->r, slot, true);
 			else
-				ok = nexus_ring_put(r, &ev, false);
+				ok = nx_ring_put(&r->r, slot, false);
 		} else {
 			raw_spin_lock(&bus->lock);
-			ok = nexus_ring_put(&bus->rings[0], &ev, true);
+			ok = nx_ring_put(&bus->rings[0].r, slot, true);
 			raw_spin_unlock(&bus->lock);
 		}
 	}
@@ -227,23 +205,8 @@ EXPORT_SYMBOL_GPL(nexus_bus_push);
 static unsigned int nexus_ring_take(struct nexus_ring *r,
 				    struct nexus_event *out, unsigned int max)
 {
-	/* Pairs with the release in nexus_ring_put(): the slots are written. */
-	u32 head = smp_load_acquire(r->head);
-	u32 tail = *r->tail;
-	bool pf = static_branch_likely(&nexus_prefetch);
-	unsigned int n = 0;
-
-	while (tail != head && n < max) {
-		u32 next = tail + 1 == r->cap ? 0 : tail + 1;
-
-		if (pf && next != head)
-			prefetch(&r->slots[next]);
-		out[n++] = r->slots[tail];
-		tail = next;
-	}
-	/* The slots are copied out before the producer may reuse them. */
-	smp_store_release(r->tail, tail);
-	return n;
+	return nx_ring_take(&r->r, (struct nx_ring_slot *)out, max,
+			    static_branch_likely(&nexus_prefetch));
 }
 
 /**
@@ -314,7 +277,7 @@ int nexus_bus_resize(u32 capacity, bool lockfree, bool numa, u32 align)
 		synchronize_rcu();
 		for (i = 0; i < old->nr; i++)
 			if (old->rings[i].mem)
-				lost += nexus_ring_used(&old->rings[i]);
+				lost += nx_ring_used(&old->rings[i].r);
 		nexus_bus_lost_on_resize += lost;
 		nexus_bus_free(old);
 	}

@@ -26,6 +26,14 @@
 #include <linux/math64.h>
 #include <linux/minmax.h>
 #include <linux/string.h>
+#include <linux/compiler.h>
+#include <linux/prefetch.h>
+#include <asm/barrier.h>
+
+#define nx_load_acquire(p)	smp_load_acquire(p)
+#define nx_store_release(p, v)	smp_store_release(p, v)
+#define nx_read_once(x)		READ_ONCE(x)
+#define nx_prefetch(p)		prefetch(p)
 
 #else /* !__KERNEL__ */
 
@@ -76,6 +84,19 @@ static inline u64 div_u64_rem(u64 dividend, u32 divisor, u32 *remainder)
 	*remainder = (u32)(dividend % divisor);
 	return dividend / divisor;
 }
+
+/* The kernel's ordering primitives, as the C11 atomics they stand for. */
+#define nx_load_acquire(p)	__atomic_load_n(p, __ATOMIC_ACQUIRE)
+#define nx_store_release(p, v)	__atomic_store_n(p, v, __ATOMIC_RELEASE)
+#define nx_read_once(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define nx_prefetch(p)		__builtin_prefetch(p)
+#ifndef likely
+#define likely(x)		__builtin_expect(!!(x), 1)
+#define unlikely(x)		__builtin_expect(!!(x), 0)
+#endif
+#ifndef __always_inline
+#define __always_inline		inline __attribute__((__always_inline__))
+#endif
 
 #define min_t(type, x, y)	((type)(x) < (type)(y) ? (type)(x) : (type)(y))
 #define max_t(type, x, y)	((type)(x) > (type)(y) ? (type)(x) : (type)(y))

@@ -1,0 +1,22 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench: every NEXUS benchmark; prints figures, asserts nothing.
+#   host: the event bus ring (ns/event), the anomaly detector on NAB
+#   VM:   throughput overhead of NEXUS at levels 1 and 6, engine budgets
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+echo "== event bus ring (host) =="
+make -s -C bench/bus run
+echo
+if [ -f bench/nab/Makefile ]; then
+	echo "== anomaly detector on NAB (host) =="
+	make -s -C tools/nexusctl >/dev/null && make -s -C bench/nab run
+	echo
+fi
+for k in ${NEXUS_BENCH_KERNELS:-6.1}; do
+	echo "== overhead in the test VM ($k, TCG) =="
+	tools/vm/nexus-vm run --kernel "$k" --share bench/vm --timeout 900 -- \
+		sh /mnt/share/overhead.sh
+done
