@@ -122,6 +122,95 @@ void nexus_debugfs_del_module(void *handle)
 	debugfs_remove(handle);
 }
 
+/* An extra file of a module, from nexus_debugfs_create(). */
+struct nexus_dbg_file {
+	struct list_head list;
+	const struct nexus_module_ops *ops;
+	int (*show)(struct seq_file *m, void *unused);
+	struct dentry *dentry;
+};
+
+static LIST_HEAD(nexus_dbg_files);
+static DEFINE_MUTEX(nexus_dbg_files_lock);
+
+static int nexus_extra_show(struct seq_file *m, void *unused)
+{
+	struct nexus_dbg_file *f = m->private;
+	int ret;
+
+	/* Serialised with the module's tick, like its dump. */
+	mutex_lock(&nexus_registry_lock);
+	ret = f->show(m, unused);
+	mutex_unlock(&nexus_registry_lock);
+	return ret;
+}
+DEFINE_SHOW_ATTRIBUTE(nexus_extra);
+
+/**
+ * nexus_debugfs_create() - an extra file /sys/kernel/debug/nexus/<name>
+ * @ops: the registered module that provides it
+ * @name: the file name; must not be taken (a core file or another module's)
+ * @show: prints the file, called under the same lock as the module's tick
+ *
+ * For modules with more than one dump (e.g. anomaly's "anomalies" and
+ * "baselines").  Call it after nexus_register_module() returned 0, not from
+ * the init callback; nexus_unregister_module() removes the file, waiting
+ * for its readers, before the module's exit callback runs.  Process context.
+ *
+ * Return: 0 (also when debugfs is not available: the dumps are optional),
+ * -EINVAL, -ENOMEM, or -EEXIST when @name is taken.
+ */
+int nexus_debugfs_create(const struct nexus_module_ops *ops, const char *name,
+			 int (*show)(struct seq_file *m, void *unused))
+{
+	struct nexus_dbg_file *f;
+	struct dentry *d;
+
+	if (!ops || !name || !*name || !show)
+		return -EINVAL;
+	if (!nexus_dbg_dir)
+		return 0;
+	f = kzalloc(sizeof(*f), GFP_KERNEL);
+	if (!f)
+		return -ENOMEM;
+	f->ops = ops;
+	f->show = show;
+	d = debugfs_create_file(name, 0400, nexus_dbg_dir, f, &nexus_extra_fops);
+	if (IS_ERR(d)) {
+		kfree(f);
+		return PTR_ERR(d);
+	}
+	f->dentry = d;
+	mutex_lock(&nexus_dbg_files_lock);
+	list_add_tail(&f->list, &nexus_dbg_files);
+	mutex_unlock(&nexus_dbg_files_lock);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(nexus_debugfs_create);
+
+/**
+ * nexus_debugfs_remove_files() - remove a module's extra files
+ * @ops: the module
+ *
+ * Called by nexus_unregister_module() without the registry lock held, since
+ * debugfs_remove() waits for readers that take it.
+ */
+void nexus_debugfs_remove_files(const struct nexus_module_ops *ops)
+{
+	struct nexus_dbg_file *f, *tmp;
+	LIST_HEAD(gone);
+
+	mutex_lock(&nexus_dbg_files_lock);
+	list_for_each_entry_safe(f, tmp, &nexus_dbg_files, list)
+		if (f->ops == ops)
+			list_move(&f->list, &gone);
+	mutex_unlock(&nexus_dbg_files_lock);
+	list_for_each_entry_safe(f, tmp, &gone, list) {
+		debugfs_remove(f->dentry);
+		kfree(f);
+	}
+}
+
 /**
  * nexus_debugfs_init() - create /sys/kernel/debug/nexus
  *

@@ -230,6 +230,7 @@ int nexus_debugfs_init(void);
 void nexus_debugfs_exit(void);
 void *nexus_debugfs_add_module(const struct nexus_module_ops *ops);
 void nexus_debugfs_del_module(void *handle);
+void nexus_debugfs_remove_files(const struct nexus_module_ops *ops);
 int nexus_chardev_init(void);
 void nexus_chardev_exit(void);
 

@@ -154,6 +154,7 @@ void nexus_unregister_module(const struct nexus_module_ops *ops)
 	mutex_unlock(&nexus_registry_lock);
 	if (WARN_ON(!found))
 		return;
+	nexus_debugfs_remove_files(ops);
 	nexus_debugfs_del_module(found->debugfs);
 	nexus_sysfs_del_module(found->sysfs);
 	if (ops->exit)

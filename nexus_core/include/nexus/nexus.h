@@ -96,6 +96,13 @@ void *nexus_kzalloc(size_t size, gfp_t gfp);
 void *nexus_kvzalloc(size_t size, gfp_t gfp);
 void nexus_kfree(const void *p);
 
+/*
+ * Extra debugfs files /sys/kernel/debug/nexus/<name>, besides the module's
+ * dump; removed by nexus_unregister_module().
+ */
+int nexus_debugfs_create(const struct nexus_module_ops *ops, const char *name,
+			 int (*show)(struct seq_file *m, void *unused));
+
 /* Bus: safe from any context, O(1), never blocks. */
 bool nexus_bus_push(u16 type, u32 pid, u64 arg0, u64 arg1);
 

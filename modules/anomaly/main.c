@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nexus_anomaly - streaming anomaly detection on every NEXUS metric.
+ *
+ * A pluggable module (Documentation/module-authors.rst) that runs from the
+ * detection level up.  Each metric of the store gets its own detector
+ * (nexus_core/lib/nx_anomaly, Documentation/anomaly-detection.rst); each
+ * anomaly is published as a finding and logged as a decision.  Knobs are in
+ * /sys/kernel/nexus/modules/anomaly/, dumps in /sys/kernel/debug/nexus/
+ * (anomaly, anomalies, baselines).  See Documentation/anomaly-module.rst.
+ */
+#define pr_fmt(fmt) "nexus_anomaly: " fmt
+
+#include <linux/module.h>
+#include <linux/kobject.h>
+#include <linux/sysfs.h>
+#include "anomaly.h"
+
+/* Defaults are the library's (nx_anomaly_default_cfg()), notify aside. */
+struct nxa_knobs nxa_knobs = {
+	.sensitivity = 500,
+	.learn = 100,
+	.threshold = 700,
+	.cooldown = 12,
+	.notify = 950,
+};
+
+/* Bumped by a write to "reset"; each detector resets when it sees it. */
+atomic_t nxa_reset_gen = ATOMIC_INIT(0);
+
+struct nxa_state *nxa;
+
+/*
+ * A knob: a u32 in nxa_knobs with its valid range.  A store that does not
+ * parse is -EINVAL, one out of range -ERANGE; nothing changes either way.
+ */
+struct nxa_knob_attr {
+	struct kobj_attribute attr;
+	u32 *val;
+	u32 min;
+	u32 max;
+};
+
+static ssize_t nxa_knob_show(struct kobject *kobj, struct kobj_attribute *attr,
+			     char *buf)
+{
+	struct nxa_knob_attr *k = container_of(attr, struct nxa_knob_attr, attr);
+
+	return sysfs_emit(buf, "%u\n", READ_ONCE(*k->val));
+}
+
+static ssize_t nxa_knob_store(struct kobject *kobj, struct kobj_attribute *attr,
+			      const char *buf, size_t count)
+{
+	struct nxa_knob_attr *k = container_of(attr, struct nxa_knob_attr, attr);
+	u32 v;
+	int ret = kstrtou32(buf, 0, &v);
+
+	if (ret)
+		return ret;
+	if (v < k->min || v > k->max)
+		return -ERANGE;
+	/* The tick applies it to every detector on its next run. */
+	WRITE_ONCE(*k->val, v);
+	return count;
+}
+
+#define NXA_KNOB(_name, _field, _min, _max)				\
+static struct nxa_knob_attr nxa_knob_##_name = {			\
+	.attr = __ATTR(_name, 0600, nxa_knob_show, nxa_knob_store),	\
+	.val = &nxa_knobs._field,					\
+	.min = _min,							\
+	.max = _max,							\
+}
+
+NXA_KNOB(sensitivity, sensitivity, 0, 1000);
+NXA_KNOB(learning_samples, learn, 10, 100000);
+NXA_KNOB(threshold, threshold, 1, 1000);
+NXA_KNOB(cooldown, cooldown, 1, 10000);
+NXA_KNOB(notify_threshold, notify, 0, 1000);
+
+static ssize_t reset_store(struct kobject *kobj, struct kobj_attribute *attr,
+			   const char *buf, size_t count)
+{
+	u32 v;
+	int ret = kstrtou32(buf, 0, &v);
+
+	if (ret)
+		return ret;
+	if (v != 1)
+		return -EINVAL;
+	atomic_inc(&nxa_reset_gen);
+	return count;
+}
+
+static struct kobj_attribute nxa_reset_attr = __ATTR(reset, 0200, NULL,
+						     reset_store);
+
+#define NXA_RO(_name, expr)						\
+static ssize_t _name##_show(struct kobject *kobj,			\
+			    struct kobj_attribute *attr, char *buf)	\
+{									\
+	return sysfs_emit(buf, "%llu\n", (unsigned long long)(expr));	\
+}									\
+static struct kobj_attribute nxa_##_name##_attr = __ATTR(_name, 0400,	\
+							 _name##_show, NULL)
+
+NXA_RO(detectors, READ_ONCE(nxa->detectors));
+NXA_RO(active, READ_ONCE(nxa->active));
+NXA_RO(anomalies_total, READ_ONCE(nxa->total));
+
+static struct attribute *nxa_attrs[] = {
+	&nxa_knob_sensitivity.attr.attr,
+	&nxa_knob_learning_samples.attr.attr,
+	&nxa_knob_threshold.attr.attr,
+	&nxa_knob_cooldown.attr.attr,
+	&nxa_knob_notify_threshold.attr.attr,
+	&nxa_reset_attr.attr,
+	&nxa_detectors_attr.attr,
+	&nxa_active_attr.attr,
+	&nxa_anomalies_total_attr.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(nxa);
+
+static int nxa_init(void)
+{
+	nxa = nexus_kzalloc(sizeof(*nxa), GFP_KERNEL);
+	if (!nxa)
+		return -ENOMEM;
+	INIT_LIST_HEAD(&nxa->metrics);
+	return 0;
+}
+
+static void nxa_exit(void)
+{
+	/* No callback runs any more: resolve what is open and free it all. */
+	nxa_free_all();
+	nexus_kfree(nxa);
+	nxa = NULL;
+}
+
+const struct nexus_module_ops nxa_ops = {
+	.name = "anomaly",
+	.abi_version = NEXUS_MODULE_ABI,
+	.owner = THIS_MODULE,
+	.min_level = NEXUS_LEVEL_DETECTION,
+	/* Findings others build on: shed after the nice-to-have modules. */
+	.priority = 6,
+	.init = nxa_init,
+	.exit = nxa_exit,
+	.tick = nxa_tick,
+	.dump = nxa_dump,
+	.groups = nxa_groups,
+};
+
+static int __init nxa_mod_init(void)
+{
+	int ret = nexus_register_module(&nxa_ops);
+
+	if (ret)
+		return ret;
+	/* debugfs is optional: without these files the module still works. */
+	ret = nexus_debugfs_create(&nxa_ops, "anomalies", nxa_show_anomalies);
+	if (ret)
+		pr_warn("debugfs anomalies: %d\n", ret);
+	ret = nexus_debugfs_create(&nxa_ops, "baselines", nxa_show_baselines);
+	if (ret)
+		pr_warn("debugfs baselines: %d\n", ret);
+	return 0;
+}
+
+static void __exit nxa_mod_exit(void)
+{
+	nexus_unregister_module(&nxa_ops);
+}
+
+module_init(nxa_mod_init);
+module_exit(nxa_mod_exit);
+MODULE_DESCRIPTION("NEXUS anomaly detection on every metric");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,436 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nexus_anomaly: a detector on every metric (including ones that appear or
+ * disappear later), a CPU storm raising an anomaly on cpu.util within a few
+ * samples, a steady load raising none on it for 60 s, reset restarting the
+ * learning period, knobs refusing bad values, and rmmod giving back every
+ * byte it charged to the memory budget.
+ *
+ * The metrics are sampled every 200 ms here (tracing/sample_period_ms) so
+ * that the 100-sample learning period takes 20 s, not 100 s.
+ */
+#include <signal.h>
+#include <time.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <linux/nexus.h>
+#include "kselftest_harness.h"
+#include "nexus_test.h"
+
+#define S NEXUS_SYSFS "/"
+#define A NEXUS_SYSFS "/modules/anomaly/"
+#define ANOMALIES NEXUS_DEBUGFS "/anomalies"
+#define BASELINES NEXUS_DEBUGFS "/baselines"
+#define ANOMALY_KO "/opt/nexus/modules/nexus_anomaly.ko"
+#define STRESS "/usr/bin/stress-ng"
+#define PERIOD_MS 200
+
+static unsigned long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* Start a command in its own process group; returns its pid or -1. */
+static pid_t spawn(const char *cmd)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		setpgid(0, 0);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+static void reap(pid_t pid)
+{
+	if (pid <= 0)
+		return;
+	kill(-pid, SIGKILL);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+/* Read a whole debugfs file into a static buffer; NULL on error. */
+static char *slurp(const char *path)
+{
+	static char buf[1 << 16];
+	ssize_t n, len = 0;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return NULL;
+	while (len < (ssize_t)sizeof(buf) - 1 &&
+	       (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += n;
+	close(fd);
+	buf[len] = '\0';
+	return buf;
+}
+
+struct baseline {
+	char learning[8];
+	unsigned long long samples;
+	unsigned int threshold;
+};
+
+/* The baselines line of @metric; 0 if found. */
+static int baseline(const char *metric, struct baseline *b)
+{
+	char *buf = slurp(BASELINES), *line, *save = NULL;
+	char name[64], loc[32], scale[32];
+	int id;
+
+	if (!buf)
+		return -1;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (sscanf(line, "%d %63s %31s %31s %u %llu %7s", &id, name, loc,
+			   scale, &b->threshold, &b->samples, b->learning) == 7 &&
+		    !strcmp(name, metric))
+			return 0;
+	}
+	return -1;
+}
+
+/* Lines of a dump other than its header: one per metric or detector. */
+static int count_lines(const char *path)
+{
+	char *buf = slurp(path), *line, *save = NULL;
+	int n = 0;
+
+	if (!buf)
+		return -1;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (line[0] != '#')
+			n++;
+	return n;
+}
+
+/* Wait until @metric has left its learning period; 0 if it did. */
+static int wait_learned(const char *metric, unsigned int ms)
+{
+	struct baseline b;
+	unsigned int t;
+
+	for (t = 0; t <= ms; t += 100) {
+		if (!baseline(metric, &b) && !strcmp(b.learning, "no"))
+			return 0;
+		nx_msleep(100);
+	}
+	return -1;
+}
+
+struct anomaly {
+	char state[16];
+	unsigned long long finding, start, end, peak_ns;
+	unsigned int score;
+	char dir[16];
+};
+
+/*
+ * The anomalies of @metric (NULL: of any metric) that started at or after
+ * @since; the first one goes to *@first.  Returns how many.
+ */
+static int anomalies(const char *metric, unsigned long long since,
+		     struct anomaly *first)
+{
+	char *buf = slurp(ANOMALIES), *line, *save = NULL;
+	struct anomaly a;
+	char name[64];
+	int n = 0;
+
+	if (!buf)
+		return -1;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (sscanf(line, "%15s %llu %63s %llu %llu %llu %u %15s", a.state,
+			   &a.finding, name, &a.start, &a.end, &a.peak_ns,
+			   &a.score, a.dir) != 8)
+			continue;
+		if ((metric && strcmp(name, metric)) || a.start < since)
+			continue;
+		if (!n++ && first)
+			*first = a;
+	}
+	return n;
+}
+
+/* Log every anomaly since @since, to show what a run saw. */
+static void log_anomalies(struct __test_metadata *_metadata,
+			  unsigned long long since)
+{
+	char *buf = slurp(ANOMALIES), *line, *save = NULL;
+	unsigned long long start;
+	char s[16], name[64];
+	unsigned long long id;
+
+	if (!buf)
+		return;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (sscanf(line, "%15s %llu %63s %llu", s, &id, name, &start) == 4 &&
+		    start >= since)
+			TH_LOG("%s", line);
+}
+
+static void restore_knobs(void)
+{
+	nx_write(A "sensitivity", "500");
+	nx_write(A "learning_samples", "100");
+	nx_write(A "threshold", "700");
+	nx_write(A "cooldown", "12");
+	nx_write(A "notify_threshold", "950");
+}
+
+FIXTURE(anom) {
+	pid_t load;
+};
+
+FIXTURE_SETUP(anom)
+{
+	self->load = -1;
+	if (!nx_loaded())
+		SKIP(return, "nexus_core is not loaded");
+	if (access(A "reset", F_OK) && nx_insmod(ANOMALY_KO, NULL))
+		SKIP(return, "nexus_anomaly is not available");
+	ASSERT_EQ(0, nx_write(S "preset", "default"));
+	ASSERT_EQ(0, nx_write(S "tracing/sample_period_ms", "200"));
+	ASSERT_EQ(0, nx_write(S "level", "detection"));
+	restore_knobs();
+}
+
+FIXTURE_TEARDOWN(anom)
+{
+	reap(self->load);
+	if (access(A "reset", F_OK))
+		nx_insmod(ANOMALY_KO, NULL);
+	restore_knobs();
+	if (nx_loaded())
+		nx_write(S "preset", "default");
+}
+
+TEST_F(anom, knobs_reject_bad_values)
+{
+	static const struct { const char *file, *val; int err; } bad[] = {
+		{ "sensitivity", "abc", -EINVAL }, { "sensitivity", "-1", -EINVAL },
+		{ "sensitivity", "1001", -ERANGE },
+		{ "learning_samples", "9", -ERANGE },
+		{ "learning_samples", "100001", -ERANGE },
+		{ "learning_samples", "", -EINVAL },
+		{ "threshold", "0", -ERANGE }, { "threshold", "1001", -ERANGE },
+		{ "cooldown", "0", -ERANGE }, { "cooldown", "10001", -ERANGE },
+		{ "notify_threshold", "1001", -ERANGE },
+		{ "notify_threshold", "9x", -EINVAL },
+		{ "reset", "0", -EINVAL }, { "reset", "2", -EINVAL },
+		{ "reset", "yes", -EINVAL },
+		{ "detectors", "1", -EACCES },
+	};
+	char path[128];
+	struct stat st;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		snprintf(path, sizeof(path), A "%s", bad[i].file);
+		EXPECT_EQ(bad[i].err, nx_write(path, bad[i].val))
+			TH_LOG("%s <- '%s'", bad[i].file, bad[i].val);
+	}
+	/* Refused writes changed nothing. */
+	EXPECT_EQ(500, nx_read_ll(A "sensitivity"));
+	EXPECT_EQ(100, nx_read_ll(A "learning_samples"));
+	EXPECT_EQ(700, nx_read_ll(A "threshold"));
+	EXPECT_EQ(12, nx_read_ll(A "cooldown"));
+	EXPECT_EQ(950, nx_read_ll(A "notify_threshold"));
+	/* Good values are taken, at the edges of their ranges too. */
+	EXPECT_EQ(0, nx_write(A "sensitivity", "1000"));
+	EXPECT_EQ(1000, nx_read_ll(A "sensitivity"));
+	EXPECT_EQ(0, nx_write(A "sensitivity", "0"));
+	EXPECT_EQ(0, nx_write(A "learning_samples", "10"));
+	EXPECT_EQ(0, nx_write(A "threshold", "1000"));
+	EXPECT_EQ(0, nx_write(A "cooldown", "1"));
+	EXPECT_EQ(0, nx_write(A "notify_threshold", "0"));
+	EXPECT_EQ(0, nx_write(A "reset", "1"));
+	/* The threshold in force shows in baselines on the next tick. */
+	nx_msleep(500);
+	{
+		struct baseline b;
+
+		ASSERT_EQ(0, baseline("cpu.util", &b));
+		EXPECT_EQ(1000, b.threshold);
+	}
+	ASSERT_EQ(0, stat(A "sensitivity", &st));
+	EXPECT_EQ(0600, st.st_mode & 0777);
+	ASSERT_EQ(0, stat(A "reset", &st));
+	EXPECT_EQ(0200, st.st_mode & 0777);
+	ASSERT_EQ(0, stat(A "detectors", &st));
+	EXPECT_EQ(0400, st.st_mode & 0777);
+}
+
+/* Ingest one sample of user metric @name through /dev/nexus. */
+static int ingest(const char *name, long long value)
+{
+	struct nexus_sample_rec r = { .value = value };
+	struct nexus_ingest in = {
+		.size = sizeof(in), .count = 1, .record_size = sizeof(r),
+		.samples = (uintptr_t)&r,
+	};
+	int fd = open("/dev/nexus", O_RDWR), ret;
+
+	if (fd < 0)
+		return -errno;
+	strncpy(r.metric, name, sizeof(r.metric) - 1);
+	ret = ioctl(fd, NEXUS_IOC_INGEST, &in) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+TEST_F(anom, every_metric_has_a_detector)
+{
+	struct baseline b;
+	long long d;
+	int metrics;
+
+	nx_msleep(500);
+	metrics = count_lines(NEXUS_DEBUGFS "/metrics");
+	ASSERT_LT(10, metrics);
+	EXPECT_EQ(metrics, count_lines(BASELINES));
+	EXPECT_EQ(metrics, nx_read_ll(A "detectors"));
+	ASSERT_EQ(0, baseline("cpu.util", &b));
+	ASSERT_EQ(0, baseline("mem.available_kb", &b));
+
+	/* A metric that appears later gets a detector on a later tick. */
+	ASSERT_EQ(0, ingest("anomaly_test", 42));
+	nx_msleep(500);
+	ASSERT_EQ(0, baseline("user.anomaly_test", &b));
+	EXPECT_EQ(1, b.samples);
+	EXPECT_EQ(metrics + 1, nx_read_ll(A "detectors"));
+
+	/* Metrics that disappear (a collector switched off) lose theirs. */
+	d = nx_read_ll(A "detectors");
+	ASSERT_EQ(0, nx_write(S "tracing/memory", "0"));
+	nx_msleep(1000);
+	EXPECT_NE(0, baseline("mem.available_kb", &b));
+	EXPECT_GT(d, nx_read_ll(A "detectors"));
+	EXPECT_EQ(count_lines(NEXUS_DEBUGFS "/metrics"), nx_read_ll(A "detectors"));
+	ASSERT_EQ(0, nx_write(S "tracing/memory", "1"));
+	nx_msleep(1500);
+	EXPECT_EQ(0, baseline("mem.available_kb", &b));
+	EXPECT_EQ(d, nx_read_ll(A "detectors"));
+}
+
+TEST_F_TIMEOUT(anom, cpu_storm_raises_anomaly_on_cpu_util, 120)
+{
+	unsigned long long t0, late, deadline;
+	struct anomaly a;
+	int n = 0;
+
+	if (access(STRESS, X_OK))
+		SKIP(return, "no stress-ng");
+	ASSERT_EQ(0, nx_write(A "reset", "1"));
+	nx_msleep(500);
+	/* Learn the idle machine, then let the long-run statistics settle. */
+	ASSERT_EQ(0, wait_learned("cpu.util", 60000));
+	nx_msleep(10000);
+	t0 = now_ns();
+	self->load = spawn(STRESS " --cpu 2 --timeout 60s --quiet");
+	ASSERT_LT(0, self->load);
+	deadline = t0 + 10000000000ULL;
+	while (now_ns() < deadline) {
+		n = anomalies("cpu.util", t0, &a);
+		if (n > 0)
+			break;
+		nx_msleep(100);
+	}
+	log_anomalies(_metadata, t0);
+	ASSERT_LT(0, n) TH_LOG("no anomaly on cpu.util within 10 s of the storm");
+	late = (a.start - t0) / (PERIOD_MS * 1000000ULL);
+	TH_LOG("cpu.util anomaly %llu samples after the storm began, score %u",
+	       late, a.score);
+	/* Within a few samples; stress-ng itself takes a moment to start. */
+	EXPECT_GE(5, late);
+	EXPECT_STREQ("above", a.dir);
+	EXPECT_LE(700, a.score);
+	/* Published as a finding and logged as a decision. */
+	EXPECT_TRUE(nx_file_contains(NEXUS_DEBUGFS "/findings", " anomaly - "));
+	EXPECT_TRUE(nx_file_contains(NEXUS_DEBUGFS "/findings", " anomaly cpu.util "));
+	EXPECT_TRUE(nx_file_contains(NEXUS_DEBUGFS "/decisions",
+				     "detection log applied 0"));
+	EXPECT_TRUE(nx_file_contains(NEXUS_DEBUGFS "/decisions",
+				     " anomaly cpu.util "));
+	EXPECT_LE(1, nx_read_ll(A "anomalies_total"));
+}
+
+TEST_F_TIMEOUT(anom, steady_load_raises_none_on_cpu_util, 150)
+{
+	unsigned long long t0;
+	int n;
+
+	if (access(STRESS, X_OK))
+		SKIP(return, "no stress-ng");
+	/* One CPU hog on two CPUs: cpu.util steady around half. */
+	self->load = spawn(STRESS " --cpu 1 --timeout 140s --quiet");
+	ASSERT_LT(0, self->load);
+	nx_msleep(2000);
+	ASSERT_EQ(0, nx_write(A "reset", "1"));
+	nx_msleep(500);
+	ASSERT_EQ(0, wait_learned("cpu.util", 60000));
+	t0 = now_ns();
+	nx_msleep(60000);
+	n = anomalies("cpu.util", t0, NULL);
+	log_anomalies(_metadata, t0);
+	TH_LOG("anomalies in 60 s of steady load: cpu.util %d, all metrics %d",
+	       n, anomalies(NULL, t0, NULL));
+	EXPECT_EQ(0, n);
+}
+
+TEST_F(anom, reset_restarts_learning)
+{
+	struct baseline b;
+
+	ASSERT_EQ(0, nx_write(A "learning_samples", "10"));
+	ASSERT_EQ(0, wait_learned("cpu.util", 10000));
+	ASSERT_EQ(0, baseline("cpu.util", &b));
+	EXPECT_LT(10, b.samples);
+	ASSERT_EQ(0, nx_write(A "reset", "1"));
+	nx_msleep(300);
+	ASSERT_EQ(0, baseline("cpu.util", &b));
+	EXPECT_STREQ("yes", b.learning);
+	EXPECT_GE(3, b.samples);
+	EXPECT_FALSE(nx_file_contains(BASELINES, " no "));
+	/* And it ends again after learning_samples samples. */
+	EXPECT_EQ(0, wait_learned("cpu.util", 10000));
+	ASSERT_EQ(0, baseline("cpu.util", &b));
+	EXPECT_LE(10, b.samples);
+}
+
+TEST_F_TIMEOUT(anom, rmmod_frees_everything, 60)
+{
+	long long before, loaded, after;
+
+	nx_msleep(500);
+	ASSERT_LT(0, nx_read_ll(A "detectors"));
+	ASSERT_EQ(0, nx_rmmod("nexus_anomaly"));
+	EXPECT_NE(0, access(ANOMALIES, F_OK));
+	EXPECT_NE(0, access(BASELINES, F_OK));
+	EXPECT_NE(0, access(A "reset", F_OK));
+	before = nx_read_ll(S "memory_used");
+	ASSERT_EQ(0, nx_insmod(ANOMALY_KO, NULL));
+	EXPECT_LT(0, nx_wait_above(A "detectors", 3000, 0));
+	EXPECT_EQ(0, access(ANOMALIES, R_OK));
+	EXPECT_EQ(0, access(BASELINES, R_OK));
+	loaded = nx_read_ll(S "memory_used");
+	ASSERT_EQ(0, nx_rmmod("nexus_anomaly"));
+	after = nx_read_ll(S "memory_used");
+	TH_LOG("memory_used: %lld before, %lld loaded, %lld after", before,
+	       loaded, after);
+	EXPECT_LT(before, loaded);
+	EXPECT_EQ(before, after);
+	ASSERT_EQ(0, nx_insmod(ANOMALY_KO, NULL));
+}
+
+TEST_HARNESS_MAIN
