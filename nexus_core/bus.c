@@ -60,8 +60,8 @@ static DEFINE_PER_CPU(struct nexus_bus_stats, nexus_bus_pcpu);
 static u64 nexus_bus_drained_total;
 static u64 nexus_bus_lost_on_resize;
 
-DEFINE_STATIC_KEY_TRUE(nexus_branch_hints);
-DEFINE_STATIC_KEY_TRUE(nexus_prefetch);
+static DEFINE_STATIC_KEY_TRUE(nexus_branch_hints);
+static DEFINE_STATIC_KEY_TRUE(nexus_prefetch);
 
 static int nexus_ring_alloc(struct nexus_ring *r, u32 cap, int node, u32 align)
 {

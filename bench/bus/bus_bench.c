@@ -79,8 +79,6 @@ struct pc {
 	long dropped;
 };
 
-static volatile int stop;
-
 static void *producer(void *arg)
 {
 	struct pc *p = arg;
@@ -118,7 +116,6 @@ static double threaded(int nprod, bool locked, long n, long *dropped)
 	pthread_spin_init(&lock, 0);
 	for (i = 0; i < nr; i++)
 		ring_init(&rings[i], CAP);
-	stop = 0;
 	t0 = now_ns();
 	for (i = 0; i < nprod; i++) {
 		pcs[i] = (struct pc){ &rings[locked ? 0 : i], locked ? &lock : NULL, n, 0 };

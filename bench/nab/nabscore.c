@@ -56,7 +56,8 @@ static const struct profile profiles[] = {
 	{ "reward_low_FN", 1.0, 2.0, 0.11 },
 };
 
-#define NPROF	(sizeof(profiles) / sizeof(profiles[0]))
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define NPROF		ARRAY_SIZE(profiles)
 
 /* ---- a JSON reader for { "name": [ ["t0", "t1"], ... ], ... } ---- */
 
@@ -376,7 +377,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (argc - ai != 2) {
-		fprintf(stderr, "usage: nabscore [-v] [--fake null|oracle] WINDOWS.json RESULTS_DIR\n");
+		fprintf(stderr, "usage: nabscore [-v] [--fake null|oracle] %s\n",
+			"WINDOWS.json RESULTS_DIR");
 		return 2;
 	}
 	wpath = argv[ai];
@@ -394,7 +396,7 @@ int main(int argc, char **argv)
 		if (!probe)
 			continue;
 		fclose(probe);
-		if (load_series(path, &s, fake != NULL))
+		if (load_series(path, &s, !!fake))
 			return 1;
 		category(files[f].name, cb, sizeof(cb));
 		for (c = 0; c < ncats; c++)

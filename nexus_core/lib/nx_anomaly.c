@@ -34,6 +34,7 @@ void nx_anomaly_default_cfg(struct nx_anomaly_cfg *cfg)
 	cfg->cooldown = 12;
 	cfg->tests = NX_ANOM_T_ALL;
 }
+EXPORT_SYMBOL_GPL(nx_anomaly_default_cfg);
 
 /**
  * nx_anomaly_init() - reset a detector
@@ -61,6 +62,7 @@ void nx_anomaly_init(struct nx_anomaly *a, const struct nx_anomaly_cfg *cfg)
 	nx_ctx_init(&a->ctx);
 	a->since = U32_MAX;
 }
+EXPORT_SYMBOL_GPL(nx_anomaly_init);
 
 /* |e| / s in Q16.16, s > 0 */
 static s64 nx_a_z(s64 e, u64 s)
@@ -344,6 +346,7 @@ u32 nx_anomaly_update(struct nx_anomaly *a, s64 ts, s64 value)
 	nx_a_record(a, ts, score, tests, dir);
 	return score;
 }
+EXPORT_SYMBOL_GPL(nx_anomaly_update);
 
 /**
  * nx_anomaly_take_record() - fetch a closed anomaly record
@@ -361,3 +364,4 @@ bool nx_anomaly_take_record(struct nx_anomaly *a,
 	a->rec_ready = false;
 	return true;
 }
+EXPORT_SYMBOL_GPL(nx_anomaly_take_record);

@@ -28,9 +28,12 @@
 #include <linux/string.h>
 #include <linux/compiler.h>
 #include <linux/prefetch.h>
+#include <linux/export.h>
 #include <asm/barrier.h>
 
+/* Acquire for nx_ring.h; the pairing is documented there. */
 #define nx_load_acquire(p)	smp_load_acquire(p)
+/* Release for nx_ring.h; the pairing is documented there. */
 #define nx_store_release(p, v)	smp_store_release(p, v)
 #define nx_read_once(x)		READ_ONCE(x)
 #define nx_prefetch(p)		prefetch(p)
@@ -85,7 +88,10 @@ static inline u64 div_u64_rem(u64 dividend, u32 divisor, u32 *remainder)
 	return dividend / divisor;
 }
 
-/* The kernel's ordering primitives, as the C11 atomics they stand for. */
+/*
+ * The kernel's ordering primitives, as the C11 atomics they stand for;
+ * the pairing is documented in nx_ring.h.
+ */
 #define nx_load_acquire(p)	__atomic_load_n(p, __ATOMIC_ACQUIRE)
 #define nx_store_release(p, v)	__atomic_store_n(p, v, __ATOMIC_RELEASE)
 #define nx_read_once(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
@@ -95,12 +101,20 @@ static inline u64 div_u64_rem(u64 dividend, u32 divisor, u32 *remainder)
 #define unlikely(x)		__builtin_expect(!!(x), 0)
 #endif
 #ifndef __always_inline
-#define __always_inline		inline __attribute__((__always_inline__))
+#define __always_inline		inline
 #endif
 
-#define min_t(type, x, y)	((type)(x) < (type)(y) ? (type)(x) : (type)(y))
-#define max_t(type, x, y)	((type)(x) > (type)(y) ? (type)(x) : (type)(y))
-#define clamp_t(type, v, lo, hi) min_t(type, max_t(type, v, lo), hi)
+/* The library is linked into nexus_core, which exports it to modules. */
+#define EXPORT_SYMBOL_GPL(sym)
+
+#define BIT(n)			(1UL << (n))
+#define BIT_ULL(n)		(1ULL << (n))
+
+#define min_t(type, x, y)	({ type __x = (x); type __y = (y); __x < __y ? __x : __y; })
+#define max_t(type, x, y)	({ type __x = (x); type __y = (y); __x > __y ? __x : __y; })
+#define clamp_t(type, v, lo, hi)					\
+	({ type __v = (v); type __lo = (lo); type __hi = (hi);		\
+	   __v < __lo ? __lo : __v > __hi ? __hi : __v; })
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))

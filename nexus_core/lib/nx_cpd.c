@@ -29,6 +29,7 @@ void nx_cusum_init(struct nx_cusum *c, s32 k, s32 h)
 	c->k = k;
 	c->h = h;
 }
+EXPORT_SYMBOL_GPL(nx_cusum_init);
 
 /**
  * nx_cusum_reset() - restart both statistics at zero
@@ -41,6 +42,7 @@ void nx_cusum_reset(struct nx_cusum *c)
 	c->pos = 0;
 	c->neg = 0;
 }
+EXPORT_SYMBOL_GPL(nx_cusum_reset);
 
 /**
  * nx_cusum_update() - feed one standardised sample
@@ -64,6 +66,7 @@ int nx_cusum_update(struct nx_cusum *c, s64 z)
 		return -1;
 	return 0;
 }
+EXPORT_SYMBOL_GPL(nx_cusum_update);
 
 /**
  * nx_ph_init() - set up a two-sided Page-Hinkley test
@@ -79,6 +82,7 @@ void nx_ph_init(struct nx_ph *p, s32 delta, s32 lambda)
 	p->delta = delta;
 	p->lambda = lambda;
 }
+EXPORT_SYMBOL_GPL(nx_ph_init);
 
 /**
  * nx_ph_reset() - forget the running mean and both statistics
@@ -93,6 +97,7 @@ void nx_ph_reset(struct nx_ph *p)
 	p->down = 0;
 	p->n = 0;
 }
+EXPORT_SYMBOL_GPL(nx_ph_reset);
 
 /**
  * nx_ph_update() - feed one standardised sample
@@ -120,3 +125,4 @@ int nx_ph_update(struct nx_ph *p, s64 z)
 		return -1;
 	return 0;
 }
+EXPORT_SYMBOL_GPL(nx_ph_update);

@@ -21,7 +21,7 @@
 #include "nx_fixed.h"
 
 #define NX_CPD_ZMAX		(16LL << NX_Q16_SHIFT)
-#define NX_CPD_STAT_MAX		(1LL << 40)
+#define NX_CPD_STAT_MAX		((s64)1 << 40)
 
 /**
  * struct nx_cusum - two-sided CUSUM state (24 bytes)

@@ -14,6 +14,7 @@ void nx_ctx_init(struct nx_ctx *c)
 {
 	memset(c, 0, sizeof(*c));
 }
+EXPORT_SYMBOL_GPL(nx_ctx_init);
 
 /**
  * nx_ctx_bin() - quantise a value on the current range
@@ -33,6 +34,7 @@ u32 nx_ctx_bin(const struct nx_ctx *c, s64 xq)
 	return (u32)min_t(u64, div64_u64((u64)(xq - c->lo) * NX_CTX_BINS,
 					 r + 1), NX_CTX_BINS - 1);
 }
+EXPORT_SYMBOL_GPL(nx_ctx_bin);
 
 /**
  * nx_ctx_update() - novelty of one sample, then learn it
@@ -66,3 +68,4 @@ bool nx_ctx_update(struct nx_ctx *c, s64 xq)
 	c->prev = (u8)bin;
 	return fresh;
 }
+EXPORT_SYMBOL_GPL(nx_ctx_update);

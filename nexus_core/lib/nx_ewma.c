@@ -4,7 +4,7 @@
  */
 #include "nx_ewma.h"
 
-#define NX_VAR_MAX	(1ULL << 62)
+#define NX_VAR_MAX	((u64)1 << 62)
 
 /**
  * nx_ewma_init() - reset an EWMA
@@ -20,6 +20,7 @@ void nx_ewma_init(struct nx_ewma *e, u32 alpha)
 	memset(e, 0, sizeof(*e));
 	e->alpha = (alpha && alpha <= NX_Q16_ONE) ? alpha : NX_Q16_ONE;
 }
+EXPORT_SYMBOL_GPL(nx_ewma_init);
 
 /**
  * nx_sq_q8() - square of a Q.8 deviation, in sample units squared
@@ -38,6 +39,7 @@ u64 nx_sq_q8(s64 d)
 		return NX_VAR_MAX;
 	return u * u;
 }
+EXPORT_SYMBOL_GPL(nx_sq_q8);
 
 /**
  * nx_ewma_update() - feed one sample
@@ -67,6 +69,7 @@ void nx_ewma_update(struct nx_ewma *e, s64 x)
 					NX_Q16_ONE - e->alpha), NX_VAR_MAX);
 	e->absdev += nx_fx_scale((s64)nx_abs64(d) - (s64)e->absdev, e->alpha);
 }
+EXPORT_SYMBOL_GPL(nx_ewma_update);
 
 /**
  * nx_ewma_mean() - current mean
@@ -78,6 +81,7 @@ s64 nx_ewma_mean(const struct nx_ewma *e)
 {
 	return nx_vround(e->mean);
 }
+EXPORT_SYMBOL_GPL(nx_ewma_mean);
 
 /**
  * nx_ewma_stddev_q8() - current standard deviation
@@ -91,6 +95,7 @@ u64 nx_ewma_stddev_q8(const struct nx_ewma *e)
 		return nx_isqrt(e->var << (2 * NX_VFRAC));
 	return nx_isqrt(e->var) << NX_VFRAC;
 }
+EXPORT_SYMBOL_GPL(nx_ewma_stddev_q8);
 
 /**
  * nx_ewma_z_q16() - standard score of a sample against the EWMA
@@ -108,3 +113,4 @@ s64 nx_ewma_z_q16(const struct nx_ewma *e, s64 x)
 		return 0;
 	return nx_q16_div(nx_vq(nx_clamp_value(x)) - e->mean, (s64)sd);
 }
+EXPORT_SYMBOL_GPL(nx_ewma_z_q16);

@@ -41,6 +41,7 @@ s64 nx_q16_div(s64 a, s64 b)
 	q = (q << NX_Q16_SHIFT) + frac;
 	return neg ? -(s64)q : (s64)q;
 }
+EXPORT_SYMBOL_GPL(nx_q16_div);
 
 /**
  * nx_isqrt() - integer square root
@@ -65,6 +66,7 @@ u64 nx_isqrt(u64 x)
 	}
 	return res;
 }
+EXPORT_SYMBOL_GPL(nx_isqrt);
 
 /**
  * nx_ilog2() - index of the most significant set bit
@@ -80,6 +82,7 @@ u32 nx_ilog2(u64 x)
 		r++;
 	return r;
 }
+EXPORT_SYMBOL_GPL(nx_ilog2);
 
 /**
  * nx_log2_q16() - base-2 logarithm in Q16.16
@@ -111,6 +114,7 @@ s32 nx_log2_q16(u64 x)
 	}
 	return res;
 }
+EXPORT_SYMBOL_GPL(nx_log2_q16);
 
 /*
  * 2^(-k/16) for k = 0..16 in Q16.16, used to interpolate the fractional
@@ -141,6 +145,7 @@ u32 nx_exp2_neg_q16(u32 x)
 	v = nx_exp2_tab[k] - (((nx_exp2_tab[k] - nx_exp2_tab[k + 1]) * r) >> 12);
 	return v >> ip;
 }
+EXPORT_SYMBOL_GPL(nx_exp2_neg_q16);
 
 /**
  * nx_mul_div() - compute a * b / c without an intermediate overflow
@@ -177,3 +182,4 @@ s64 nx_mul_div(s64 a, s64 b, s64 c)
 		return neg ? -S64_MAX : S64_MAX;
 	return neg ? -(s64)(hi + lo) : (s64)(hi + lo);
 }
+EXPORT_SYMBOL_GPL(nx_mul_div);

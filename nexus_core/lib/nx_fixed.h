@@ -22,8 +22,8 @@
 #include "nx_compat.h"
 
 #define NX_Q16_SHIFT	16
-#define NX_Q16_ONE	(1 << NX_Q16_SHIFT)
-#define NX_VALUE_MAX	(1LL << 40)
+#define NX_Q16_ONE	((s32)1 << NX_Q16_SHIFT)
+#define NX_VALUE_MAX	((s64)1 << 40)
 #define NX_VFRAC	8
 #define NX_PERMILLE	1000
 

@@ -24,6 +24,7 @@ void nx_holt_init(struct nx_holt *h, u32 alpha, u32 beta, u32 phi)
 	h->phi = min_t(u32, phi, NX_Q16_ONE);
 	nx_ewma_init(&h->err, max_t(u32, h->alpha, NX_Q16_ONE / 64));
 }
+EXPORT_SYMBOL_GPL(nx_holt_init);
 
 /**
  * nx_holt_update() - feed one sample
@@ -59,6 +60,7 @@ s64 nx_holt_update(struct nx_holt *h, s64 x)
 	nx_ewma_update(&h->err, nx_vround(e));
 	return nx_vround(e);
 }
+EXPORT_SYMBOL_GPL(nx_holt_update);
 
 /* phi + phi^2 + ... + phi^steps in Q16.16 (at most NX_HOLT_HMAX << 16). */
 static s64 nx_holt_phisum(u32 phi, u32 steps)
@@ -93,6 +95,7 @@ s64 nx_holt_forecast(const struct nx_holt *h, u32 steps)
 	    h->trend * (sum >> NX_Q16_SHIFT);
 	return nx_clamp_value(nx_vround(f));
 }
+EXPORT_SYMBOL_GPL(nx_holt_forecast);
 
 /**
  * nx_holt_halfwidth() - half width of the prediction interval
@@ -130,3 +133,4 @@ u64 nx_holt_halfwidth(const struct nx_holt *h, u32 steps, u32 z)
 	w = (w + (1 << (NX_VFRAC - 1))) >> NX_VFRAC;
 	return min_t(u64, w, NX_VALUE_MAX);
 }
+EXPORT_SYMBOL_GPL(nx_holt_halfwidth);

@@ -4,8 +4,8 @@
  */
 #include "nx_linreg.h"
 
-#define NX_LINREG_TSPAN	(1LL << 11)
-#define NX_LINREG_DTMAX	(1LL << 30)
+#define NX_LINREG_TSPAN	((s64)1 << 11)
+#define NX_LINREG_DTMAX	((s64)1 << 30)
 
 /**
  * nx_linreg_init() - empty the window
@@ -17,6 +17,7 @@ void nx_linreg_init(struct nx_linreg *r)
 {
 	memset(r, 0, sizeof(*r));
 }
+EXPORT_SYMBOL_GPL(nx_linreg_init);
 
 /**
  * nx_linreg_add() - append a point, dropping the oldest when full
@@ -34,6 +35,7 @@ void nx_linreg_add(struct nx_linreg *r, s64 t, s64 x)
 	if (r->n < NX_LINREG_WIN)
 		r->n++;
 }
+EXPORT_SYMBOL_GPL(nx_linreg_add);
 
 /**
  * nx_linreg_fit() - least-squares fit over the window
@@ -85,6 +87,7 @@ int nx_linreg_fit(const struct nx_linreg *r, struct nx_linfit *fit)
 	fit->x0 = xbar_q8 + nx_mul_div(fit->slope, dt0, (s64)r->n << 8);
 	return 0;
 }
+EXPORT_SYMBOL_GPL(nx_linreg_fit);
 
 /**
  * nx_linfit_at() - evaluate the fitted line
@@ -103,6 +106,7 @@ s64 nx_linfit_at(const struct nx_linfit *fit, s64 t)
 	d = clamp_t(s64, d, -2 * NX_VALUE_MAX, 2 * NX_VALUE_MAX);
 	return nx_clamp_value(nx_vround(fit->x0) + d);
 }
+EXPORT_SYMBOL_GPL(nx_linfit_at);
 
 /**
  * nx_linfit_time_to() - time until the fitted line reaches a threshold
@@ -132,3 +136,4 @@ s64 nx_linfit_time_to(const struct nx_linfit *fit, s64 threshold)
 		return S64_MAX;
 	return dt << fit->shift;
 }
+EXPORT_SYMBOL_GPL(nx_linfit_time_to);

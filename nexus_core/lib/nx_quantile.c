@@ -16,6 +16,7 @@ void nx_p2_init(struct nx_p2 *s, u32 p)
 	memset(s, 0, sizeof(*s));
 	s->p = clamp_t(u32, p, 1, NX_Q16_ONE - 1);
 }
+EXPORT_SYMBOL_GPL(nx_p2_init);
 
 static void nx_p2_sort5(s64 *v, u32 n)
 {
@@ -124,6 +125,7 @@ void nx_p2_update(struct nx_p2 *s, s64 x)
 		s->n[i] += ds;
 	}
 }
+EXPORT_SYMBOL_GPL(nx_p2_update);
 
 /**
  * nx_p2_get() - current quantile estimate
@@ -149,6 +151,7 @@ s64 nx_p2_get(const struct nx_p2 *s)
 		    NX_Q16_SHIFT);
 	return v[idx];
 }
+EXPORT_SYMBOL_GPL(nx_p2_get);
 
 /**
  * nx_qtrack_init() - reset a quantile tracker
@@ -163,6 +166,7 @@ void nx_qtrack_init(struct nx_qtrack *t, u32 tau)
 	t->init = 0;
 	t->tau = clamp_t(u32, tau, 1, NX_Q16_ONE - 1);
 }
+EXPORT_SYMBOL_GPL(nx_qtrack_init);
 
 /**
  * nx_qtrack_update() - move the estimate one step toward the quantile
@@ -192,3 +196,4 @@ void nx_qtrack_update(struct nx_qtrack *t, s64 xq, u64 step)
 	else if (xq < t->q)
 		t->q = max_t(s64, t->q - max_t(s64, down, 1), xq);
 }
+EXPORT_SYMBOL_GPL(nx_qtrack_update);

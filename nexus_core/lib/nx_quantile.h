@@ -19,7 +19,7 @@
 
 #include "nx_fixed.h"
 
-#define NX_P2_MAXN	(1 << 16)
+#define NX_P2_MAXN	((s32)1 << 16)
 
 /**
  * struct nx_p2 - P-square single quantile estimator (112 bytes)

@@ -13,9 +13,9 @@
 
 static const struct nx_cmd nx_cmds[] = {
 	{ "replay",
-	  "[--detector anomaly | --model forecast [--horizon N]] "
-	  "[--metric-kind gauge|counter] [--sensitivity 0-1000] "
-	  "[--records] FILE.csv",
+	  "[--detector anomaly | --model forecast [--horizon N]]\n"
+	  "\t\t\t[--metric-kind gauge|counter] [--sensitivity 0-1000]\n"
+	  "\t\t\t[--records] FILE.csv",
 	  "run a detector or forecaster over a recorded timestamp,value CSV",
 	  nx_cmd_replay },
 };
@@ -25,7 +25,7 @@ static void nx_usage(FILE *fp)
 	size_t i;
 
 	fprintf(fp, "usage: nexusctl COMMAND [ARGS]\n\ncommands:\n");
-	for (i = 0; i < sizeof(nx_cmds) / sizeof(nx_cmds[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(nx_cmds); i++)
 		fprintf(fp, "  %-8s %s\n           nexusctl %s %s\n",
 			nx_cmds[i].name, nx_cmds[i].help, nx_cmds[i].name,
 			nx_cmds[i].usage);
@@ -41,7 +41,7 @@ void nx_usage_error(const char *cmd, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	for (i = 0; i < sizeof(nx_cmds) / sizeof(nx_cmds[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(nx_cmds); i++)
 		if (!strcmp(nx_cmds[i].name, cmd))
 			fprintf(stderr, "usage: nexusctl %s %s\n", cmd,
 				nx_cmds[i].usage);
@@ -60,7 +60,7 @@ int main(int argc, char **argv)
 		nx_usage(stdout);
 		return 0;
 	}
-	for (i = 0; i < sizeof(nx_cmds) / sizeof(nx_cmds[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(nx_cmds); i++)
 		if (!strcmp(argv[1], nx_cmds[i].name))
 			return nx_cmds[i].run(argc - 1, argv + 1);
 	fprintf(stderr, "nexusctl: unknown command '%s'\n", argv[1]);

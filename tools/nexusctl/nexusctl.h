@@ -5,6 +5,8 @@
 #ifndef _NEXUSCTL_H
 #define _NEXUSCTL_H
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 /**
  * struct nx_cmd - one subcommand
  * @name: word on the command line

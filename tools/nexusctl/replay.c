@@ -143,7 +143,8 @@ static int nx_replay_args(int argc, char **argv, struct nx_replay_opts *o)
 			} else if (!strcmp(val, "counter")) {
 				o->kind = NX_KIND_COUNTER;
 			} else {
-				nx_usage_error("replay", "unknown metric kind '%s' (known: gauge, counter)",
+				nx_usage_error("replay",
+					       "unknown metric kind '%s' (gauge, counter)",
 					       val);
 				return -1;
 			}
@@ -208,10 +209,11 @@ static void nx_print_record(const struct nx_anomaly_record *r, bool open)
 	nx_fmt_time(s, sizeof(s), r->start);
 	nx_fmt_time(e, sizeof(e), r->end);
 	nx_fmt_time(p, sizeof(p), r->peak);
-	fprintf(stderr, "# anomaly start=\"%s\" end=\"%s\"%s peak=\"%s\" score=%.3f direction=%s tests=",
-		s, e, open ? " (open)" : "", p, r->peak_score / 1000.0,
+	fprintf(stderr, "# anomaly start=\"%s\" end=\"%s\"%s peak=\"%s\"",
+		s, e, open ? " (open)" : "", p);
+	fprintf(stderr, " score=%.3f direction=%s tests=", r->peak_score / 1000.0,
 		r->direction > 0 ? "up" : r->direction < 0 ? "down" : "mixed");
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
 		if (!(r->tests & (1U << i)))
 			continue;
 		fprintf(stderr, "%s%s", first ? "" : ",", names[i]);
