@@ -65,6 +65,9 @@ phase() {
 }
 
 echo "TAP version 13"
+start=$SECONDS
+tools/deps.sh --check 2>/dev/null || tools/deps.sh || { echo "not ok 1 - deps: installing the Debian packages failed"; echo "0 passed, 1 failed"; exit 1; }
+echo "# phase deps: $((SECONDS - start))s"
 phase build "$LOG/build.log" make -s modules tools selftests
 if [ -f tests/Makefile ]; then
 	phase unit "$LOG/unit.log" make -s -C tests check
