@@ -188,6 +188,19 @@ static int next_sample(const char *name, unsigned long long *seen,
 	return -1;
 }
 
+/* Poll a numeric file until it reads @want or @ms pass; the last value. */
+static long long wait_ll(const char *path, long long want, unsigned int ms)
+{
+	double end = now_s() + ms / 1000.0;
+	long long v = nx_read_ll(path);
+
+	while (v != want && now_s() < end) {
+		usleep(20000);
+		v = nx_read_ll(path);
+	}
+	return v;
+}
+
 /* Start a command in its own process group; returns its pid or -1. */
 static pid_t spawn(const char *cmd)
 {
@@ -528,6 +541,35 @@ TEST_F_TIMEOUT(coll, level_zero_detaches_all, 60)
 			 names[i]);
 		EXPECT_EQ(1, nx_read_ll(path)) TH_LOG("%s", names[i]);
 	}
+}
+
+/*
+ * A collector that cannot attach (here: its metrics do not fit in a tiny
+ * memory budget) reports the error and degrades NEXUS; it is retried and
+ * recovers once the budget allows.
+ */
+TEST_F_TIMEOUT(coll, attach_failure_degrades_and_recovers, 60)
+{
+	char buf[256];
+
+	ASSERT_EQ(0, nx_write(S "tracing/sched", "0"));
+	ASSERT_EQ(0, nx_write(S "memory_budget", "65536"));
+	ASSERT_EQ(0, nx_write(S "tracing/sched", "1"));
+	EXPECT_EQ(0, nx_read_ll(S "collectors/sched/attached"));
+	EXPECT_EQ(-ENOMEM, nx_read_ll(S "collectors/sched/error"));
+	ASSERT_LT(0, nx_read(S "collectors/sched/detail", buf, sizeof(buf)));
+	TH_LOG("detail: %s", buf);
+	ASSERT_LT(0, nx_read(S "state", buf, sizeof(buf)));
+	EXPECT_STREQ("degraded", buf);
+	ASSERT_LT(0, nx_read(S "state_reason", buf, sizeof(buf)));
+	TH_LOG("state_reason: %s", buf);
+	EXPECT_TRUE(!!strstr(buf, "collector sched: attach failed"));
+
+	ASSERT_EQ(0, nx_write(S "memory_budget", "16777216"));
+	/* Retried every ten seconds by the engine. */
+	EXPECT_EQ(1, wait_ll(S "collectors/sched/attached", 1, 15000));
+	EXPECT_EQ(0, nx_read_ll(S "collectors/sched/error"));
+	EXPECT_EQ(0, nx_wait_str(S "state", "running", 5000));
 }
 
 TEST_HARNESS_MAIN
