@@ -14,6 +14,7 @@
 #include <linux/cpumask.h>
 #include <linux/log2.h>
 #include <linux/sizes.h>
+#include <linux/export.h>
 #include "internal.h"
 
 struct nexus_config nexus_cfg;
@@ -239,6 +240,29 @@ void nexus_config_get(struct nexus_config *c)
 	*c = nexus_cfg;
 	mutex_unlock(&nexus_config_lock);
 }
+
+/**
+ * nexus_prediction_config() - PredictionConfig for pluggable modules
+ * @out: receives the prediction fields of the config in force
+ *
+ * Modules see nexus.h only, not struct nexus_config.  The fields are read
+ * one by one without nexus_config_lock: callers run in the engine's tick
+ * under the registry lock, and a config change waiting on that lock must
+ * never wait for them.  A change racing with the read may show a mix of
+ * the old and new values for one tick.
+ */
+void nexus_prediction_config(struct nexus_prediction_params *out)
+{
+	const struct nexus_prediction_config *p = &nexus_cfg.prediction;
+
+	out->enabled = READ_ONCE(p->enabled);
+	out->horizon_ms = READ_ONCE(p->horizon_ms);
+	out->min_confidence = READ_ONCE(p->min_confidence);
+	out->detect_degradation = READ_ONCE(p->detect_degradation);
+	out->detect_memory_leaks = READ_ONCE(p->detect_memory_leaks);
+	out->predict_deadlocks = READ_ONCE(p->predict_deadlocks);
+}
+EXPORT_SYMBOL_GPL(nexus_prediction_config);
 
 static bool nexus_bus_shape_changed(const struct nexus_config *a,
 				    const struct nexus_config *b)

@@ -70,6 +70,26 @@ const char *nexus_decision_name(enum nexus_decision_kind kind);
 const char *nexus_prediction_name(enum nexus_prediction_kind kind);
 const char *nexus_action_name(enum nexus_action action);
 
+/**
+ * struct nexus_prediction_params - PredictionConfig as modules see it.
+ * @enabled: predictions on at all.
+ * @horizon_ms: how far ahead to forecast and predict.
+ * @min_confidence: per-mille; predictions below it are not reported.
+ * @detect_degradation: look for sustained latency shifts.
+ * @detect_memory_leaks: look for steadily growing tasks and slab.
+ * @predict_deadlocks: look for tasks stuck without progress.
+ */
+struct nexus_prediction_params {
+	bool enabled;
+	u64 horizon_ms;
+	u32 min_confidence;
+	bool detect_degradation;
+	bool detect_memory_leaks;
+	bool predict_deadlocks;
+};
+
+void nexus_prediction_config(struct nexus_prediction_params *out);
+
 /* Metric store. */
 #define NEXUS_METRIC_USER	BIT(0)	/* ingested from userspace */
 

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/kernel/nexus/modules/predict/: the module's tunables, one value per
+ * file.  A store validates and writes one u32 with WRITE_ONCE(); the tick
+ * reads each with READ_ONCE(), so a knob never needs the registry lock
+ * (a store that waited for the engine could stall behind a long tick).
+ * Malformed input is -EINVAL, out of range -ERANGE.
+ */
+#include <linux/kernel.h>
+#include <linux/kobject.h>
+#include <linux/sysfs.h>
+#include "predict.h"
+
+struct nxp_knobs nxp_knobs = {
+	.oom_floor_kb = 0,
+	.scan_ms = 1000,
+	.leak_window = 16,
+	.leak_min_kbps = 64,
+	.cpu_psi_permille = 300,
+	.starve_latency_us = 10000,
+	.io_psi_permille = 200,
+	.io_full_permille = 500,
+	.notify_permille = 800,
+};
+
+struct nxp_knob {
+	struct kobj_attribute attr;
+	u32 *val;
+	u32 min, max;
+};
+
+static ssize_t nxp_knob_show(struct kobject *kobj, struct kobj_attribute *a,
+			     char *buf)
+{
+	struct nxp_knob *k = container_of(a, struct nxp_knob, attr);
+
+	return sysfs_emit(buf, "%u\n", READ_ONCE(*k->val));
+}
+
+static ssize_t nxp_knob_store(struct kobject *kobj, struct kobj_attribute *a,
+			      const char *buf, size_t count)
+{
+	struct nxp_knob *k = container_of(a, struct nxp_knob, attr);
+	u32 v;
+	int ret = kstrtou32(buf, 0, &v);
+
+	if (ret)
+		return ret == -ERANGE ? -ERANGE : -EINVAL;
+	if (v < k->min || v > k->max)
+		return -ERANGE;
+	WRITE_ONCE(*k->val, v);
+	return count;
+}
+
+#define NXP_KNOB(_name, _member, _min, _max)				\
+	{								\
+		.attr = __ATTR(_name, 0600, nxp_knob_show,		\
+			       nxp_knob_store),				\
+		.val = &nxp_knobs._member,				\
+		.min = _min,						\
+		.max = _max,						\
+	}
+
+/* 0 for the OOM floor means "2% of RAM, at least 16 MiB". */
+static struct nxp_knob nxp_knob_tab[] = {
+	NXP_KNOB(oom_floor_kb, oom_floor_kb, 0, 1U << 30),
+	NXP_KNOB(scan_ms, scan_ms, 100, 60000),
+	NXP_KNOB(leak_window, leak_window, 4, NX_LINREG_WIN),
+	NXP_KNOB(leak_min_kbps, leak_min_kbps, 1, 1U << 24),
+	NXP_KNOB(cpu_psi_permille, cpu_psi_permille, 1, 1000),
+	NXP_KNOB(starve_latency_us, starve_latency_us, 100, 10000000),
+	NXP_KNOB(io_psi_permille, io_psi_permille, 1, 1000),
+	NXP_KNOB(io_full_permille, io_full_permille, 1, 1000),
+	NXP_KNOB(notify_permille, notify_permille, 0, 1000),
+};
+
+static struct attribute *nxp_attrs[] = {
+	&nxp_knob_tab[0].attr.attr,
+	&nxp_knob_tab[1].attr.attr,
+	&nxp_knob_tab[2].attr.attr,
+	&nxp_knob_tab[3].attr.attr,
+	&nxp_knob_tab[4].attr.attr,
+	&nxp_knob_tab[5].attr.attr,
+	&nxp_knob_tab[6].attr.attr,
+	&nxp_knob_tab[7].attr.attr,
+	&nxp_knob_tab[8].attr.attr,
+	NULL,
+};
+
+static const struct attribute_group nxp_group = {
+	.attrs = nxp_attrs,
+};
+
+const struct attribute_group *nxp_groups[] = {
+	&nxp_group,
+	NULL,
+};

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * nexus_predict internals: forecasts (forecast.c), crash predictions and
+ * their scoring (crash.c), the task table (tasks.c), the sysfs knobs
+ * (knobs.c).  Every function here runs from the module's tick, event or
+ * dump callbacks, which the core serialises: no lock of our own.
+ */
+#ifndef _NEXUS_PREDICT_H
+#define _NEXUS_PREDICT_H
+
+#include <linux/types.h>
+#include <linux/sched.h>
+#include <nexus/nexus.h>
+#include "nx_linreg.h"
+#include "nx_holt.h"
+#include "nx_ewma.h"
+
+extern const struct nexus_module_ops nxp_ops;
+
+/* ---- knobs.c: /sys/kernel/nexus/modules/predict/ ---- */
+
+/**
+ * struct nxp_knobs - tunables, written by sysfs, read once per tick.
+ * @oom_floor_kb: available memory + free swap at which OOM is reckoned
+ *	to happen (0: 2% of RAM, at least 16 MiB).
+ * @scan_ms: period of the task walk.
+ * @leak_window: task samples the leak trend test looks at.
+ * @leak_min_kbps: growth below this is never a leak.
+ * @cpu_psi_permille: psi.cpu.some that marks CPU contention.
+ * @starve_latency_us: mean run-queue wait that counts as starvation.
+ * @io_psi_permille: psi.io.some that marks I/O contention.
+ * @io_full_permille: psi.io.full that counts as an I/O stall.
+ * @notify_permille: confidence above which a prediction is a uevent.
+ */
+struct nxp_knobs {
+	u32 oom_floor_kb;
+	u32 scan_ms;
+	u32 leak_window;
+	u32 leak_min_kbps;
+	u32 cpu_psi_permille;
+	u32 starve_latency_us;
+	u32 io_psi_permille;
+	u32 io_full_permille;
+	u32 notify_permille;
+};
+
+extern struct nxp_knobs nxp_knobs;
+extern const struct attribute_group *nxp_groups[];
+
+/* ---- forecast.c ---- */
+int nxp_forecast_init(void);
+void nxp_forecast_exit(void);
+void nxp_forecast_tick(u64 now_ns, const struct nexus_prediction_params *p);
+void nxp_forecast_dump(struct seq_file *m);
+
+/* ---- tasks.c ---- */
+#define NXP_TASKS	16
+
+/**
+ * struct nxp_task - one task followed for memory growth.
+ * @pid: its tgid.
+ * @start_ns: its start time, so a reused pid is a new task.
+ * @comm: its name.
+ * @rss: (ms, RSS in kB) of the last NX_LINREG_WIN walks.
+ */
+struct nxp_task {
+	pid_t pid;
+	u64 start_ns;
+	char comm[TASK_COMM_LEN];
+	struct nx_linreg rss;
+};
+
+/**
+ * struct nxp_scan - what one walk of the task list found.
+ * @when_ns: when it ran.
+ * @tasks: tasks walked.
+ * @dstate: tasks in uninterruptible sleep.
+ * @dpid: one of them (the longest blocked on I/O, when known).
+ * @dcomm: its name.
+ * @waitpid: the runnable task that spent the largest share of its life
+ *	waiting for a CPU.
+ * @waitcomm: its name.
+ * @wait_permille: that share.
+ */
+struct nxp_scan {
+	u64 when_ns;
+	u32 tasks;
+	u32 dstate;
+	pid_t dpid;
+	char dcomm[TASK_COMM_LEN];
+	pid_t waitpid;
+	char waitcomm[TASK_COMM_LEN];
+	u32 wait_permille;
+};
+
+extern struct nxp_task *nxp_tasks;
+extern struct nxp_scan nxp_scan;
+int nxp_tasks_init(void);
+void nxp_tasks_exit(void);
+void nxp_tasks_scan(u64 now_ms);
+s64 nxp_task_slope_kbps(const struct nxp_task *t);
+int nxp_trend_permille(const struct nx_linreg *r, u32 window);
+
+/* ---- crash.c ---- */
+int nxp_crash_init(void);
+void nxp_crash_exit(void);
+void nxp_crash_tick(u64 now_ns, const struct nexus_prediction_params *p);
+void nxp_crash_event(const struct nexus_event *ev);
+void nxp_crash_dump(struct seq_file *m);
+int nxp_crash_apply(struct nexus_decision *d);
+
+/* ---- main.c ---- */
+u64 nxp_ms(u64 ns);
+
+#endif /* _NEXUS_PREDICT_H */
