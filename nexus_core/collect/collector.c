@@ -236,9 +236,8 @@ struct nexus_collector *nexus_collector_get(unsigned int i)
 /**
  * nexus_collectors_init() - allocate the collectors' counters
  *
- * Nothing is attached until nexus_collectors_update() asks for it.
- *
- * Return: 0 or -ENOMEM.
+ * Return: 0 or -ENOMEM.  Nothing is attached until
+ * nexus_collectors_update() asks for it.
  */
 int nexus_collectors_init(void)
 {
