@@ -30,6 +30,7 @@
  * @threshold: score that opens an anomaly (alarm_on), 1..1000
  * @cooldown: samples below alarm_off before an anomaly closes
  * @notify: peak score from which a finding is flagged NEXUS_FINDING_NOTIFY
+ * @tests: NX_ANOM_T_* bits of the detector's tests to run
  */
 struct nxa_knobs {
 	u32 sensitivity;
@@ -37,7 +38,18 @@ struct nxa_knobs {
 	u32 threshold;
 	u32 cooldown;
 	u32 notify;
+	u32 tests;
 };
+
+/*
+ * The tests run by default: all but the context novelty test (NX_ANOM_T_CTX).
+ * It scores 1000 on any bin transition never seen before; on kernel metrics
+ * with frequent small bursts (idle cpu.util) such scores come every few
+ * dozen samples, each restarting the detector's 50-sample rest period, so
+ * the metric was held silent and a CPU storm scored 0 (see
+ * Documentation/anomaly-module.rst).  It can be switched on through "tests".
+ */
+#define NXA_TESTS_DEFAULT	(NX_ANOM_T_ALL & ~NX_ANOM_T_CTX)
 
 /**
  * struct nxa_anomaly - one anomaly, from open to close

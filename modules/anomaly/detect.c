@@ -13,7 +13,6 @@
 
 #include <linux/kernel.h>
 #include <linux/sched/clock.h>
-#include <linux/slab.h>
 #include <linux/string.h>
 #include "anomaly.h"
 
@@ -67,6 +66,7 @@ static void nxa_cfg(struct nx_anomaly_cfg *cfg)
 	/* Hysteresis: the library's 500/700 ratio at any threshold. */
 	cfg->alarm_off = cfg->alarm_on * 5 / 7;
 	cfg->cooldown = READ_ONCE(nxa_knobs.cooldown);
+	cfg->tests = READ_ONCE(nxa_knobs.tests);
 }
 
 /* Knob changes apply to running detectors without resetting them. */
@@ -78,6 +78,7 @@ static void nxa_cfg_apply(struct nx_anomaly *det,
 	det->cfg.alarm_on = cfg->alarm_on;
 	det->cfg.alarm_off = cfg->alarm_off;
 	det->cfg.cooldown = cfg->cooldown;
+	det->cfg.tests = cfg->tests;
 }
 
 static void nxa_publish(struct nxa_metric *m, bool resolved)
@@ -103,12 +104,13 @@ static void nxa_publish(struct nxa_metric *m, bool resolved)
 	}
 	strscpy(f.component, a->name, sizeof(f.component));
 	nxa_tests_str(a->tests, tests, sizeof(tests));
-	snprintf(f.detail, sizeof(f.detail),
-		 "%s baseline %s+-%s (median+-MAD), score %u >= %u, tests %s",
-		 nxa_dir_str(a->direction),
-		 nxa_q8_str(a->location, loc, sizeof(loc)),
-		 nxa_q8_str(a->scale, scale, sizeof(scale)), a->peak_score,
-		 a->threshold, tests);
+	/* Cut to fit, like every finding's detail. */
+	scnprintf(f.detail, sizeof(f.detail),
+		  "%s median+-MAD %s+-%s, score %u >= %u, tests %s",
+		  nxa_dir_str(a->direction),
+		  nxa_q8_str(a->location, loc, sizeof(loc)),
+		  nxa_q8_str(a->scale, scale, sizeof(scale)), a->peak_score,
+		  a->threshold, tests);
 	m->cur.finding_id = nexus_finding_publish(&nxa_ops, &f);
 }
 
@@ -147,8 +149,9 @@ static void nxa_open(struct nxa_metric *m, const struct nexus_sample *s,
 	d.new_value = s->value;
 	strscpy(d.target, m->name, sizeof(d.target));
 	nxa_tests_str(a->tests, tests, sizeof(tests));
-	snprintf(d.reason, sizeof(d.reason), "anomaly %s baseline, score %u, tests %s",
-		 nxa_dir_str(a->direction), score, tests);
+	scnprintf(d.reason, sizeof(d.reason),
+		  "anomaly %s baseline, score %u, tests %s",
+		  nxa_dir_str(a->direction), score, tests);
 	nexus_decide(&nxa_ops, &d);
 }
 
@@ -432,11 +435,13 @@ void nxa_dump(struct seq_file *m)
 	u64 per = nxa->samples ? div64_u64(nxa->cpu_ns, nxa->samples) : 0;
 
 	seq_printf(m, "sensitivity %u\nlearning_samples %u\nthreshold %u\n"
-		   "threshold_off %u\ncooldown %u\nnotify_threshold %u\n",
+		   "threshold_off %u\ncooldown %u\nnotify_threshold %u\n"
+		   "tests 0x%x\n",
 		   READ_ONCE(nxa_knobs.sensitivity), READ_ONCE(nxa_knobs.learn),
 		   READ_ONCE(nxa_knobs.threshold),
 		   READ_ONCE(nxa_knobs.threshold) * 5 / 7,
-		   READ_ONCE(nxa_knobs.cooldown), READ_ONCE(nxa_knobs.notify));
+		   READ_ONCE(nxa_knobs.cooldown), READ_ONCE(nxa_knobs.notify),
+		   READ_ONCE(nxa_knobs.tests));
 	seq_printf(m, "detectors %u\nactive %u\nanomalies_total %llu\n"
 		   "samples %llu\nread_gaps %llu\nwork_stops %llu\n"
 		   "alloc_failures %llu\n", nxa->detectors, nxa->active,

@@ -23,6 +23,7 @@ struct nxa_knobs nxa_knobs = {
 	.threshold = 700,
 	.cooldown = 12,
 	.notify = 950,
+	.tests = NXA_TESTS_DEFAULT,
 };
 
 /* Bumped by a write to "reset"; each detector resets when it sees it. */
@@ -46,6 +47,9 @@ static ssize_t nxa_knob_show(struct kobject *kobj, struct kobj_attribute *attr,
 {
 	struct nxa_knob_attr *k = container_of(attr, struct nxa_knob_attr, attr);
 
+	/* The test mask reads as it is documented: bits, in hex. */
+	if (k->val == &nxa_knobs.tests)
+		return sysfs_emit(buf, "0x%x\n", READ_ONCE(*k->val));
 	return sysfs_emit(buf, "%u\n", READ_ONCE(*k->val));
 }
 
@@ -78,6 +82,7 @@ NXA_KNOB(learning_samples, learn, 10, 100000);
 NXA_KNOB(threshold, threshold, 1, 1000);
 NXA_KNOB(cooldown, cooldown, 1, 10000);
 NXA_KNOB(notify_threshold, notify, 0, 1000);
+NXA_KNOB(tests, tests, 1, NX_ANOM_T_ALL);
 
 static ssize_t reset_store(struct kobject *kobj, struct kobj_attribute *attr,
 			   const char *buf, size_t count)
@@ -115,6 +120,7 @@ static struct attribute *nxa_attrs[] = {
 	&nxa_knob_threshold.attr.attr,
 	&nxa_knob_cooldown.attr.attr,
 	&nxa_knob_notify_threshold.attr.attr,
+	&nxa_knob_tests.attr.attr,
 	&nxa_reset_attr.attr,
 	&nxa_detectors_attr.attr,
 	&nxa_active_attr.attr,

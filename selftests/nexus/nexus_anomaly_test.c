@@ -126,6 +126,39 @@ static int wait_learned(const char *metric, unsigned int ms)
 	return -1;
 }
 
+/* The value/score of each new sample of a metric, as text, for the log. */
+struct trace {
+	unsigned long long samples;
+	char buf[1024];
+};
+
+static void trace(const char *metric, struct trace *t)
+{
+	char *buf = slurp(BASELINES), *line, *save = NULL;
+	unsigned long long samples;
+	char name[64], rest[128];
+	long long value;
+	unsigned int score;
+	size_t len;
+
+	if (!buf)
+		return;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (sscanf(line, "%*d %63s %*s %*s %*u %llu %*s %lld %u", name,
+			   &samples, &value, &score) != 4 || strcmp(name, metric))
+			continue;
+		if (samples == t->samples)
+			return;
+		t->samples = samples;
+		snprintf(rest, sizeof(rest), " %llu:%lld/%u", samples, value, score);
+		len = strlen(t->buf);
+		if (len + strlen(rest) < sizeof(t->buf))
+			strcat(t->buf, rest);
+		return;
+	}
+}
+
 struct anomaly {
 	char state[16];
 	unsigned long long finding, start, end, peak_ns;
@@ -186,6 +219,7 @@ static void restore_knobs(void)
 	nx_write(A "threshold", "700");
 	nx_write(A "cooldown", "12");
 	nx_write(A "notify_threshold", "950");
+	nx_write(A "tests", "0x1f");
 }
 
 FIXTURE(anom) {
@@ -222,11 +256,12 @@ TEST_F(anom, knobs_reject_bad_values)
 		{ "sensitivity", "1001", -ERANGE },
 		{ "learning_samples", "9", -ERANGE },
 		{ "learning_samples", "100001", -ERANGE },
-		{ "learning_samples", "", -EINVAL },
+		{ "learning_samples", "\n", -EINVAL },
 		{ "threshold", "0", -ERANGE }, { "threshold", "1001", -ERANGE },
 		{ "cooldown", "0", -ERANGE }, { "cooldown", "10001", -ERANGE },
 		{ "notify_threshold", "1001", -ERANGE },
 		{ "notify_threshold", "9x", -EINVAL },
+		{ "tests", "0", -ERANGE }, { "tests", "0x40", -ERANGE },
 		{ "reset", "0", -EINVAL }, { "reset", "2", -EINVAL },
 		{ "reset", "yes", -EINVAL },
 		{ "detectors", "1", -EACCES },
@@ -246,6 +281,7 @@ TEST_F(anom, knobs_reject_bad_values)
 	EXPECT_EQ(700, nx_read_ll(A "threshold"));
 	EXPECT_EQ(12, nx_read_ll(A "cooldown"));
 	EXPECT_EQ(950, nx_read_ll(A "notify_threshold"));
+	EXPECT_EQ(0x1f, nx_read_ll(A "tests"));
 	/* Good values are taken, at the edges of their ranges too. */
 	EXPECT_EQ(0, nx_write(A "sensitivity", "1000"));
 	EXPECT_EQ(1000, nx_read_ll(A "sensitivity"));
@@ -254,6 +290,8 @@ TEST_F(anom, knobs_reject_bad_values)
 	EXPECT_EQ(0, nx_write(A "threshold", "1000"));
 	EXPECT_EQ(0, nx_write(A "cooldown", "1"));
 	EXPECT_EQ(0, nx_write(A "notify_threshold", "0"));
+	EXPECT_EQ(0, nx_write(A "tests", "0x3f"));
+	EXPECT_EQ(0x3f, nx_read_ll(A "tests"));
 	EXPECT_EQ(0, nx_write(A "reset", "1"));
 	/* The threshold in force shows in baselines on the next tick. */
 	nx_msleep(500);
@@ -326,6 +364,7 @@ TEST_F(anom, every_metric_has_a_detector)
 TEST_F_TIMEOUT(anom, cpu_storm_raises_anomaly_on_cpu_util, 120)
 {
 	unsigned long long t0, late, deadline;
+	struct trace tr = { 0 };
 	struct anomaly a;
 	int n = 0;
 
@@ -344,9 +383,11 @@ TEST_F_TIMEOUT(anom, cpu_storm_raises_anomaly_on_cpu_util, 120)
 		n = anomalies("cpu.util", t0, &a);
 		if (n > 0)
 			break;
+		trace("cpu.util", &tr);
 		nx_msleep(100);
 	}
 	log_anomalies(_metadata, t0);
+	TH_LOG("cpu.util after the storm began (samples value/score):%s", tr.buf);
 	ASSERT_LT(0, n) TH_LOG("no anomaly on cpu.util within 10 s of the storm");
 	late = (a.start - t0) / (PERIOD_MS * 1000000ULL);
 	TH_LOG("cpu.util anomaly %llu samples after the storm began, score %u",
