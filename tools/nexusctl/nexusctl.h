@@ -5,7 +5,16 @@
 #ifndef _NEXUSCTL_H
 #define _NEXUSCTL_H
 
+#include <stdbool.h>
+
+#include "nx_json.h"
+
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* Exit statuses of every command. */
+#define NX_EXIT_OK	0
+#define NX_EXIT_ERR	1	/* runtime error: not loaded, refused, I/O */
+#define NX_EXIT_USAGE	2	/* bad command line */
 
 /**
  * struct nx_cmd - one subcommand
@@ -22,8 +31,26 @@ struct nx_cmd {
 	int (*run)(int argc, char **argv);
 };
 
+/* Global options: --json, --pretty. */
+extern bool nx_opt_json;
+extern bool nx_opt_pretty;
+/* The JSON writer on stdout, for commands in --json mode. */
+extern struct nx_json nx_jw;
+
 int nx_cmd_replay(int argc, char **argv);
+int nx_cmd_status(int argc, char **argv);
+int nx_cmd_level(int argc, char **argv);
+int nx_cmd_preset(int argc, char **argv);
+int nx_cmd_config(int argc, char **argv);
+int nx_cmd_show(int argc, char **argv);
+int nx_cmd_follow(int argc, char **argv);
 void nx_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* The unique entry of @words that @s is a prefix of, or -1 (-2: ambiguous). */
+int nx_match_word(const char *s, const char * const *words, int n);
+int nx_print_collectors(bool json);
+int nx_report_set_error(const char *what, const char *value, int err);
+/* Flush stdout; 0, or 1 after a message on a write error. */
+int nx_finish(int status);
 
 #endif /* _NEXUSCTL_H */
