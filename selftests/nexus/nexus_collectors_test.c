@@ -11,6 +11,8 @@
  * kernel's counter at once, and again a few samples later.
  */
 #include <signal.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include "kselftest_harness.h"
@@ -541,6 +543,92 @@ TEST_F_TIMEOUT(coll, level_zero_detaches_all, 60)
 			 names[i]);
 		EXPECT_EQ(1, nx_read_ll(path)) TH_LOG("%s", names[i]);
 	}
+}
+
+/* A counter of /proc/vmstat, or -1. */
+static long long read_vmstat(const char *key)
+{
+	char name[64];
+	long long v;
+	FILE *f = fopen("/proc/vmstat", "r");
+	long long ret = -1;
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %lld", name, &v) == 2)
+		if (!strcmp(name, key)) {
+			ret = v;
+			break;
+		}
+	fclose(f);
+	return ret;
+}
+
+#define CG "/sys/fs/cgroup"
+#define CG_OOM CG "/nexus_oom"
+
+/* A child in a 16 MiB memory cgroup touching 64 MiB: OOM-killed. */
+static pid_t oom_victim(void)
+{
+	pid_t pid = fork();
+	char buf[32];
+	size_t i;
+	char *p;
+
+	if (pid)
+		return pid;
+	snprintf(buf, sizeof(buf), "%d", getpid());
+	if (nx_write(CG_OOM "/cgroup.procs", buf))
+		_exit(2);
+	p = malloc(64 << 20);
+	if (!p)
+		_exit(3);
+	for (i = 0; i < (64 << 20); i += 4096)
+		p[i] = 1;
+	_exit(0);
+}
+
+TEST_F_TIMEOUT(coll, oom_kill_counted_and_streamed, 60)
+{
+	long long k0, k1, v, sum = 0;
+	unsigned long long seen = 0;
+	char needle[64];
+	int status, i;
+	pid_t pid;
+
+	if (access(CG "/cgroup.controllers", F_OK)) {
+		mkdir(CG, 0755);
+		if (mount("none", CG, "cgroup2", 0, NULL))
+			SKIP(return, "cannot mount cgroup2");
+	}
+	if (nx_write(CG "/cgroup.subtree_control", "+memory"))
+		SKIP(return, "no memory controller");
+	rmdir(CG_OOM);
+	ASSERT_EQ(0, mkdir(CG_OOM, 0755));
+	ASSERT_EQ(0, nx_write(CG_OOM "/memory.max", "16777216"));
+	nx_write(CG_OOM "/memory.swap.max", "0");
+
+	metric_get("mem.oom_kills", NULL, &seen);
+	ASSERT_EQ(0, next_sample("mem.oom_kills", &seen, 3000));
+	k0 = read_vmstat("oom_kill");
+	pid = oom_victim();
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	rmdir(CG_OOM);
+	ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+		TH_LOG("victim status %#x", status);
+	k1 = read_vmstat("oom_kill");
+	/* The kill is in one of the next samples. */
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, next_sample("mem.oom_kills", &seen, 3000));
+		ASSERT_EQ(0, metric_get("mem.oom_kills", &v, NULL));
+		sum += v;
+	}
+	TH_LOG("oom kills: nexus %lld, /proc/vmstat %lld", sum, k1 - k0);
+	EXPECT_LE(1, k1 - k0);
+	EXPECT_EQ(k1 - k0, sum);
+	snprintf(needle, sizeof(needle), " oom_kill %d ", pid);
+	EXPECT_TRUE(nx_file_contains(NEXUS_DEBUGFS "/events", needle));
 }
 
 /*
