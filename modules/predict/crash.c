@@ -251,7 +251,7 @@ static struct nxp_pred *nxp_report(u16 kind, s32 key, u32 conf, u64 ttf_ms,
 {
 	struct nxp_pred *p;
 	u16 action;
-	bool fresh, announce;
+	bool fresh, announce, republish;
 
 	conf = min_t(u32, conf, NX_PERMILLE);
 	if (conf < cfg->min_confidence)
@@ -274,9 +274,9 @@ static struct nxp_pred *nxp_report(u16 kind, s32 key, u32 conf, u64 ttf_ms,
 	announce = conf >= READ_ONCE(nxp_knobs.notify_permille) &&
 		   (int)action > p->notified;
 	p->seen_ns = now;
-	if (!fresh && !announce && action == p->f.action &&
-	    now - p->pub_ns < NXP_REPUB_NS)
-		return p;
+	/* our copy is always current; the core's is refreshed once a second */
+	republish = fresh || announce || action != p->f.action ||
+		    now - p->pub_ns >= NXP_REPUB_NS;
 	p->f.confidence = conf;
 	p->f.action = action;
 	p->f.time_to_failure_ms = ttf_ms;
@@ -289,7 +289,8 @@ static struct nxp_pred *nxp_report(u16 kind, s32 key, u32 conf, u64 ttf_ms,
 	}
 	strscpy(p->f.component, comp, sizeof(p->f.component));
 	strscpy(p->f.detail, detail, sizeof(p->f.detail));
-	nxp_publish(p, now);
+	if (republish)
+		nxp_publish(p, now);
 	return p;
 }
 
@@ -448,15 +449,14 @@ static s64 nxp_ttf(const struct nx_linreg *r, s64 threshold, u64 now_ms,
 	return max_t(s64, t, 0);
 }
 
+/*
+ * MemAvailable is conservative (it leaves out the watermark reserves and
+ * half the page cache), so the OOM kill comes after it reaches 0, not
+ * before: the default floor is 0 and the time to failure errs early.
+ */
 static s64 nxp_floor_kb(void)
 {
-	u32 k = READ_ONCE(nxp_knobs.oom_floor_kb);
-
-	/* 2% of RAM, at least 16 MiB: about where the OOM killer steps in */
-	if (!k)
-		return max_t(s64, (totalram_pages() << (PAGE_SHIFT - 10)) / 50,
-			     16384);
-	return k;
+	return READ_ONCE(nxp_knobs.oom_floor_kb);
 }
 
 /* The task whose RSS grows fastest, and its growth in kB/s. */

@@ -61,7 +61,6 @@ static ssize_t nxp_knob_store(struct kobject *kobj, struct kobj_attribute *a,
 		.max = _max,						\
 	}
 
-/* 0 for the OOM floor means "2% of RAM, at least 16 MiB". */
 static struct nxp_knob nxp_knob_tab[] = {
 	NXP_KNOB(oom_floor_kb, oom_floor_kb, 0, 1U << 30),
 	NXP_KNOB(scan_ms, scan_ms, 100, 60000),

@@ -22,7 +22,7 @@ extern const struct nexus_module_ops nxp_ops;
 /**
  * struct nxp_knobs - tunables, written by sysfs, read once per tick.
  * @oom_floor_kb: available memory + free swap at which OOM is reckoned
- *	to happen (0: 2% of RAM, at least 16 MiB).
+ *	to happen.
  * @scan_ms: period of the task walk.
  * @leak_window: task samples the leak trend test looks at.
  * @leak_min_kbps: growth below this is never a leak.

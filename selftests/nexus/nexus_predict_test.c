@@ -102,12 +102,12 @@ static int forecast(const char *metric, char *model, long long *now,
 		      lo, hi, conf) == 6 ? 0 : -1;
 }
 
-static pid_t spawn(char *const argv[])
+static pid_t spawn(const char *const argv[])
 {
 	pid_t pid = fork();
 
 	if (!pid) {
-		execvp(argv[0], argv);
+		execvp(argv[0], (char *const *)argv);
 		_exit(127);
 	}
 	return pid;
@@ -166,12 +166,13 @@ TEST_F(predict, forecasts_with_intervals)
 	for (t = 0; t < 60; t++) {
 		nx_msleep(500);
 		ASSERT_LT(0, read_dump());
+		/* confidence grows as the model's forecasts are scored */
 		if (!forecast("mem.available_kb", model, &now, &fc, &lo, &hi,
-			      &conf) && conf > 0)
+			      &conf) && conf > 500)
 			break;
 	}
 	TH_LOG("%s", dump);
-	for (i = 0; i < sizeof(metrics) / sizeof(metrics[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(metrics); i++) {
 		ASSERT_EQ(0, forecast(metrics[i], model, &now, &fc, &lo, &hi,
 				      &conf)) TH_LOG("no forecast of %s", metrics[i]);
 		EXPECT_TRUE(!strcmp(model, "linreg") || !strcmp(model, "holt") ||
@@ -218,13 +219,14 @@ TEST_F(predict, idle_raises_no_memory_prediction)
  */
 TEST_F_TIMEOUT(predict, leak_predicts_oom, 240)
 {
-	char exe[PATH_MAX], dir[PATH_MAX - 64], pidstr[32];
+	static char exe[PATH_MAX];
+	static const char *const argv[] = { exe, "16", "2048", NULL };
+	char dir[PATH_MAX - 64], pidstr[32];
 	double t0, first = 0, kill_t = 0, obs_t[512];
 	unsigned long long obs_ttf[512];
 	long long raised, confirmed, falsep;
 	int nobs = 0, status = 0, i, good = 0, judged = 0;
 	bool leak_seen = false, culprit = false;
-	char *argv[] = { exe, "16", "2048", NULL };
 	struct pred p;
 	ssize_t n;
 	pid_t pid;
@@ -284,7 +286,12 @@ TEST_F_TIMEOUT(predict, leak_predicts_oom, 240)
 	for (i = 0; i < nobs; i++) {
 		double real = (kill_t - obs_t[i]) * 1000.0;
 
-		if (obs_t[i] - first < 5.0 || real < 3000.0)
+		/*
+		 * Below 5 s, 30% is less than the sampling and the floor's
+		 * own error: judged from 5 s after the warning to 5 s before
+		 * the kill.
+		 */
+		if (obs_t[i] - first < 5.0 || real < 5000.0)
 			continue;
 		judged++;
 		if (obs_ttf[i] >= real * 0.7 && obs_ttf[i] <= real * 1.3)
@@ -309,7 +316,9 @@ TEST_F_TIMEOUT(predict, leak_predicts_oom, 240)
 /* Eight CPU hogs on the VM's two CPUs starve the run queue. */
 TEST_F_TIMEOUT(predict, cpu_hogs_raise_starvation, 90)
 {
-	char *argv[] = { "stress-ng", "--cpu", "8", "--timeout", "40", NULL };
+	static const char *const argv[] = {
+		"stress-ng", "--cpu", "8", "--timeout", "40", NULL
+	};
 	bool seen = false;
 	struct pred p;
 	double t0;
