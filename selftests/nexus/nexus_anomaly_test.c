@@ -212,6 +212,18 @@ static void log_anomalies(struct __test_metadata *_metadata,
 			TH_LOG("%s", line);
 }
 
+/* Log the module's counters: samples fed, tick time per sample. */
+static void log_dump(struct __test_metadata *_metadata)
+{
+	char *buf = slurp(NEXUS_DEBUGFS "/anomaly"), *p;
+
+	if (!buf)
+		return;
+	for (p = buf; (p = strchr(p, '\n')); p++)
+		*p = ' ';
+	TH_LOG("%s", buf);
+}
+
 static void restore_knobs(void)
 {
 	nx_write(A "sensitivity", "500");
@@ -426,6 +438,7 @@ TEST_F_TIMEOUT(anom, steady_load_raises_none_on_cpu_util, 150)
 	log_anomalies(_metadata, t0);
 	TH_LOG("anomalies in 60 s of steady load: cpu.util %d, all metrics %d",
 	       n, anomalies(NULL, t0, NULL));
+	log_dump(_metadata);
 	EXPECT_EQ(0, n);
 }
 
