@@ -63,10 +63,23 @@ modules kmods:
 	done; \
 	$(MAKE) -C $(KDIR) M=$$out $(KBUILD_ARGS) modules
 
+# tools: nexusctl, the BPF collectors and nexusd into build/tools.  The BPF
+# build is optional: without clang or bpftool, or if it fails, nexusd is
+# built as an exporter only and says so when it starts.
 tools:
 	@if [ -f tools/nexusctl/Makefile ]; then \
 		$(MAKE) -s -C tools/nexusctl && mkdir -p $(BUILD)/tools && \
 		cp tools/nexusctl/nexusctl $(BUILD)/tools/; \
+	fi
+	@if [ -f tools/nexusd/Makefile ]; then \
+		if command -v clang >/dev/null && command -v bpftool >/dev/null; then \
+			$(MAKE) -s -C bpf OUTPUT=$(BUILD)/bpf || \
+			echo "tools: the BPF collectors did not build; nexusd runs without them" >&2; \
+		else \
+			echo "tools: clang or bpftool missing: nexusd is built without BPF collectors" >&2; \
+		fi; \
+		$(MAKE) -s -C tools/nexusd BPF_OUT=$(BUILD)/bpf && mkdir -p $(BUILD)/tools && \
+		cp tools/nexusd/nexusd $(BUILD)/tools/; \
 	fi
 
 selftests:

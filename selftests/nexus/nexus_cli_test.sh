@@ -1,0 +1,283 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# nexus_cli_test.sh - nexusctl and nexusd against the running NEXUS, in the
+# test VM.  Prints TAP 13; exits 0 pass, 1 fail, 4 skip (NEXUS or the tools
+# missing).  JSON is checked with a small parser in awk (the guest has no
+# python or jq): it fails on malformed input and prints path=value lines.
+set -u
+SYS=/sys/kernel/nexus
+DBG=/sys/kernel/debug/nexus
+T=$(mktemp -d)
+n=0
+failed=0
+nxd=
+
+cleanup() {
+	[ -n "$nxd" ] && kill "$nxd" 2>/dev/null
+	[ -n "${old_level:-}" ] && echo "$old_level" >$SYS/level 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+ok() {	# ok STATUS DESCRIPTION
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n $2"
+	else
+		echo "not ok $n $2"
+		failed=$((failed + 1))
+	fi
+}
+
+skip() {
+	n=$((n + 1))
+	echo "ok $n $1 # SKIP $2"
+}
+
+# json FILE: flatten a JSON document to "path=value" lines; exit 1 if the
+# document is not valid JSON (one document, or JSON Lines with -v lines=1).
+json() {
+	awk -v lines="${2:-0}" '
+	function err(m) { print "json: " m " at " pos > "/dev/stderr"; bad = 1; exit 1 }
+	function ws() { while (pos <= len && index(" \t\n\r", substr(s, pos, 1))) pos++ }
+	function str(   out, c) {
+		pos++; out = ""
+		while (pos <= len) {
+			c = substr(s, pos, 1)
+			if (c == "\"") { pos++; return out }
+			if (c == "\\") { out = out substr(s, pos, 2); pos += 2; continue }
+			out = out c; pos++
+		}
+		err("unterminated string")
+	}
+	function val(path,   c, k, i, m) {
+		ws(); c = substr(s, pos, 1)
+		if (c == "{") {
+			pos++; ws()
+			if (substr(s, pos, 1) == "}") { pos++; return }
+			for (;;) {
+				ws(); if (substr(s, pos, 1) != "\"") err("expected a name")
+				k = str(); ws()
+				if (substr(s, pos, 1) != ":") err("expected :")
+				pos++; val(path "." k); ws(); c = substr(s, pos, 1); pos++
+				if (c == "}") return
+				if (c != ",") err("expected , or }")
+			}
+		}
+		if (c == "[") {
+			pos++; ws(); i = 0
+			if (substr(s, pos, 1) == "]") { pos++; print path ".length=0"; return }
+			for (;;) {
+				val(path "[" i "]"); i++; ws(); c = substr(s, pos, 1); pos++
+				if (c == "]") { print path ".length=" i; return }
+				if (c != ",") err("expected , or ]")
+			}
+		}
+		if (c == "\"") { print path "=" str(); return }
+		if (match(substr(s, pos), /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?/) ||
+		    match(substr(s, pos), /^(true|false|null)/)) {
+			print path "=" substr(s, pos, RLENGTH); pos += RLENGTH; return
+		}
+		err("unexpected character")
+	}
+	{ s = s $0 "\n" }
+	END {
+		if (bad) exit 1
+		len = length(s); pos = 1; doc = 0
+		do {
+			val(lines ? "[" doc "]" : ""); ws(); doc++
+		} while (lines && pos <= len)
+		if (pos <= len) err("trailing text")
+	}' "$1"
+}
+
+# get FLAT PATH: the value of PATH in a flattened document
+get() {
+	awk -v k="$2=" 'index($0, k) == 1 { print substr($0, length(k) + 1); exit }' "$1"
+}
+
+echo "TAP version 13"
+if [ ! -d $SYS ] || ! command -v nexusctl >/dev/null; then
+	echo "1..0 # SKIP NEXUS not loaded or nexusctl not installed"
+	exit 4
+fi
+old_level=$(cat $SYS/level)
+
+# status --json parses and matches sysfs.
+nexusctl status --json >"$T/st" 2>"$T/err"
+rc=$?
+json "$T/st" >"$T/st.flat"
+ok $(( rc != 0 || $? != 0 )) "status --json is valid JSON (rc $rc)"
+fail=0
+for pair in "level:level" "state:state" "preset:preset" "memory.budget:memory_budget" \
+	    "tick_ms:tick_ms"; do
+	key=${pair%%:*} file=${pair#*:}
+	a=$(get "$T/st.flat" ".$key") b=$(cat "$SYS/$file")
+	[ "$a" = "$b" ] || { echo "# status .$key is '$a', sysfs $file is '$b'"; fail=1; }
+done
+ncol=$(ls $SYS/collectors | wc -l)
+[ "$(get "$T/st.flat" ".collectors.length")" = "$ncol" ] ||
+	{ echo "# collectors: $(get "$T/st.flat" ".collectors.length") vs $ncol"; fail=1; }
+ok $fail "status --json matches sysfs (level, state, preset, memory_budget, tick_ms, collectors)"
+nexusctl status >"$T/out" 2>&1
+ok $(( $? != 0 )) "status in text mode"
+grep -q "^level: *$(cat $SYS/level) " "$T/out" || echo "# $(head -3 "$T/out")"
+
+# level
+nexusctl level prediction
+rc=$?
+ok $(( rc != 0 || $(cat $SYS/level) != 3 )) "level prediction sets level 3 (rc $rc, sysfs $(cat $SYS/level))"
+[ "$(nexusctl level)" = "3 prediction" ]
+ok $? "level reads back '3 prediction'"
+nexusctl level --json >"$T/lv" && json "$T/lv" >"$T/lv.flat" &&
+	[ "$(get "$T/lv.flat" .name)" = prediction ]
+ok $? "level --json"
+nexusctl level 9 2>"$T/err"
+rc=$?
+ok $(( rc != 2 || $(cat $SYS/level) != 3 )) "level 9 exits 2, level unchanged: $(cat "$T/err" | head -1)"
+nexusctl level sideways 2>"$T/err"
+ok $(( $? != 2 )) "level sideways exits 2: $(head -1 "$T/err")"
+
+# config
+tick=$(cat $SYS/tick_ms)
+[ "$(nexusctl config get tick_ms)" = "$tick" ]
+ok $? "config get tick_ms matches sysfs ($tick)"
+nexusctl config set tick_ms 5 2>"$T/err"
+rc=$?
+grep -q "out of range" "$T/err"
+ok $(( rc != 1 || $? != 0 || $(cat $SYS/tick_ms) != tick )) "config set tick_ms 5: exit 1, out of range, unchanged"
+nexusctl config set tick_ms 200 && [ "$(cat $SYS/tick_ms)" = 200 ]
+ok $? "config set tick_ms 200 reaches sysfs"
+nexusctl config set tick_ms "$tick"
+nexusctl config get --json >"$T/cfg" && json "$T/cfg" >"$T/cfg.flat" &&
+	[ "$(get "$T/cfg.flat" .memory_budget)" = "$(cat $SYS/memory_budget)" ] &&
+	[ "$(get "$T/cfg.flat" .prediction.enabled)" != "" ]
+ok $? "config get --json: every key, memory_budget matches sysfs"
+nexusctl preset turbo 2>"$T/err"
+ok $(( $? != 2 )) "preset turbo exits 2: $(head -1 "$T/err")"
+
+# show
+nexusctl show metrics --json >"$T/m" 2>"$T/err"
+rc=$?
+json "$T/m" >"$T/m.flat"
+nm=$(get "$T/m.flat" .length)
+nd=$(grep -vc '^#' $DBG/metrics)
+ok $(( rc != 0 || nm != nd || nm == 0 )) "show metrics --json: $nm metrics, debugfs has $nd"
+first=$(get "$T/m.flat" "[0].name")
+nexusctl show metrics "$first" --json >"$T/m1" && json "$T/m1" >"$T/m1.flat" &&
+	[ "$(get "$T/m1.flat" .metric)" = "$first" ]
+ok $? "show metrics $first: its samples through READ_METRIC"
+nexusctl show metrics no.such.metric 2>"$T/err"
+ok $(( $? != 1 )) "an unknown metric exits 1: $(head -1 "$T/err")"
+nexusctl show collectors --json >"$T/c" && json "$T/c" >"$T/c.flat" &&
+	[ "$(get "$T/c.flat" .length)" = "$ncol" ]
+ok $? "show collectors --json: $ncol collectors"
+nexusctl show decisions --json >"$T/d" && json "$T/d" >/dev/null
+ok $? "show decisions --json is valid JSON"
+if [ -d $SYS/modules/anomaly ]; then
+	nexusctl show anomalies --json >"$T/a" && json "$T/a" >/dev/null
+	ok $? "show anomalies --json is valid JSON"
+else
+	skip "show anomalies" "nexus_anomaly not loaded"
+fi
+if [ -d $SYS/modules/heal ]; then
+	skip "show plans of a module not loaded" "nexus_heal is loaded"
+else
+	nexusctl show plans 2>"$T/err"
+	rc=$?
+	grep -q "nexus_heal is not loaded" "$T/err"
+	ok $(( rc != 1 || $? != 0 )) "show plans without nexus_heal says so: $(head -1 "$T/err")"
+fi
+
+# follow prints a level change.
+nexusctl follow --json --type level --count 1 --timeout 30 >"$T/f" 2>"$T/ferr" &
+fpid=$!
+sleep 1
+nexusctl level detection
+wait $fpid
+rc=$?
+json "$T/f" 1 >"$T/f.flat"
+jrc=$?
+[ "$(get "$T/f.flat" "[0].type")" = level ] && [ "$(get "$T/f.flat" "[0].new")" = detection ] &&
+	[ "$(get "$T/f.flat" "[0].old")" = prediction ]
+ok $(( rc != 0 || jrc != 0 || $? != 0 )) "follow --json prints the level change prediction -> detection"
+echo "$old_level" >$SYS/level
+
+# nexusd: BPF collectors, ingest, Prometheus on 127.0.0.1:9477, SIGTERM.
+if ! command -v nexusd >/dev/null; then
+	skip "nexusd" "not installed"
+	echo "1..$n"
+	[ $failed -eq 0 ]
+	exit
+fi
+nexusd --interval 1 2>"$T/nxd.log" &
+nxd=$!
+i=0
+while [ $i -lt 60 ] && ! grep -q "BPF collectors loaded\|without BPF" "$T/nxd.log"; do
+	sleep 1
+	i=$((i + 1))
+done
+sleep 3
+sed 's/^/# /' "$T/nxd.log"
+fail=0
+for c in runqlat offcpu syscalls tcp oom exits; do
+	grep -Eq "bpf collector $c \(.*\): (loaded|skipped: .+)" "$T/nxd.log" || fail=1
+done
+grep -q "built without BPF" "$T/nxd.log" && fail=1
+ok $fail "every BPF collector is loaded or skipped with a log line"
+loaded=$(grep -c "): loaded" "$T/nxd.log")
+if [ "$loaded" -gt 0 ] && command -v bpftool >/dev/null; then
+	bpftool prog list >"$T/progs" 2>&1
+	np=$(grep -c " name nx_" "$T/progs")
+	ok $(( np < loaded )) "bpftool prog list shows $np nx_* programs of $loaded collectors"
+else
+	skip "bpftool prog list" "no collector loaded or no bpftool"
+fi
+if [ "$loaded" -gt 0 ]; then
+	grep -q " user\.bpf\." $DBG/metrics
+	ok $? "ingested bpf.* samples are NEXUS metrics ($(grep -c ' user\.bpf\.' $DBG/metrics) in debugfs)"
+else
+	skip "ingest" "no BPF collector loaded"
+fi
+wget -q -O "$T/prom" http://127.0.0.1:9477/metrics
+rc=$?
+ok $rc "GET http://127.0.0.1:9477/metrics"
+# Exposition format: HELP/TYPE before samples, names and labels well formed.
+awk '
+/^# HELP [a-zA-Z_:][a-zA-Z0-9_:]* / { next }
+/^# TYPE [a-zA-Z_:][a-zA-Z0-9_:]* (counter|gauge|histogram|summary|untyped)$/ { typed[$3] = 1; next }
+/^#/ { print "bad comment: " $0; bad = 1; next }
+{
+	if ($0 !~ /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*",?)*\})? -?[0-9.eE+-]+$/ &&
+	    $0 !~ /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})? (NaN|[+-]Inf)$/) { print "bad sample: " $0; bad = 1 }
+	name = $0; sub(/[{ ].*/, "", name)
+	if (!typed[name]) { print "no TYPE for " name; bad = 1 }
+	samples++
+}
+END { if (!samples) { print "no samples"; bad = 1 } exit bad }' "$T/prom" >"$T/perr"
+ok $? "the scrape is valid Prometheus text ($(grep -vc '^#' "$T/prom") samples)"
+sed 's/^/# /' "$T/perr" | head -5
+grep -q '^nexus_up 1$' "$T/prom" && grep -q '^nexus_level ' "$T/prom" &&
+	grep -q '^nexus_metric_value{metric="' "$T/prom"
+ok $? "the scrape has nexus_up 1, nexus_level and every nexus_metric_value"
+nm=$(grep -c '^nexus_metric_value{' "$T/prom")
+nd=$(grep -vc '^#' $DBG/metrics)
+ok $(( nm == 0 || nm > nd )) "nexus_metric_value for the store's metrics ($nm, debugfs $nd)"
+kill -TERM $nxd
+i=0
+while [ $i -lt 20 ] && kill -0 $nxd 2>/dev/null; do
+	sleep 1
+	i=$((i + 1))
+done
+wait $nxd
+rc=$?
+nxd=
+ok $rc "nexusd exits 0 on SIGTERM"
+if [ "$loaded" -gt 0 ] && command -v bpftool >/dev/null; then
+	grep -q "detached and unloaded" "$T/nxd.log" &&
+		! bpftool prog list 2>/dev/null | grep -q " name nx_"
+	ok $? "SIGTERM unloads every BPF program"
+fi
+echo "1..$n"
+[ $failed -eq 0 ]
