@@ -31,6 +31,8 @@
  * @cooldown: samples below alarm_off before an anomaly closes
  * @notify: peak score from which a finding is flagged NEXUS_FINDING_NOTIFY
  * @tests: NX_ANOM_T_* bits of the detector's tests to run
+ * @min_change: per-mille of the baseline's location (at least one unit)
+ *	by which a sample must differ from it to open an anomaly
  */
 struct nxa_knobs {
 	u32 sensitivity;
@@ -39,6 +41,7 @@ struct nxa_knobs {
 	u32 cooldown;
 	u32 notify;
 	u32 tests;
+	u32 min_change;
 };
 
 /*
@@ -93,6 +96,7 @@ struct nxa_anomaly {
  * @fed: samples fed since the last reset
  * @last_value: the last sample's value
  * @open: @cur is an open anomaly
+ * @held: the detector's record is open but too small a change to publish
  * @cur: the open anomaly
  * @det: the library's detector state
  */
@@ -105,6 +109,7 @@ struct nxa_metric {
 	u64 fed;
 	s64 last_value;
 	bool open;
+	bool held;
 	struct nxa_anomaly cur;
 	struct nx_anomaly det;
 };
@@ -119,6 +124,7 @@ struct nxa_metric {
  * @detectors: entries of @metrics
  * @active: open anomalies
  * @total: anomalies opened since load
+ * @small: detector records not published: below min_change_permille
  * @samples: samples fed since load
  * @gaps: reads that may have missed samples (NXA_READ_MAX new ones)
  * @work_stops: ticks cut short by the work budget
@@ -135,6 +141,7 @@ struct nxa_state {
 	unsigned int detectors;
 	unsigned int active;
 	u64 total;
+	u64 small;
 	u64 samples;
 	u64 gaps;
 	u64 work_stops;

@@ -176,6 +176,22 @@ static void nxa_close(struct nxa_metric *m)
 	nxa->active--;
 }
 
+/*
+ * Practical significance: a sample opens an anomaly only if it differs
+ * from the baseline's location by min_change_permille of the location (of
+ * one unit for a location below one).  The detector judges surprise
+ * against the metric's own noise, and a metric as steady as cpu.util
+ * under a constant load (MAD about 1 permille) otherwise gives anomalies
+ * for a 3 % wobble, which no operator wants to hear about.
+ */
+static bool nxa_material(s64 value, s64 location)
+{
+	u64 d = nx_abs64(nx_vq(nx_clamp_value(value)) - location);
+	u64 base = max_t(u64, nx_abs64(location), 1 << NX_VFRAC);
+
+	return d * 1000 >= base * READ_ONCE(nxa_knobs.min_change);
+}
+
 /* Follow the detector's record after sample @s scored @score. */
 static void nxa_track(struct nxa_metric *m, const struct nexus_sample *s,
 		      u32 score, s64 location, s64 scale)
@@ -184,8 +200,24 @@ static void nxa_track(struct nxa_metric *m, const struct nexus_sample *s,
 	struct nxa_anomaly *a = &m->cur;
 
 	if (!m->open) {
-		if (m->det.rec_open)
+		if (!m->det.rec_open) {
+			if (m->held) {
+				struct nx_anomaly_record done;
+
+				/* It closed without a material change. */
+				nx_anomaly_take_record(&m->det, &done);
+				m->held = false;
+				nxa->small++;
+			}
+			return;
+		}
+		if (score >= m->det.cfg.alarm_on &&
+		    nxa_material(s->value, location)) {
+			m->held = false;
 			nxa_open(m, s, score, location, scale);
+		} else {
+			m->held = true;
+		}
 		return;
 	}
 	if (!m->det.rec_open) {
@@ -210,6 +242,7 @@ static void nxa_reset(struct nxa_metric *m, const struct nx_anomaly_cfg *cfg,
 {
 	nxa_close(m);
 	nx_anomaly_init(&m->det, cfg);
+	m->held = false;
 	m->gen = gen;
 	m->fed = 0;
 }
@@ -436,17 +469,17 @@ void nxa_dump(struct seq_file *m)
 
 	seq_printf(m, "sensitivity %u\nlearning_samples %u\nthreshold %u\n"
 		   "threshold_off %u\ncooldown %u\nnotify_threshold %u\n"
-		   "tests 0x%x\n",
+		   "tests 0x%x\nmin_change_permille %u\n",
 		   READ_ONCE(nxa_knobs.sensitivity), READ_ONCE(nxa_knobs.learn),
 		   READ_ONCE(nxa_knobs.threshold),
 		   READ_ONCE(nxa_knobs.threshold) * 5 / 7,
 		   READ_ONCE(nxa_knobs.cooldown), READ_ONCE(nxa_knobs.notify),
-		   READ_ONCE(nxa_knobs.tests));
+		   READ_ONCE(nxa_knobs.tests), READ_ONCE(nxa_knobs.min_change));
 	seq_printf(m, "detectors %u\nactive %u\nanomalies_total %llu\n"
-		   "samples %llu\nread_gaps %llu\nwork_stops %llu\n"
-		   "alloc_failures %llu\n", nxa->detectors, nxa->active,
-		   nxa->total, nxa->samples, nxa->gaps, nxa->work_stops,
-		   nxa->alloc_fail);
+		   "small_changes %llu\nsamples %llu\nread_gaps %llu\n"
+		   "work_stops %llu\nalloc_failures %llu\n", nxa->detectors,
+		   nxa->active, nxa->total, nxa->small, nxa->samples, nxa->gaps,
+		   nxa->work_stops, nxa->alloc_fail);
 	seq_printf(m, "bytes_per_detector %zu\nbytes_state %zu\n"
 		   "tick_ns_per_sample %llu\n", sizeof(struct nxa_metric),
 		   sizeof(struct nxa_state), per);

@@ -24,6 +24,7 @@ struct nxa_knobs nxa_knobs = {
 	.cooldown = 12,
 	.notify = 950,
 	.tests = NXA_TESTS_DEFAULT,
+	.min_change = 100,
 };
 
 /* Bumped by a write to "reset"; each detector resets when it sees it. */
@@ -83,6 +84,7 @@ NXA_KNOB(threshold, threshold, 1, 1000);
 NXA_KNOB(cooldown, cooldown, 1, 10000);
 NXA_KNOB(notify_threshold, notify, 0, 1000);
 NXA_KNOB(tests, tests, 1, NX_ANOM_T_ALL);
+NXA_KNOB(min_change_permille, min_change, 0, 100000);
 
 static ssize_t reset_store(struct kobject *kobj, struct kobj_attribute *attr,
 			   const char *buf, size_t count)
@@ -121,6 +123,7 @@ static struct attribute *nxa_attrs[] = {
 	&nxa_knob_cooldown.attr.attr,
 	&nxa_knob_notify_threshold.attr.attr,
 	&nxa_knob_tests.attr.attr,
+	&nxa_knob_min_change_permille.attr.attr,
 	&nxa_reset_attr.attr,
 	&nxa_detectors_attr.attr,
 	&nxa_active_attr.attr,

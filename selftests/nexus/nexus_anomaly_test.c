@@ -232,6 +232,7 @@ static void restore_knobs(void)
 	nx_write(A "cooldown", "12");
 	nx_write(A "notify_threshold", "950");
 	nx_write(A "tests", "0x1f");
+	nx_write(A "min_change_permille", "100");
 }
 
 FIXTURE(anom) {
@@ -274,6 +275,8 @@ TEST_F(anom, knobs_reject_bad_values)
 		{ "notify_threshold", "1001", -ERANGE },
 		{ "notify_threshold", "9x", -EINVAL },
 		{ "tests", "0", -ERANGE }, { "tests", "0x40", -ERANGE },
+		{ "min_change_permille", "100001", -ERANGE },
+		{ "min_change_permille", "ten", -EINVAL },
 		{ "reset", "0", -EINVAL }, { "reset", "2", -EINVAL },
 		{ "reset", "yes", -EINVAL },
 		{ "detectors", "1", -EACCES },
@@ -294,6 +297,7 @@ TEST_F(anom, knobs_reject_bad_values)
 	EXPECT_EQ(12, nx_read_ll(A "cooldown"));
 	EXPECT_EQ(950, nx_read_ll(A "notify_threshold"));
 	EXPECT_EQ(0x1f, nx_read_ll(A "tests"));
+	EXPECT_EQ(100, nx_read_ll(A "min_change_permille"));
 	/* Good values are taken, at the edges of their ranges too. */
 	EXPECT_EQ(0, nx_write(A "sensitivity", "1000"));
 	EXPECT_EQ(1000, nx_read_ll(A "sensitivity"));
@@ -304,6 +308,7 @@ TEST_F(anom, knobs_reject_bad_values)
 	EXPECT_EQ(0, nx_write(A "notify_threshold", "0"));
 	EXPECT_EQ(0, nx_write(A "tests", "0x3f"));
 	EXPECT_EQ(0x3f, nx_read_ll(A "tests"));
+	EXPECT_EQ(0, nx_write(A "min_change_permille", "0"));
 	EXPECT_EQ(0, nx_write(A "reset", "1"));
 	/* The threshold in force shows in baselines on the next tick. */
 	nx_msleep(500);
