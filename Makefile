@@ -13,6 +13,9 @@
 #   make deps         install the Debian packages NEXUS needs
 #   make vm           interactive shell in the test VM
 #   make vm-run CMD='...'  run CMD in the test VM
+#   make install      modules (KDIR) under /lib/modules/<release>/extra, the
+#                     tools under $(PREFIX)/sbin, nexusd.service; DESTDIR=
+#   make uninstall    remove them
 
 TOP := $(CURDIR)
 BUILD := $(TOP)/build
@@ -35,13 +38,13 @@ KMOD_SRCS = Kbuild $(shell find nexus_core modules uapi selftests/nexus/modules 
 CC_USER ?= gcc
 
 .PHONY: all deps deps-check modules kmods tools selftests check demo lint bench \
-	vm vm-run vm-prepare clean help
+	vm vm-run vm-prepare clean help install uninstall
 .DELETE_ON_ERROR:
 
 all: deps-check modules tools selftests
 
 help:
-	@sed -n '4,16p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '4,19p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@tools/deps.sh
@@ -113,6 +116,37 @@ vm: deps-check
 vm-run: deps-check
 	@test -n "$(CMD)" || { echo "usage: make vm-run CMD='...'" >&2; exit 2; }
 	@$(VM) run -- $(CMD)
+
+# install: kbuild's modules_install into $(DESTDIR)/lib/modules/<release>/
+# extra (the selftests' test-only modules are removed again), depmod when
+# installing into the running system, then the tools and the unit file.
+# Modules are signed only with MODULE_SIGN=1 (and the kernel's signing key).
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+KREL = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+NX_SIGN = $(if $(MODULE_SIGN),,CONFIG_MODULE_SIG_ALL=)
+
+install: modules tools
+	@krel=$(KREL); \
+	$(MAKE) -s -C $(KDIR) M=$(BUILD)/kmod/$$krel INSTALL_MOD_PATH=$(DESTDIR) \
+		INSTALL_MOD_DIR=extra $(NX_SIGN) modules_install 2>&1 | \
+		grep -v 'Skipping depmod\|missing System.map' >&2; \
+	rm -rf $(DESTDIR)/lib/modules/$$krel/extra/selftests; \
+	if [ -z "$(DESTDIR)" ]; then depmod -a $$krel; fi
+	install -D -m 0755 $(BUILD)/tools/nexusctl $(DESTDIR)$(SBINDIR)/nexusctl
+	install -D -m 0755 $(BUILD)/tools/nexusd $(DESTDIR)$(SBINDIR)/nexusd
+	@mkdir -p $(DESTDIR)$(UNITDIR)
+	sed 's|@SBINDIR@|$(SBINDIR)|g' tools/nexusd/nexusd.service \
+		>$(DESTDIR)$(UNITDIR)/nexusd.service
+
+uninstall:
+	rm -rf $(DESTDIR)/lib/modules/$(KREL)/extra/nexus_core \
+		$(DESTDIR)/lib/modules/$(KREL)/extra/modules
+	@if [ -z "$(DESTDIR)" ]; then depmod -a $(KREL); fi
+	rm -f $(DESTDIR)$(SBINDIR)/nexusctl $(DESTDIR)$(SBINDIR)/nexusd \
+		$(DESTDIR)$(UNITDIR)/nexusd.service
 
 clean:
 	rm -rf $(BUILD)

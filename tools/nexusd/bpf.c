@@ -306,7 +306,7 @@ static void nxd_offcpu_prom(struct nxd_coll *c, FILE *fp)
 	fprintf(fp, "# HELP nexusd_offcpu_seconds_total Time tasks spent blocked.\n"
 		"# TYPE nexusd_offcpu_seconds_total counter\n"
 		"nexusd_offcpu_seconds_total %.6f\n", nxd_off.total_ns / 1e9);
-	fprintf(fp, "# HELP nexusd_offcpu_top_seconds The most blocked processes over the last round.\n"
+	fprintf(fp, "# HELP nexusd_offcpu_top_seconds Most blocked processes, last round.\n"
 		"# TYPE nexusd_offcpu_top_seconds gauge\n");
 	for (i = 0; i < nxd_off.ntop; i++)
 		fprintf(fp, "nexusd_offcpu_top_seconds{pid=\"%u\",comm=\"%s\"} %.6f\n",
@@ -481,7 +481,7 @@ static int nxd_oom_event(void *ctx, void *data, size_t size)
 	if (size < sizeof(*e))
 		return 0;
 	nxd_oom_kills++;
-	nxd_log("OOM kill: pid %u (%.16s) in cgroup %s, %s OOM, points %lld, triggered by pid %u (%.16s)",
+	nxd_log("OOM kill: pid %u (%.16s) in cgroup %s, %s OOM, points %lld, by pid %u (%.16s)",
 		e->pid, e->comm, nxd_cgroup_path(e->victim_cgroup, vcg, sizeof(vcg)),
 		e->memcg_cgroup ? nxd_cgroup_path(e->memcg_cgroup, mcg, sizeof(mcg)) :
 		"global", (long long)e->points, e->trigger_pid, e->trigger_comm);

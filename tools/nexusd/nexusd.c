@@ -157,8 +157,8 @@ static void nxd_round(double secs)
 	if (fd < 0) {
 		if (nxd_stats.connected || !nxd_stats.reconnects) {
 			if (errno == ENOENT && !nx_core_loaded())
-				nxd_log("%s is missing: nexus_core is not loaded (run 'modprobe nexus_core'); retrying every round",
-					nx_dev_path);
+				nxd_log("%s is missing: %s (run 'modprobe nexus_core'); retrying",
+					nx_dev_path, "nexus_core is not loaded");
 			else
 				nxd_log("cannot open %s: %s; retrying every round",
 					nx_dev_path, strerror(errno));
@@ -237,8 +237,8 @@ int main(int argc, char **argv)
 		case 'i':
 			interval = strtod(optarg, &end);
 			if (*end || !(interval >= 0.1 && interval <= 3600)) {
-				fprintf(stderr, "nexusd: --interval needs seconds in 0.1..3600, got '%s'\n",
-					optarg);
+				fprintf(stderr, "nexusd: bad --interval '%s': %s\n",
+					optarg, "expected 0.1..3600 seconds");
 				return 2;
 			}
 			break;

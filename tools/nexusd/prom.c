@@ -205,9 +205,9 @@ static void nxd_prom_decisions(FILE *fp)
 	for (k = 0; k < NEXUS_DECISION_COUNT; k++)
 		for (o = 0; o < NEXUS_OUTCOME_COUNT; o++)
 			if (nxd_dec[k][o])
-				fprintf(fp, "nexus_decisions_total{kind=\"%s\",outcome=\"%s\"} %llu\n",
-					nx_decision_name(k), nx_outcome_name(o),
-					nxd_dec[k][o]);
+				fprintf(fp, "%s{kind=\"%s\",outcome=\"%s\"} %llu\n",
+					"nexus_decisions_total", nx_decision_name(k),
+					nx_outcome_name(o), nxd_dec[k][o]);
 }
 
 void nxd_prom_write(FILE *fp)
