@@ -264,6 +264,26 @@ ok $? "the scrape has nexus_up 1, nexus_level and every nexus_metric_value"
 nm=$(grep -c '^nexus_metric_value{' "$T/prom")
 nd=$(grep -vc '^#' $DBG/metrics)
 ok $(( nm == 0 || nm > nd )) "nexus_metric_value for the store's metrics ($nm, debugfs $nd)"
+# nexusd never pins nexus_core: unload and reload the modules under it.
+if command -v nx-load >/dev/null; then
+	i=0
+	until nx-load -u 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -ge 5 ] && break
+		sleep 0.3
+	done
+	sleep 3
+	wget -q -O "$T/prom0" http://127.0.0.1:9477/metrics
+	grep -q '^nexus_up 0$' "$T/prom0"
+	ok $(( $? != 0 || i >= 5 )) "modules unloaded under nexusd: nexus_up 0 (unload attempts $((i + 1)))"
+	nx-load >/dev/null 2>&1
+	sleep 4
+	wget -q -O "$T/prom1" http://127.0.0.1:9477/metrics
+	grep -q '^nexus_up 1$' "$T/prom1" && [ "$(grep -c 'connected to' "$T/nxd.log")" -ge 2 ] &&
+		grep -q 'is missing: nexus_core is not loaded' "$T/nxd.log"
+	ok $? "nexusd logs the missing device and reconnects after the reload"
+	old_level=$(cat $SYS/level)
+fi
 kill -TERM $nxd
 i=0
 while [ $i -lt 20 ] && kill -0 $nxd 2>/dev/null; do
