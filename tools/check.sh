@@ -77,9 +77,15 @@ for k in $kernels; do
 	[ "$k" = "${kernels%% *}" ] && quick=
 	phase "vm-harness-$k" "$LOG/vm-harness-$k.log" \
 		tools/vm/tests/nexus-vm-test.sh $quick "$k"
+	# The load/unload cycles run in a VM of their own with single-threaded
+	# TCG: see tools/vm/nexus-vm (NEXUS_VM_TCG).
+	tests=$(grep -v '^nexus_reload_test.sh$' build/selftests/tests.list | tr '\n' ' ')
 	phase "kselftest-$k" "$LOG/kselftest-$k.log" \
 		tools/vm/nexus-vm run --kernel "$k" --timeout 1800 -- \
-		/opt/nexus/selftests/run_kselftest.sh
+		/opt/nexus/selftests/run_kselftest.sh $tests
+	phase "kselftest-reload-$k" "$LOG/kselftest-reload-$k.log" \
+		env NEXUS_VM_TCG=single tools/vm/nexus-vm run --kernel "$k" \
+		--timeout 1200 -- /opt/nexus/selftests/run_kselftest.sh nexus_reload_test.sh
 done
 echo "1..$n"
 echo "# total: $((SECONDS - t0))s"
