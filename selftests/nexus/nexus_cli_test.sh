@@ -277,11 +277,19 @@ if command -v nx-load >/dev/null; then
 	grep -q '^nexus_up 0$' "$T/prom0"
 	ok $(( $? != 0 || i >= 5 )) "modules unloaded under nexusd: nexus_up 0 (unload attempts $((i + 1)))"
 	nx-load >/dev/null 2>&1
-	sleep 4
-	wget -q -O "$T/prom1" http://127.0.0.1:9477/metrics
-	grep -q '^nexus_up 1$' "$T/prom1" && [ "$(grep -c 'connected to' "$T/nxd.log")" -ge 2 ] &&
-		grep -q 'is missing: nexus_core is not loaded' "$T/nxd.log"
-	ok $? "nexusd logs the missing device and reconnects after the reload"
+	# Under emulation the reconnect can take several intervals: poll.
+	w=0
+	while :; do
+		wget -q -O "$T/prom1" http://127.0.0.1:9477/metrics
+		grep -q '^nexus_up 1$' "$T/prom1" &&
+			[ "$(grep -c 'connected to' "$T/nxd.log")" -ge 2 ] &&
+			grep -q 'is missing: nexus_core is not loaded' "$T/nxd.log" && break
+		w=$((w + 1))
+		[ $w -ge 30 ] && break
+		sleep 1
+	done
+	[ $w -lt 30 ]
+	ok $? "nexusd logs the missing device and reconnects after the reload (${w}s)"
 	old_level=$(cat $SYS/level)
 fi
 kill -TERM $nxd
