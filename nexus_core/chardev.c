@@ -632,3 +632,16 @@ void nexus_chardev_exit(void)
 {
 	misc_deregister(&nexus_miscdev);
 }
+
+/**
+ * nexus_chardev_kobj() - the kobject of /dev/nexus, for uevents
+ *
+ * /sys/kernel/nexus belongs to no kset and cannot send uevents; the misc
+ * device can (SUBSYSTEM=misc, DEVNAME=nexus).
+ *
+ * Return: the kobject, or NULL before registration.
+ */
+struct kobject *nexus_chardev_kobj(void)
+{
+	return nexus_miscdev.this_device ? &nexus_miscdev.this_device->kobj : NULL;
+}

@@ -232,6 +232,7 @@ void *nexus_debugfs_add_module(const struct nexus_module_ops *ops);
 void nexus_debugfs_del_module(void *handle);
 void nexus_debugfs_remove_files(const struct nexus_module_ops *ops);
 int nexus_chardev_init(void);
+struct kobject *nexus_chardev_kobj(void);
 void nexus_chardev_exit(void);
 
 #endif /* _NEXUS_INTERNAL_H */

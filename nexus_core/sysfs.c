@@ -528,14 +528,17 @@ void nexus_sysfs_del_module(void *handle)
 /**
  * nexus_sysfs_uevent_finding() - announce a finding as a KOBJ_CHANGE uevent
  * @f: the finding
+ *
+ * Sent on /dev/nexus (SUBSYSTEM=misc, DEVNAME=nexus).
  */
 void nexus_sysfs_uevent_finding(const struct nexus_finding *f)
 {
 	char id[40], kind[48], conf[32], ttf[40], comp[16 + NEXUS_COMPONENT_LEN];
 	char ev[] = "NEXUS_EVENT=finding";
+	struct kobject *dev = nexus_chardev_kobj();
 	char *envp[7];
 
-	if (!nexus_kobj)
+	if (!dev)
 		return;
 	snprintf(id, sizeof(id), "NEXUS_FINDING_ID=%llu", f->id);
 	snprintf(kind, sizeof(kind), "NEXUS_KIND=%s",
@@ -552,7 +555,7 @@ void nexus_sysfs_uevent_finding(const struct nexus_finding *f)
 	envp[4] = ttf;
 	envp[5] = comp;
 	envp[6] = NULL;
-	kobject_uevent_env(nexus_kobj, KOBJ_CHANGE, envp);
+	kobject_uevent_env(dev, KOBJ_CHANGE, envp);
 }
 
 static int nexus_sysfs_add_fields(struct kobject *kobj,
