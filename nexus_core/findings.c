@@ -6,7 +6,7 @@
  * with the same id updates it in place.  The core keeps the last
  * NEXUS_FINDINGS_LEN; each publication is a stream event, and a finding
  * flagged NEXUS_FINDING_NOTIFY is also announced as a KOBJ_CHANGE uevent on
- * /sys/kernel/nexus so that udev or systemd can react.
+ * /dev/nexus (SUBSYSTEM=misc) so that udev or systemd can react.
  */
 #include <linux/spinlock.h>
 #include <linux/string.h>
