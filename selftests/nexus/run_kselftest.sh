@@ -37,7 +37,9 @@ for t in $tests; do
 			cases=$((cases + 1))
 			status=${line%% [0-9]*}
 			rest=$(echo "$line" | sed -E 's/^(not )?ok [0-9]+ ?-? ?//')
-			[ "$status" = "not ok" ] && failed=$((failed + 1))
+			# A TAP "# TODO" failure is a known problem, not a failure.
+			[ "$status" = "not ok" ] && ! echo "$rest" | grep -q '# TODO' &&
+				failed=$((failed + 1))
 			echo "$status $n $prefix$t: $rest"
 			;;
 		esac
