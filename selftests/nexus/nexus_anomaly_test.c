@@ -33,28 +33,6 @@ static unsigned long long now_ns(void)
 	return (unsigned long long)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-/* Start a command in its own process group; returns its pid or -1. */
-static pid_t spawn(const char *cmd)
-{
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		setpgid(0, 0);
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
-	}
-	return pid;
-}
-
-static void reap(pid_t pid)
-{
-	if (pid <= 0)
-		return;
-	kill(-pid, SIGKILL);
-	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
-}
-
 /* Read a whole debugfs file into a static buffer; NULL on error. */
 static char *slurp(const char *path)
 {
@@ -254,7 +232,7 @@ FIXTURE_SETUP(anom)
 
 FIXTURE_TEARDOWN(anom)
 {
-	reap(self->load);
+	nx_reap_group(self->load);
 	if (access(A "reset", F_OK))
 		nx_insmod(ANOMALY_KO, NULL);
 	restore_knobs();
@@ -393,7 +371,7 @@ TEST_F_TIMEOUT(anom, cpu_storm_raises_anomaly_on_cpu_util, 120)
 	ASSERT_EQ(0, wait_learned("cpu.util", 60000));
 	nx_msleep(10000);
 	t0 = now_ns();
-	self->load = spawn(STRESS " --cpu 2 --timeout 60s --quiet");
+	self->load = nx_spawn_sh(STRESS " --cpu 2 --timeout 60s --quiet");
 	ASSERT_LT(0, self->load);
 	deadline = t0 + 10000000000ULL;
 	while (now_ns() < deadline) {
@@ -431,7 +409,7 @@ TEST_F_TIMEOUT(anom, steady_load_raises_none_on_cpu_util, 150)
 	if (access(STRESS, X_OK))
 		SKIP(return, "no stress-ng");
 	/* One CPU hog on two CPUs: cpu.util steady around half. */
-	self->load = spawn(STRESS " --cpu 1 --timeout 140s --quiet");
+	self->load = nx_spawn_sh(STRESS " --cpu 1 --timeout 140s --quiet");
 	ASSERT_LT(0, self->load);
 	nx_msleep(2000);
 	ASSERT_EQ(0, nx_write(A "reset", "1"));

@@ -203,28 +203,6 @@ static long long wait_ll(const char *path, long long want, unsigned int ms)
 	return v;
 }
 
-/* Start a command in its own process group; returns its pid or -1. */
-static pid_t spawn(const char *cmd)
-{
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		setpgid(0, 0);
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
-	}
-	return pid;
-}
-
-static void reap(pid_t pid)
-{
-	if (pid <= 0)
-		return;
-	kill(-pid, SIGKILL);
-	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
-}
-
 static int within(double got, double want, double tol)
 {
 	double d = got - want;
@@ -292,7 +270,7 @@ FIXTURE_SETUP(coll)
 
 FIXTURE_TEARDOWN(coll)
 {
-	reap(self->load);
+	nx_reap_group(self->load);
 	if (nx_loaded())
 		nx_write(S "preset", "default");
 }
@@ -331,7 +309,7 @@ TEST_F_TIMEOUT(coll, ctxsw_matches_proc_stat, 60)
 
 	if (!have_stress())
 		SKIP(return, "no stress-ng");
-	self->load = spawn(STRESS " --switch 1 --timeout 60s --quiet");
+	self->load = nx_spawn_sh(STRESS " --switch 1 --timeout 60s --quiet");
 	ASSERT_LT(0, self->load);
 	nx_msleep(1500);
 
@@ -361,7 +339,7 @@ TEST_F_TIMEOUT(coll, forks_match_proc_stat, 60)
 
 	if (!have_stress())
 		SKIP(return, "no stress-ng");
-	self->load = spawn(STRESS " --fork 1 --timeout 60s --quiet");
+	self->load = nx_spawn_sh(STRESS " --fork 1 --timeout 60s --quiet");
 	ASSERT_LT(0, self->load);
 	nx_msleep(1500);
 	ASSERT_EQ(0, compare_rate("sched.forks", proc_stat, "processes", &got,
@@ -382,7 +360,7 @@ TEST_F_TIMEOUT(coll, runq_latency_and_util, 60)
 	if (!have_stress())
 		SKIP(return, "no stress-ng");
 	/* Three CPU hogs on two CPUs: always one waiting. */
-	self->load = spawn(STRESS " --cpu 3 --timeout 60s --quiet");
+	self->load = nx_spawn_sh(STRESS " --cpu 3 --timeout 60s --quiet");
 	ASSERT_LT(0, self->load);
 	nx_msleep(1500);
 	metric_get("cpu.util", NULL, &seen);
@@ -454,7 +432,7 @@ TEST_F_TIMEOUT(coll, block_iops_match_disk_stat, 90)
 		SKIP(return, "no null_blk");
 	if (access("/sys/block/nullb0", F_OK))
 		SKIP(return, "null_blk made no nullb0");
-	self->load = spawn("dd if=/dev/zero of=/dev/nullb0 bs=4k oflag=direct 2>/dev/null");
+	self->load = nx_spawn_sh("dd if=/dev/zero of=/dev/nullb0 bs=4k oflag=direct 2>/dev/null");
 	ASSERT_LT(0, self->load);
 	nx_msleep(1500);
 	snprintf(path, sizeof(path), "blk.nullb0.iops");
@@ -488,7 +466,7 @@ TEST_F_TIMEOUT(coll, perf_detail_and_counts, 60)
 	if (!have_stress())
 		return;
 	/* The software context-switch counter counts what sched_switch does. */
-	self->load = spawn(STRESS " --switch 1 --timeout 60s --quiet");
+	self->load = nx_spawn_sh(STRESS " --switch 1 --timeout 60s --quiet");
 	ASSERT_LT(0, self->load);
 	nx_msleep(1500);
 	ASSERT_EQ(0, compare_rate("perf.context_switches", proc_stat, "ctxt",

@@ -14,6 +14,8 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
+#include <signal.h>
 
 #define NEXUS_SYSFS "/sys/kernel/nexus"
 #define NEXUS_DEBUGFS "/sys/kernel/debug/nexus"
@@ -150,6 +152,29 @@ static inline int nx_file_contains(const char *path, const char *needle)
 	close(fd);
 	buf[len] = '\0';
 	return !!strstr(buf, needle);
+}
+
+/* nx_spawn_sh - start a shell command in its own process group; its pid or -1. */
+static inline pid_t nx_spawn_sh(const char *cmd)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		setpgid(0, 0);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* nx_reap_group - kill what nx_spawn_sh() started, its whole group, and wait for it. */
+static inline void nx_reap_group(pid_t pid)
+{
+	if (pid <= 0)
+		return;
+	kill(-pid, SIGKILL);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
 }
 
 #endif /* NEXUS_TEST_H */
