@@ -25,14 +25,6 @@
 #define STRESS "/usr/bin/stress-ng"
 #define PERIOD_MS 200
 
-static unsigned long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long long)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
 /* Read a whole debugfs file into a static buffer; NULL on error. */
 static char *slurp(const char *path)
 {
@@ -370,11 +362,11 @@ TEST_F_TIMEOUT(anom, cpu_storm_raises_anomaly_on_cpu_util, 120)
 	/* Learn the idle machine, then let the long-run statistics settle. */
 	ASSERT_EQ(0, wait_learned("cpu.util", 60000));
 	nx_msleep(10000);
-	t0 = now_ns();
+	t0 = nx_now_ns();
 	self->load = nx_spawn_sh(STRESS " --cpu 2 --timeout 60s --quiet");
 	ASSERT_LT(0, self->load);
 	deadline = t0 + 10000000000ULL;
-	while (now_ns() < deadline) {
+	while (nx_now_ns() < deadline) {
 		n = anomalies("cpu.util", t0, &a);
 		if (n > 0)
 			break;
@@ -415,7 +407,7 @@ TEST_F_TIMEOUT(anom, steady_load_raises_none_on_cpu_util, 150)
 	ASSERT_EQ(0, nx_write(A "reset", "1"));
 	nx_msleep(500);
 	ASSERT_EQ(0, wait_learned("cpu.util", 60000));
-	t0 = now_ns();
+	t0 = nx_now_ns();
 	nx_msleep(60000);
 	n = anomalies("cpu.util", t0, NULL);
 	log_anomalies(_metadata, t0);

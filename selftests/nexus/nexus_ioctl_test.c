@@ -58,14 +58,6 @@ static void *unmapped_ptr(void)
 	return p;
 }
 
-static __u64 now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
 /* ioctl() returning 0 or -errno. */
 static int nx_ioctl(int fd, unsigned long cmd, void *arg)
 {
@@ -611,7 +603,7 @@ TEST_F(dev, read_decisions_records)
 	EXPECT_STREQ("sample-target", d[0].target);
 	EXPECT_STREQ("asked through sysfs", d[0].reason);
 	EXPECT_LT(0, d[0].ts_ns);
-	EXPECT_GE(now_ns(), d[0].ts_ns);
+	EXPECT_GE(nx_now_ns(), d[0].ts_ns);
 	/* Records past count are not written. */
 	EXPECT_EQ(0xa5a5a5a5a5a5a5a5ULL, d[1].id);
 
@@ -688,7 +680,7 @@ TEST_F(dev, ingest_then_read_metric)
 	struct nexus_sample out[8];
 	struct nexus_metric_read m;
 	char name[40], full[48];
-	__u64 t0 = now_ns();
+	__u64 t0 = nx_now_ns();
 	__u32 n;
 	int id;
 
@@ -744,7 +736,7 @@ TEST_F(dev, ingest_then_read_metric)
 	ASSERT_EQ(1, m.count);
 	EXPECT_EQ(99, out[0].value);
 	EXPECT_LE(t0, out[0].ts_ns);
-	EXPECT_GE(now_ns(), out[0].ts_ns);
+	EXPECT_GE(nx_now_ns(), out[0].ts_ns);
 }
 
 /* A wider sample record with a zero tail is accepted, non-zero is not. */
@@ -812,7 +804,7 @@ TEST_F(dev, ingest_invalid)
 	memset(r[1].metric, 'a', sizeof(r[1].metric));
 	EXPECT_EQ(-EINVAL, ingest(self->fd, r, 2, sizeof(r[0]), NULL));
 	/* A timestamp in the future. */
-	rec_set(&r[1], good, 2, now_ns() + 3600ULL * 1000000000ULL);
+	rec_set(&r[1], good, 2, nx_now_ns() + 3600ULL * 1000000000ULL);
 	EXPECT_EQ(-EINVAL, ingest(self->fd, r, 2, sizeof(r[0]), NULL));
 	/* None of the good records got in. */
 	EXPECT_EQ(-ENOENT, read_metric(self->fd, good, out, 4, 0, &m));
@@ -858,7 +850,7 @@ TEST_F(dev, ingest_max_batch)
 	struct nexus_sample_rec *r = calloc(NEXUS_INGEST_MAX, sizeof(*r));
 	struct nexus_sample out[4];
 	struct nexus_metric_read m;
-	__u64 t0 = now_ns();
+	__u64 t0 = nx_now_ns();
 	char name[40];
 	__u32 i, n;
 
@@ -990,7 +982,7 @@ TEST_F(dev, stream_level_via_sysfs)
 	EXPECT_EQ(from, ev.arg0);
 	EXPECT_EQ(to, ev.arg1);
 	EXPECT_LT(0, ev.ts_ns);
-	EXPECT_GE(now_ns(), ev.ts_ns);
+	EXPECT_GE(nx_now_ns(), ev.ts_ns);
 	close(fd);
 }
 
@@ -1134,11 +1126,11 @@ TEST_F(dev, stream_blocking_read)
 		a.level = other_level(a.level);
 		_exit(set_config(self->fd, &a) ? 1 : 0);
 	}
-	t0 = now_ns();
+	t0 = nx_now_ns();
 	do {
 		ASSERT_EQ(sizeof(ev), read(fd, &ev, sizeof(ev)));
 	} while (ev.type != NEXUS_EV_LEVEL);
-	EXPECT_LE(200000000ULL, now_ns() - t0);
+	EXPECT_LE(200000000ULL, nx_now_ns() - t0);
 	EXPECT_EQ(other_level(self->saved.level), ev.arg1);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);

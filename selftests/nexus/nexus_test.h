@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -97,6 +98,21 @@ static inline int nx_insmod(const char *path, const char *params)
 static inline int nx_rmmod(const char *name)
 {
 	return syscall(__NR_delete_module, name, O_NONBLOCK) ? -errno : 0;
+}
+
+/* nx_now_ns - CLOCK_MONOTONIC in nanoseconds. */
+static inline unsigned long long nx_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* nx_now_s - CLOCK_MONOTONIC in seconds. */
+static inline double nx_now_s(void)
+{
+	return nx_now_ns() / 1e9;
 }
 
 /* nx_msleep - sleep for @ms milliseconds. */

@@ -8,6 +8,8 @@
  * /sys/kernel/nexus/modules/sample/decide: write a decision kind (0..10);
  * the next tick asks the engine for it.  last_outcome then shows the
  * outcome (enum nexus_decision_outcome), applied how often apply() ran.
+ * publish: write "notify" or "quiet" to publish an insight finding with or
+ * without NEXUS_FINDING_NOTIFY (a uevent); last_finding shows its id.
  */
 #include <linux/module.h>
 #include <linux/kobject.h>
@@ -31,6 +33,7 @@ static atomic_t applied = ATOMIC_INIT(0);
 static atomic64_t ticks = ATOMIC64_INIT(0);
 static int dup_result = 1;
 static atomic_t busy_us = ATOMIC_INIT(0);
+static atomic64_t last_finding = ATOMIC64_INIT(0);
 
 static struct nexus_module_ops sample_ops;
 
@@ -107,6 +110,30 @@ static ssize_t busy_us_store(struct kobject *kobj, struct kobj_attribute *attr,
 
 static struct kobj_attribute busy_us_attr = __ATTR_RW(busy_us);
 
+static ssize_t publish_store(struct kobject *kobj, struct kobj_attribute *attr,
+			     const char *buf, size_t count)
+{
+	struct nexus_finding f = {
+		.class = NEXUS_FINDING_INSIGHT,
+		.confidence = 750,
+		.action = NEXUS_ACTION_ALERT,
+		.metric = -1,
+		.time_to_failure_ms = 1234,
+		.value = 7,
+	};
+
+	if (sysfs_streq(buf, "notify"))
+		f.flags = NEXUS_FINDING_NOTIFY;
+	else if (!sysfs_streq(buf, "quiet"))
+		return -EINVAL;
+	strscpy(f.component, "sample-component", sizeof(f.component));
+	strscpy(f.detail, "published through sysfs", sizeof(f.detail));
+	atomic64_set(&last_finding, nexus_finding_publish(&sample_ops, &f));
+	return count;
+}
+
+static struct kobj_attribute publish_attr = __ATTR_WO(publish);
+
 #define SAMPLE_RO(_name, fmt, expr)					\
 static ssize_t _name##_show(struct kobject *kobj,			\
 			    struct kobj_attribute *attr, char *buf)	\
@@ -119,6 +146,7 @@ SAMPLE_RO(last_outcome, "%d", atomic_read(&last_outcome));
 SAMPLE_RO(applied, "%d", atomic_read(&applied));
 SAMPLE_RO(sample_ticks, "%lld", atomic64_read(&ticks));
 SAMPLE_RO(dup_result, "%d", dup_result);
+SAMPLE_RO(last_finding, "%lld", atomic64_read(&last_finding));
 static struct kobj_attribute decide_attr = __ATTR_WO(decide);
 
 static struct attribute *sample_attrs[] = {
@@ -128,6 +156,8 @@ static struct attribute *sample_attrs[] = {
 	&sample_ticks_attr.attr,
 	&dup_result_attr.attr,
 	&busy_us_attr.attr,
+	&publish_attr.attr,
+	&last_finding_attr.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(sample);
