@@ -6,13 +6,13 @@
 # 6, interleaved and repeated so the three are measured side by side; and
 # the engine's CPU share and memory under that load against its budgets.
 
-REPEATS=${REPEATS:-3}
-SECS=${SECS:-4}
+REPEATS=${REPEATS:-5}
+SECS=${SECS:-5}
 S=/sys/kernel/nexus
 
 bogo() { # stressor -> bogo ops/s (real time)
 	stress-ng --"$1" 1 --timeout "${SECS}s" --metrics-brief 2>&1 |
-		awk -v s="$1" '$4 == s && $5 ~ /^[0-9]/ { print $9 }'
+		awk -v s="$1" '$4 == s && $5 ~ /^[0-9]/ { print $9; exit }'
 }
 
 setup() {
