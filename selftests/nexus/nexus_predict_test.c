@@ -34,14 +34,6 @@ static int read_dump(void)
 	return len;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 struct pred {
 	unsigned long long id, ttf;
 	unsigned int conf;
@@ -242,20 +234,20 @@ TEST_F_TIMEOUT(predict, leak_predicts_oom, 240)
 	pid = spawn(argv);
 	ASSERT_LT(0, pid);
 	snprintf(pidstr, sizeof(pidstr), "pid %d ", pid);
-	t0 = now_s();
-	while (now_s() - t0 < 200) {
+	t0 = nx_now_s();
+	while (nx_now_s() - t0 < 200) {
 		pid_t w = waitpid(pid, &status, WNOHANG);
 
 		if (w == pid) {
-			kill_t = now_s();
+			kill_t = nx_now_s();
 			break;
 		}
 		if (read_dump() > 0) {
 			if (!find_pred("out_of_memory", "active", &p)) {
 				if (!first)
-					first = now_s();
+					first = nx_now_s();
 				if (nobs < 512) {
-					obs_t[nobs] = now_s();
+					obs_t[nobs] = nx_now_s();
 					obs_ttf[nobs++] = p.ttf;
 				}
 				if (strstr(p.comp, pidstr))
@@ -326,8 +318,8 @@ TEST_F_TIMEOUT(predict, cpu_hogs_raise_starvation, 90)
 
 	pid = spawn(argv);
 	ASSERT_LT(0, pid);
-	t0 = now_s();
-	while (!seen && now_s() - t0 < 35) {
+	t0 = nx_now_s();
+	while (!seen && nx_now_s() - t0 < 35) {
 		nx_msleep(500);
 		if (read_dump() > 0 &&
 		    !find_pred("cpu_starvation", "active", &p))
