@@ -97,12 +97,12 @@ struct nxp_series {
 };
 
 enum {
-	NXP_AVAIL, NXP_SWAP, NXP_SLAB, NXP_PSI_MEM, NXP_PSI_CPU, NXP_RUNNABLE,
+	NXP_ROOM, NXP_SWAP, NXP_SLAB, NXP_PSI_MEM, NXP_PSI_CPU, NXP_RUNNABLE,
 	NXP_RUNQ, NXP_PSI_IO, NXP_PSI_IO_FULL, NXP_SERIES
 };
 
 static struct nxp_series nxp_in[NXP_SERIES] = {
-	[NXP_AVAIL]	  = { "mem.available_kb" },
+	[NXP_ROOM]	  = { "mem.oom_headroom_kb" },
 	[NXP_SWAP]	  = { "mem.swap_free_kb" },
 	[NXP_SLAB]	  = { "mem.slab_unreclaimable_kb" },
 	[NXP_PSI_MEM]	  = { "psi.memory.some" },
@@ -115,7 +115,7 @@ static struct nxp_series nxp_in[NXP_SERIES] = {
 
 /**
  * struct nxp_detect - trend state of the detectors.
- * @oom: (ms, available + free swap kB).
+ * @oom: (ms, OOM headroom + free swap kB).
  * @slab: (ms, unreclaimable slab kB), one point per task walk.
  * @lat: (ms, mean run-queue wait us).
  * @io: (ms, psi.io.full per-mille).
@@ -450,9 +450,8 @@ static s64 nxp_ttf(const struct nx_linreg *r, s64 threshold, u64 now_ms,
 }
 
 /*
- * MemAvailable is conservative (it leaves out the watermark reserves and
- * half the page cache), so the OOM kill comes after it reaches 0, not
- * before: the default floor is 0 and the time to failure errs early.
+ * The floor the headroom is extrapolated to: mem.oom_headroom_kb already
+ * stops at the min watermarks, where the OOM killer runs, so 0 by default.
  */
 static s64 nxp_floor_kb(void)
 {
@@ -482,13 +481,13 @@ static const struct nxp_task *nxp_fastest(s64 *kbps)
 }
 
 /*
- * OutOfMemory: time until available memory plus free swap falls to the
- * floor, on the least-squares trend of the last NX_LINREG_WIN samples.
- * MemAvailable already counts what reclaim can free (clean page cache,
- * reclaimable slab), so its trend is the net of allocation and reclaim.
- * Confidence: 60% how well a line explains the window (R^2, discounted
- * while the window fills), 20% persistence (5 samples in a row), 20%
- * PSI memory some (full weight at 20%).
+ * OutOfMemory: time until the OOM headroom (mem.oom_headroom_kb: free
+ * memory above the min watermarks plus what reclaim can free) and free
+ * swap fall to the floor, on the least-squares trend of the last
+ * NX_LINREG_WIN samples.  The headroom counts what reclaim can free, so its
+ * trend is the net of allocation and reclaim.  Confidence: 60% how well a
+ * line explains the window (R^2, discounted while the window fills), 20%
+ * persistence (5 samples in a row), 20% PSI memory some (full weight at 20%).
  */
 static void nxp_detect_oom(u64 now, const struct nexus_prediction_params *cfg)
 {
@@ -498,13 +497,13 @@ static void nxp_detect_oom(u64 now, const struct nexus_prediction_params *cfg)
 	s64 total, ttf, kbps;
 	u32 r2 = 0, conf;
 
-	if (!nxp_fresh(NXP_AVAIL))
+	if (!nxp_fresh(NXP_ROOM))
 		return;
 	nxp_fresh(NXP_SWAP);
 	nxp_fresh(NXP_PSI_MEM);
-	total = nxp_in[NXP_AVAIL].value +
+	total = nxp_in[NXP_ROOM].value +
 		(nxp_in[NXP_SWAP].id >= 0 ? nxp_in[NXP_SWAP].value : 0);
-	nx_linreg_add(&nxd.oom, nxp_ms(nxp_in[NXP_AVAIL].last_ns), total);
+	nx_linreg_add(&nxd.oom, nxp_ms(nxp_in[NXP_ROOM].last_ns), total);
 	nxd.floor_kb = nxp_floor_kb();
 	ttf = total <= nxd.floor_kb ? 0 :
 	      nxp_ttf(&nxd.oom, nxd.floor_kb, nxp_ms(now), &r2);
@@ -524,10 +523,10 @@ static void nxp_detect_oom(u64 now, const struct nexus_prediction_params *cfg)
 	else
 		strscpy(comp, "system", sizeof(comp));
 	snprintf(detail, sizeof(detail),
-		 "avail+swap %lld kB, floor %lld kB, r2 %u, top +%lld kB/s",
+		 "headroom+swap %lld kB, floor %lld kB, r2 %u, top +%lld kB/s",
 		 total, nxd.floor_kb, r2, kbps);
 	p = nxp_report(NEXUS_PRED_OUT_OF_MEMORY, 0, conf, ttf,
-		       nxp_in[NXP_AVAIL].id, total, comp, detail, now, cfg);
+		       nxp_in[NXP_ROOM].id, total, comp, detail, now, cfg);
 	if (p && !p->decided)
 		nxp_decide(p, cfg);
 }
@@ -545,7 +544,7 @@ static void nxp_leak_report(s32 key, const char *comp, const struct nx_linreg *r
 	/* a rank test: steady growth in most pairs, not a threshold */
 	if (trend < 800 || kbps < READ_ONCE(nxp_knobs.leak_min_kbps))
 		return;
-	room = max_t(s64, nxp_in[NXP_AVAIL].value +
+	room = max_t(s64, nxp_in[NXP_ROOM].value +
 		     (nxp_in[NXP_SWAP].id >= 0 ? nxp_in[NXP_SWAP].value : 0) -
 		     nxd.floor_kb, 0);
 	ttf = div64_u64((u64)room * 1000, kbps);

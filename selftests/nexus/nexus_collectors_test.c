@@ -56,14 +56,6 @@ static int metric_exists(const char *name)
 	return metric_get(name, NULL, NULL) == 0;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* A counter of /proc/stat ("ctxt", "processes"), or -1. */
 static long long proc_stat(const char *key)
 {
@@ -178,9 +170,9 @@ static int next_sample(const char *name, unsigned long long *seen,
 		       unsigned int ms)
 {
 	unsigned long long tot;
-	double end = now_s() + ms / 1000.0;
+	double end = nx_now_s() + ms / 1000.0;
 
-	while (now_s() < end) {
+	while (nx_now_s() < end) {
 		if (!metric_get(name, NULL, &tot) && tot > *seen) {
 			*seen = tot;
 			return 0;
@@ -193,10 +185,10 @@ static int next_sample(const char *name, unsigned long long *seen,
 /* Poll a numeric file until it reads @want or @ms pass; the last value. */
 static long long wait_ll(const char *path, long long want, unsigned int ms)
 {
-	double end = now_s() + ms / 1000.0;
+	double end = nx_now_s() + ms / 1000.0;
 	long long v = nx_read_ll(path);
 
-	while (v != want && now_s() < end) {
+	while (v != want && nx_now_s() < end) {
 		usleep(20000);
 		v = nx_read_ll(path);
 	}
@@ -229,7 +221,7 @@ static int compare_rate(const char *metric, long long (*counter)(const char *),
 	if (next_sample(metric, &seen, 3000))
 		return -1;
 	c0 = counter(arg);
-	t0 = now_s();
+	t0 = nx_now_s();
 	for (i = 0; i < INTERVALS; i++) {
 		if (next_sample(metric, &seen, 3000))
 			return -1;
@@ -237,7 +229,7 @@ static int compare_rate(const char *metric, long long (*counter)(const char *),
 		sum += v;
 	}
 	c1 = counter(arg);
-	t1 = now_s();
+	t1 = nx_now_s();
 	*got = (double)sum / INTERVALS;
 	*want = (c1 - c0) / (t1 - t0);
 	return 0;
@@ -394,7 +386,7 @@ TEST_F_TIMEOUT(coll, runq_latency_and_util, 60)
 TEST_F(coll, memory_matches_meminfo)
 {
 	unsigned long long seen = 0;
-	long long avail, want, cached;
+	long long avail, want, cached, room;
 
 	metric_get("mem.available_kb", NULL, &seen);
 	ASSERT_EQ(0, next_sample("mem.available_kb", &seen, 3000));
@@ -406,6 +398,15 @@ TEST_F(coll, memory_matches_meminfo)
 	ASSERT_EQ(0, metric_get("mem.cached_kb", &cached, NULL));
 	EXPECT_TRUE(within(cached, meminfo_kb("Cached"), 0.05));
 	EXPECT_TRUE(metric_exists("mem.free_kb"));
+	/*
+	 * The OOM headroom gives back the reserves MemAvailable holds above
+	 * the min watermarks: above MemAvailable, below MemFree + Cached.
+	 */
+	ASSERT_EQ(0, metric_get("mem.oom_headroom_kb", &room, NULL));
+	TH_LOG("OOM headroom %lld kB", room);
+	EXPECT_LE(avail * 97 / 100, room);
+	EXPECT_GE(meminfo_kb("MemFree") + meminfo_kb("Cached") +
+		  meminfo_kb("SReclaimable"), room);
 	EXPECT_TRUE(metric_exists("mem.slab_reclaimable_kb"));
 	EXPECT_TRUE(metric_exists("mem.swap_total_kb"));
 	EXPECT_TRUE(metric_exists("mem.oom_kills"));
