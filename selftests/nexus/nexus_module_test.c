@@ -211,6 +211,11 @@ static int uevent_wait(int fd, const char *key, int ms, char *out, size_t size)
 	return -1;
 }
 
+static bool has(const char *ev, const char *var)
+{
+	return strstr(ev, var);
+}
+
 /* A finding flagged NOTIFY is announced on /dev/nexus; others are not. */
 TEST_F(mod, notify_finding_sends_uevent)
 {
@@ -226,14 +231,14 @@ TEST_F(mod, notify_finding_sends_uevent)
 	snprintf(key, sizeof(key), "NEXUS_FINDING_ID=%lld", id);
 	ASSERT_EQ(0, uevent_wait(fd, key, 3000, ev, sizeof(ev)))
 		TH_LOG("no uevent with %s", key);
-	EXPECT_TRUE(strstr(ev, "ACTION=change\n") != NULL) TH_LOG("%s", ev);
-	EXPECT_TRUE(strstr(ev, "SUBSYSTEM=misc\n") != NULL) TH_LOG("%s", ev);
-	EXPECT_TRUE(strstr(ev, "DEVNAME=nexus\n") != NULL) TH_LOG("%s", ev);
-	EXPECT_TRUE(strstr(ev, "NEXUS_EVENT=finding\n") != NULL);
-	EXPECT_TRUE(strstr(ev, "NEXUS_KIND=insight\n") != NULL);
-	EXPECT_TRUE(strstr(ev, "NEXUS_CONFIDENCE=750\n") != NULL);
-	EXPECT_TRUE(strstr(ev, "NEXUS_TTF_MS=1234\n") != NULL);
-	EXPECT_TRUE(strstr(ev, "NEXUS_COMPONENT=sample-component") != NULL);
+	EXPECT_TRUE(has(ev, "ACTION=change\n")) TH_LOG("%s", ev);
+	EXPECT_TRUE(has(ev, "SUBSYSTEM=misc\n")) TH_LOG("%s", ev);
+	EXPECT_TRUE(has(ev, "DEVNAME=nexus\n")) TH_LOG("%s", ev);
+	EXPECT_TRUE(has(ev, "NEXUS_EVENT=finding\n"));
+	EXPECT_TRUE(has(ev, "NEXUS_KIND=insight\n"));
+	EXPECT_TRUE(has(ev, "NEXUS_CONFIDENCE=750\n"));
+	EXPECT_TRUE(has(ev, "NEXUS_TTF_MS=1234\n"));
+	EXPECT_TRUE(has(ev, "NEXUS_COMPONENT=sample-component"));
 
 	ASSERT_EQ(0, nx_write(M "publish", "quiet"));
 	id = nx_read_ll(M "last_finding");

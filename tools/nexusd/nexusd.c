@@ -156,9 +156,15 @@ static void nxd_round(double secs)
 	fd = open(nx_dev_path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		if (nxd_stats.connected || !nxd_stats.reconnects) {
-			if (errno == ENOENT && !nx_core_loaded())
-				nxd_log("%s is missing: %s (run 'modprobe nexus_core'); retrying",
-					nx_dev_path, "nexus_core is not loaded");
+			/*
+			 * The core removes /dev/nexus before /sys/kernel/nexus
+			 * on unload: a loaded core is most likely going away.
+			 */
+			if (errno == ENOENT)
+				nxd_log("%s is missing: nexus_core is %s; retrying",
+					nx_dev_path, nx_core_loaded() ?
+					"unloading (or devtmpfs is not on /dev)" :
+					"not loaded (run 'modprobe nexus_core')");
 			else
 				nxd_log("cannot open %s: %s; retrying every round",
 					nx_dev_path, strerror(errno));
