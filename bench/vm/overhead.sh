@@ -23,11 +23,7 @@ setup() {
 	sleep 1
 }
 
-for stressor in switch fork; do
-	for cfg in off 1 6; do
-		eval "sum_${stressor}_$cfg=0"
-	done
-done
+D=$(mktemp -d)
 r=0
 while [ $r -lt "$REPEATS" ]; do
 	for cfg in off 1 6; do
@@ -35,7 +31,7 @@ while [ $r -lt "$REPEATS" ]; do
 		for stressor in switch fork; do
 			v=$(bogo $stressor)
 			echo "# repeat $r, nexus $cfg, $stressor: $v bogo-ops/s"
-			eval "sum_${stressor}_$cfg=\$(awk -v a=\$sum_${stressor}_$cfg -v b=$v 'BEGIN { print a + b }')"
+			[ -n "$v" ] && echo "$v" >>"$D/$stressor.$cfg"
 		done
 		if [ $cfg != off ]; then
 			echo "#   engine: $(cat $S/cpu_used_ppm) ppm CPU (budget $(cat $S/cpu_budget_percent)%), $(cat $S/memory_used) of $(cat $S/memory_budget) bytes, $(cat $S/events_dropped) events dropped, state $(cat $S/state)"
@@ -44,13 +40,21 @@ while [ $r -lt "$REPEATS" ]; do
 	r=$((r + 1))
 done
 
-echo "overhead (mean of $REPEATS runs of ${SECS}s; ratio to no NEXUS):"
+# Medians: under emulation single runs vary by an order of magnitude
+# (vCPU threads contending with the host), and a mean follows the outliers.
+median() { sort -n "$1" | awk '{ v[NR] = $1 } END {
+	if (NR) print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+range() { sort -n "$1" | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.0f-%.0f", lo, hi }'; }
+echo "overhead (median of $REPEATS interleaved runs of ${SECS}s, range; ratio to no NEXUS):"
 for stressor in switch fork; do
-	eval "off=\$sum_${stressor}_off l1=\$sum_${stressor}_1 l6=\$sum_${stressor}_6"
-	awk -v s=$stressor -v n=$REPEATS -v off="$off" -v l1="$l1" -v l6="$l6" 'BEGIN {
-		printf "  %-7s no NEXUS %10.0f/s  level 1 %10.0f/s (%.3f)  level 6 %10.0f/s (%.3f)\n",
-			s, off / n, l1 / n, l1 / off, l6 / n, l6 / off }'
+	off=$(median "$D/$stressor.off") l1=$(median "$D/$stressor.1") l6=$(median "$D/$stressor.6")
+	awk -v s=$stressor -v off="$off" -v l1="$l1" -v l6="$l6" \
+	    -v r0="$(range "$D/$stressor.off")" -v r1="$(range "$D/$stressor.1")" \
+	    -v r6="$(range "$D/$stressor.6")" 'BEGIN {
+		printf "  %-6s no NEXUS %8.0f/s (%s)  level 1 %8.0f/s (%s) %.3f  level 6 %8.0f/s (%s) %.3f\n",
+			s, off, r0, l1, r1, l1 / off, l6, r6, l6 / off }'
 done
+rm -rf "$D"
 
 # The engine under sustained load, against its budgets.
 nx-load
