@@ -13,9 +13,11 @@
 #   make deps         install the Debian packages NEXUS needs
 #   make vm           interactive shell in the test VM
 #   make vm-run CMD='...'  run CMD in the test VM
-#   make install      modules (KDIR) under /lib/modules/<release>/extra, the
-#                     tools under $(PREFIX)/sbin, nexusd.service; DESTDIR=
+#   make install      modules (KDIR) under /lib/modules/<release>/updates/nexus,
+#                     the tools under $(PREFIX)/sbin, nexusd.service, the man
+#                     pages; DESTDIR=
 #   make uninstall    remove them
+#   make man          the man pages, build/man/*.8
 
 TOP := $(CURDIR)
 BUILD := $(TOP)/build
@@ -38,13 +40,13 @@ KMOD_SRCS = Kbuild $(shell find nexus_core modules uapi selftests/nexus/modules 
 CC_USER ?= gcc
 
 .PHONY: all deps deps-check modules kmods tools selftests check demo lint bench \
-	vm vm-run vm-prepare clean help install uninstall
+	vm vm-run vm-prepare clean help install uninstall man
 .DELETE_ON_ERROR:
 
 all: deps-check modules tools selftests
 
 help:
-	@sed -n '4,19p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '4,21p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@tools/deps.sh
@@ -88,6 +90,20 @@ tools:
 selftests:
 	@$(MAKE) -s -C selftests/nexus OUTPUT=$(BUILD)/selftests
 
+# man: the man pages, build/man/*.8, from Documentation/man/*.rst with
+# rst2man (python3-docutils); a docutils warning fails the build.
+RST2MAN ?= rst2man
+MAN_PAGES := $(patsubst Documentation/man/%.rst,$(BUILD)/man/%.8, \
+	$(wildcard Documentation/man/*.rst))
+
+man: $(MAN_PAGES)
+
+$(BUILD)/man/%.8: Documentation/man/%.rst
+	@mkdir -p $(@D)
+	@command -v $(RST2MAN) >/dev/null || \
+		{ echo "man: $(RST2MAN) not found; run 'make deps' (python3-docutils)" >&2; exit 1; }
+	$(RST2MAN) --halt=warning $< $@
+
 # vm-prepare KVER=... : what nexus-vm needs for one kernel (called by it).
 vm-prepare:
 	@test -n "$(KVER)" || { echo "vm-prepare needs KVER=" >&2; exit 1; }
@@ -118,35 +134,48 @@ vm-run: deps-check
 	@$(VM) run -- $(CMD)
 
 # install: kbuild's modules_install into $(DESTDIR)/lib/modules/<release>/
-# extra (the selftests' test-only modules are removed again), depmod when
-# installing into the running system, then the tools and the unit file.
+# updates/nexus (the selftests' test-only modules are removed again), depmod
+# when installing into the running system (so modprobe nexus_predict pulls in
+# nexus_core), then the tools, the unit file and the man pages.
 # Modules are signed only with MODULE_SIGN=1 (and the kernel's signing key).
 PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
 UNITDIR ?= $(PREFIX)/lib/systemd/system
+MANDIR ?= $(PREFIX)/share/man
+KMOD_INSTALL_DIR := updates/nexus
 KREL = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
 	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 NX_SIGN = $(if $(MODULE_SIGN),,CONFIG_MODULE_SIG_ALL=)
 
-install: modules tools
+install: modules tools man
 	@krel=$(KREL); \
-	$(MAKE) -s -C $(KDIR) M=$(BUILD)/kmod/$$krel INSTALL_MOD_PATH=$(DESTDIR) \
-		INSTALL_MOD_DIR=extra $(NX_SIGN) modules_install 2>&1 | \
-		grep -v 'Skipping depmod\|missing System.map' >&2; \
-	rm -rf $(DESTDIR)/lib/modules/$$krel/extra/selftests; \
+	out=$$($(MAKE) -s -C $(KDIR) M=$(BUILD)/kmod/$$krel INSTALL_MOD_PATH=$(DESTDIR) \
+		INSTALL_MOD_DIR=$(KMOD_INSTALL_DIR) $(NX_SIGN) modules_install 2>&1) || \
+		{ echo "$$out" >&2; exit 1; }; \
+	echo "$$out" | grep -v 'Skipping depmod\|missing System.map\|^$$' >&2; \
+	rm -rf $(DESTDIR)/lib/modules/$$krel/$(KMOD_INSTALL_DIR)/selftests; \
+	echo "installed the modules under $(DESTDIR)/lib/modules/$$krel/$(KMOD_INSTALL_DIR)"; \
 	if [ -z "$(DESTDIR)" ]; then depmod -a $$krel; fi
 	install -D -m 0755 $(BUILD)/tools/nexusctl $(DESTDIR)$(SBINDIR)/nexusctl
 	install -D -m 0755 $(BUILD)/tools/nexusd $(DESTDIR)$(SBINDIR)/nexusd
 	@mkdir -p $(DESTDIR)$(UNITDIR)
 	sed 's|@SBINDIR@|$(SBINDIR)|g' tools/nexusd/nexusd.service \
 		>$(DESTDIR)$(UNITDIR)/nexusd.service
+	install -D -m 0644 -t $(DESTDIR)$(MANDIR)/man8 $(MAN_PAGES)
 
+# uninstall also removes what older versions installed under extra/.
 uninstall:
-	rm -rf $(DESTDIR)/lib/modules/$(KREL)/extra/nexus_core \
+	rm -rf $(DESTDIR)/lib/modules/$(KREL)/$(KMOD_INSTALL_DIR) \
+		$(DESTDIR)/lib/modules/$(KREL)/extra/nexus_core \
 		$(DESTDIR)/lib/modules/$(KREL)/extra/modules
+	@rmdir --ignore-fail-on-non-empty $(DESTDIR)/lib/modules/$(KREL)/updates \
+		$(DESTDIR)/lib/modules/$(KREL)/extra 2>/dev/null || true
 	@if [ -z "$(DESTDIR)" ]; then depmod -a $(KREL); fi
 	rm -f $(DESTDIR)$(SBINDIR)/nexusctl $(DESTDIR)$(SBINDIR)/nexusd \
-		$(DESTDIR)$(UNITDIR)/nexusd.service
+		$(DESTDIR)$(UNITDIR)/nexusd.service \
+		$(patsubst $(BUILD)/man/%,$(DESTDIR)$(MANDIR)/man8/%,$(MAN_PAGES))
+	@rmdir --ignore-fail-on-non-empty $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(dir $(UNITDIR)) 2>/dev/null || true
 
 clean:
 	rm -rf $(BUILD)

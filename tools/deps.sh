@@ -19,6 +19,7 @@ HOST_PKGS=(
 	qemu-system-x86 busybox-static stress-ng
 	clang llvm libbpf-dev bpftool pkg-config
 	linux-source-6.1
+	python3-docutils
 )
 
 # The 6.1 LTS test kernel: Debian 12's own.
