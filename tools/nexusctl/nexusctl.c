@@ -38,6 +38,9 @@ static const struct nx_cmd nx_cmds[] = {
 	{ "follow", "[--count N] [--timeout SEC] [--type TYPE[,TYPE...]]",
 	  "print the event stream of /dev/nexus as it happens",
 	  nx_cmd_follow },
+	{ "top", "[--interval SEC] [--count N] [--metric NAME[,NAME...]]",
+	  "a live full-screen view: metrics, predictions, decisions (q quits)",
+	  nx_cmd_top },
 	{ "replay",
 	  "[--detector anomaly | --model forecast [--horizon N]]\n"
 	  "\t\t\t[--metric-kind gauge|counter] [--sensitivity 0-1000]\n"

@@ -44,11 +44,17 @@ int nx_cmd_preset(int argc, char **argv);
 int nx_cmd_config(int argc, char **argv);
 int nx_cmd_show(int argc, char **argv);
 int nx_cmd_follow(int argc, char **argv);
+int nx_cmd_top(int argc, char **argv);
 void nx_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* The unique entry of @words that @s is a prefix of, or -1 (-2: ambiguous). */
 int nx_match_word(const char *s, const char * const *words, int n);
 int nx_print_collectors(bool json);
+struct nexus_finding;
+struct nexus_decision;
+/* One finding or decision as a JSON object on nx_jw, as "show" prints it. */
+void nx_finding_json(const struct nexus_finding *f);
+void nx_decision_json(const struct nexus_decision *d);
 int nx_report_set_error(const char *what, const char *value, int err);
 /* Flush stdout; 0, or 1 after a message on a write error. */
 int nx_finish(int status);

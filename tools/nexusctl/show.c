@@ -301,7 +301,7 @@ static int nx_show_table(const struct nx_show_target *tg)
 	return nx_finish(NX_EXIT_OK);
 }
 
-static void nx_finding_json(const struct nexus_finding *f)
+void nx_finding_json(const struct nexus_finding *f)
 {
 	struct nx_json *j = &nx_jw;
 
@@ -393,7 +393,7 @@ static int nx_show_findings(const struct nx_show_target *tg, bool active)
 	return nx_finish(NX_EXIT_OK);
 }
 
-static void nx_decision_json(const struct nexus_decision *d)
+void nx_decision_json(const struct nexus_decision *d)
 {
 	struct nx_json *j = &nx_jw;
 
