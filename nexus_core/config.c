@@ -264,6 +264,47 @@ void nexus_prediction_config(struct nexus_prediction_params *out)
 }
 EXPORT_SYMBOL_GPL(nexus_prediction_config);
 
+/**
+ * nexus_healing_config() - HealingConfig for pluggable modules
+ * @out: receives the healing fields of the config in force
+ *
+ * Read field by field without nexus_config_lock, like
+ * nexus_prediction_config(); a racing change may show a mix for one read.
+ */
+void nexus_healing_config(struct nexus_healing_params *out)
+{
+	const struct nexus_healing_config *h = &nexus_cfg.healing;
+
+	out->enabled = READ_ONCE(h->enabled);
+	out->enable_micro_rollback = READ_ONCE(h->enable_micro_rollback);
+	out->enable_reconstruction = READ_ONCE(h->enable_reconstruction);
+	out->enable_substitution = READ_ONCE(h->enable_substitution);
+	out->enable_quarantine = READ_ONCE(h->enable_quarantine);
+	out->max_rollback_depth = READ_ONCE(h->max_rollback_depth);
+	out->checkpoint_interval_ms = READ_ONCE(h->checkpoint_interval_ms);
+	out->max_healing_attempts = READ_ONCE(h->max_healing_attempts);
+	out->healing_timeout_ms = READ_ONCE(h->healing_timeout_ms);
+}
+EXPORT_SYMBOL_GPL(nexus_healing_config);
+
+/**
+ * nexus_chaos_config() - ChaosConfig for pluggable modules
+ * @out: receives the chaos fields of the config in force
+ *
+ * Read field by field without nexus_config_lock, like
+ * nexus_prediction_config().
+ */
+void nexus_chaos_config(struct nexus_chaos_params *out)
+{
+	const struct nexus_chaos_config *c = &nexus_cfg.chaos;
+
+	out->enabled = READ_ONCE(c->enabled);
+	out->rate_permille = READ_ONCE(c->rate_permille);
+	out->targets = READ_ONCE(c->targets);
+	out->seed = READ_ONCE(c->seed);
+}
+EXPORT_SYMBOL_GPL(nexus_chaos_config);
+
 static bool nexus_bus_shape_changed(const struct nexus_config *a,
 				    const struct nexus_config *b)
 {

@@ -235,6 +235,41 @@ int nexus_state_set(enum nexus_state to, const char *reason)
 }
 
 /**
+ * nexus_state_healing() - enter or leave the Healing state
+ * @on: true when a recovery plan starts running, false when none runs any
+ *	more
+ * @reason: shown in state_reason
+ *
+ * For the healing module, which counts its running plans and calls this on
+ * the first start and the last end.  Entering is legal from Running and
+ * Degraded only (a Paused or stopping core stays as it is); leaving moves
+ * Healing back to Running, or Degraded while a degradation cause remains,
+ * and does nothing in any other state.
+ *
+ * Return: 0, or -EPERM when the state was left unchanged.
+ */
+int nexus_state_healing(bool on, const char *reason)
+{
+	enum nexus_state to = NEXUS_STATE_HEALING;
+	unsigned long flags;
+	int from = -EPERM;
+
+	spin_lock_irqsave(&nexus_state_lock, flags);
+	if (on && (nexus_state_cur == NEXUS_STATE_RUNNING ||
+		   nexus_state_cur == NEXUS_STATE_DEGRADED)) {
+		from = __nexus_state_set(to, reason);
+	} else if (!on && nexus_state_cur == NEXUS_STATE_HEALING) {
+		to = nexus_degraded_causes ? NEXUS_STATE_DEGRADED :
+					     NEXUS_STATE_RUNNING;
+		from = __nexus_state_set(to, reason);
+	}
+	spin_unlock_irqrestore(&nexus_state_lock, flags);
+	nexus_state_announce(from, to);
+	return from < 0 ? from : 0;
+}
+EXPORT_SYMBOL_GPL(nexus_state_healing);
+
+/**
  * nexus_degrade() - set a cause of degradation
  * @cause: a NEXUS_DEGRADED_* bit
  * @reason: why, for state_reason

@@ -90,6 +90,51 @@ struct nexus_prediction_params {
 
 void nexus_prediction_config(struct nexus_prediction_params *out);
 
+/**
+ * struct nexus_healing_params - HealingConfig as modules see it.
+ * @enabled: healing on at all.
+ * @enable_micro_rollback: the MicroRollback rung may be used.
+ * @enable_reconstruction: the Reconstruct rung may be used.
+ * @enable_substitution: the Substitute rung may be used.
+ * @enable_quarantine: the Quarantine rung may be used.
+ * @max_rollback_depth: checkpoints kept per component (0: none).
+ * @checkpoint_interval_ms: period of checkpoints.
+ * @max_healing_attempts: steps a recovery plan may execute.
+ * @healing_timeout_ms: time one step may take before it counts as failed.
+ */
+struct nexus_healing_params {
+	bool enabled;
+	bool enable_micro_rollback;
+	bool enable_reconstruction;
+	bool enable_substitution;
+	bool enable_quarantine;
+	u32 max_rollback_depth;
+	u64 checkpoint_interval_ms;
+	u32 max_healing_attempts;
+	u64 healing_timeout_ms;
+};
+
+void nexus_healing_config(struct nexus_healing_params *out);
+
+/**
+ * struct nexus_chaos_params - ChaosConfig as modules see it.
+ * @enabled: fault injection allowed at all.
+ * @rate_permille: injections per thousand chances.
+ * @targets: NEXUS_CHAOS_* bits.
+ * @seed: seed of the injection sequence.
+ */
+struct nexus_chaos_params {
+	bool enabled;
+	u32 rate_permille;
+	u32 targets;
+	u64 seed;
+};
+
+void nexus_chaos_config(struct nexus_chaos_params *out);
+
+/* The Healing state while a recovery plan runs. */
+int nexus_state_healing(bool on, const char *reason);
+
 /* Metric store. */
 #define NEXUS_METRIC_USER	BIT(0)	/* ingested from userspace */
 

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * NEXUS healing: what a kernel component registers with nexus_heal.ko to be
+ * watched and healed.  See Documentation/heal.rst.
+ *
+ * A component is one instance of something that can fail and be recovered
+ * (a driver instance, a cache, a NEXUS actuator).  It registers a const
+ * struct nexus_component_ops; nexus_heal polls its health, takes periodic
+ * checkpoints, and when it fails builds a recovery plan along the
+ * escalation chain and runs its steps through @recover.
+ */
+#ifndef _NEXUS_HEAL_H
+#define _NEXUS_HEAL_H
+
+#include <linux/types.h>
+#include <linux/bits.h>
+#include <linux/nexus.h>
+
+struct module;
+
+/* A strategy's bit in nexus_component_ops.strategies. */
+#define NEXUS_HEAL_CAP(s)	BIT(s)
+
+/* Fault classes are 1..NEXUS_HEAL_FAULT_MAX; 0 means "unknown fault". */
+#define NEXUS_HEAL_FAULT_MAX	15
+
+/**
+ * struct nexus_component_ops - a healable component.
+ * @name: unique instance name ([a-z0-9_], < NEXUS_SHORT_LEN).
+ * @class: component class ([a-z0-9_], < NEXUS_SHORT_LEN); what the healer
+ *	learns is kept per class and fault class, so instances of one class
+ *	share it.
+ * @owner: THIS_MODULE; a reference is held while a callback runs.
+ * @strategies: NEXUS_HEAL_CAP() of each enum nexus_healing_strategy that
+ *	@recover implements.  Rungs a component lacks are skipped.
+ * @chaos_faults: bit n set: chaos may inject fault class n through @inject.
+ *	0 (or no @inject): the component did not opt in and injection is
+ *	refused.
+ * @priv: passed to every callback.
+ * @health: required.  0 if healthy, a fault class 1..NEXUS_HEAL_FAULT_MAX,
+ *	or a negative errno (unknown fault).  Called from a workqueue; must
+ *	not block for long.
+ * @recover: required.  Execute strategy @s (for FullRollback, restore the
+ *	checkpoint @cookie); 0 when done, -errno when it could not be done.
+ *	Runs in a workqueue under healing_timeout_ms: a step that has not
+ *	returned by then counts as failed, @abort is called, and the next
+ *	step may run while the late one is still returning, so a component
+ *	serialises its own state.
+ * @checkpoint: optional.  Save the current (healthy) state; return 0 and
+ *	an opaque cookie, or -errno.  Needed for FullRollback.
+ * @abort: optional.  A step exceeded healing_timeout_ms or the component
+ *	is going away: make a running @recover return soon.
+ * @inject: optional.  Chaos: make fault class @fault happen.
+ */
+struct nexus_component_ops {
+	const char *name;
+	const char *class;
+	struct module *owner;
+	u32 strategies;
+	u32 chaos_faults;
+	void *priv;
+	int (*health)(void *priv);
+	int (*recover)(void *priv, enum nexus_healing_strategy s, u64 cookie);
+	int (*checkpoint)(void *priv, u64 *cookie);
+	void (*abort)(void *priv);
+	int (*inject)(void *priv, unsigned int fault);
+};
+
+int nexus_component_register(const struct nexus_component_ops *ops);
+void nexus_component_unregister(const struct nexus_component_ops *ops);
+int nexus_component_report(const struct nexus_component_ops *ops,
+			   unsigned int fault);
+
+#endif /* _NEXUS_HEAL_H */
