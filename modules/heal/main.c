@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nexus_heal - the healing pipeline: components register with
+ * nexus_component_register(), fail (health check or their own report), and
+ * are healed by recovery plans that escalate SoftReset -> HardReset ->
+ * MicroRollback -> FullRollback -> Reconstruct -> Substitute -> Quarantine
+ * -> SurvivalMode and learn which rung works.  See Documentation/heal.rst.
+ *
+ * An actuator: from level correction up it builds plans; from healing up it
+ * runs them, every step an audited decision.  Knobs are in
+ * /sys/kernel/nexus/modules/heal/, dumps in /sys/kernel/debug/nexus/heal
+ * and heal_learn.
+ */
+#define pr_fmt(fmt) "nexus_heal: " fmt
+
+#include <linux/kernel.h>
+#include <linux/kobject.h>
+#include <linux/module.h>
+#include <linux/seq_file.h>
+#include <linux/sysfs.h>
+#include "heal.h"
+
+/* Components, plans, the learned table and the chaos log. */
+DEFINE_MUTEX(nxh_lock);
+struct workqueue_struct *nxh_wq;
+
+struct nxh_knobs nxh_knobs = {
+	.poll_ms = 1000,
+	.learning = 1,
+};
+
+/*
+ * A u32 knob with its range: malformed input -EINVAL, out of range -ERANGE,
+ * nothing changes either way.  Readers use READ_ONCE().
+ */
+struct nxh_knob {
+	struct kobj_attribute attr;
+	u32 *val;
+	u32 min, max;
+};
+
+static ssize_t nxh_knob_show(struct kobject *kobj, struct kobj_attribute *a,
+			     char *buf)
+{
+	struct nxh_knob *k = container_of(a, struct nxh_knob, attr);
+
+	return sysfs_emit(buf, "%u\n", READ_ONCE(*k->val));
+}
+
+static ssize_t nxh_knob_store(struct kobject *kobj, struct kobj_attribute *a,
+			      const char *buf, size_t count)
+{
+	struct nxh_knob *k = container_of(a, struct nxh_knob, attr);
+	u32 v;
+	int ret = kstrtou32(buf, 0, &v);
+
+	if (ret)
+		return ret == -ERANGE ? -ERANGE : -EINVAL;
+	if (v < k->min || v > k->max)
+		return -ERANGE;
+	WRITE_ONCE(*k->val, v);
+	if (k->val == &nxh_knobs.poll_ms)
+		nxh_kick();
+	return count;
+}
+
+static struct nxh_knob nxh_poll_ms = {
+	.attr = __ATTR(poll_ms, 0600, nxh_knob_show, nxh_knob_store),
+	.val = &nxh_knobs.poll_ms, .min = 100, .max = 60000,
+};
+
+static struct nxh_knob nxh_learning = {
+	.attr = __ATTR(learning, 0600, nxh_knob_show, nxh_knob_store),
+	.val = &nxh_knobs.learning, .min = 0, .max = 1,
+};
+
+/* learn_reset: write 1 to forget the learned table. */
+static ssize_t learn_reset_store(struct kobject *kobj,
+				 struct kobj_attribute *a, const char *buf,
+				 size_t count)
+{
+	u32 v;
+
+	if (kstrtou32(buf, 0, &v) || v != 1)
+		return -EINVAL;
+	nxh_learn_reset();
+	return count;
+}
+
+/* inject: "<component> <fault class>", chaos on demand. */
+static ssize_t inject_store(struct kobject *kobj, struct kobj_attribute *a,
+			    const char *buf, size_t count)
+{
+	char name[NEXUS_SHORT_LEN], extra;
+	unsigned int fault;
+	int n, ret;
+
+	n = sscanf(buf, "%15s %u %c", name, &fault, &extra);
+	if (n != 2)
+		return -EINVAL;
+	if (!fault || fault > NEXUS_HEAL_FAULT_MAX)
+		return -ERANGE;
+	ret = nxh_chaos_inject(name, fault);
+	return ret ? ret : count;
+}
+
+static ssize_t plans_show(struct kobject *kobj, struct kobj_attribute *a,
+			  char *buf)
+{
+	u64 started, succeeded, gave_up;
+
+	nxh_plan_stats(&started, &succeeded, &gave_up);
+	if (!strcmp(a->attr.name, "plans_succeeded"))
+		return sysfs_emit(buf, "%llu\n", succeeded);
+	if (!strcmp(a->attr.name, "plans_gave_up"))
+		return sysfs_emit(buf, "%llu\n", gave_up);
+	return sysfs_emit(buf, "%llu\n", started);
+}
+
+static struct kobj_attribute nxh_learn_reset_attr =
+	__ATTR(learn_reset, 0200, NULL, learn_reset_store);
+static struct kobj_attribute nxh_inject_attr =
+	__ATTR(inject, 0200, NULL, inject_store);
+static struct kobj_attribute nxh_plans_attr =
+	__ATTR(plans, 0400, plans_show, NULL);
+static struct kobj_attribute nxh_plans_succeeded_attr =
+	__ATTR(plans_succeeded, 0400, plans_show, NULL);
+static struct kobj_attribute nxh_plans_gave_up_attr =
+	__ATTR(plans_gave_up, 0400, plans_show, NULL);
+
+static struct attribute *nxh_attrs[] = {
+	&nxh_poll_ms.attr.attr,
+	&nxh_learning.attr.attr,
+	&nxh_learn_reset_attr.attr,
+	&nxh_inject_attr.attr,
+	&nxh_plans_attr.attr,
+	&nxh_plans_succeeded_attr.attr,
+	&nxh_plans_gave_up_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group nxh_group = {
+	.attrs = nxh_attrs,
+};
+
+const struct attribute_group *nxh_groups[] = {
+	&nxh_group,
+	NULL,
+};
+
+static void nxh_dump(struct seq_file *m)
+{
+	nxh_comp_dump(m);
+	nxh_plan_dump(m);
+	nxh_chaos_dump(m);
+}
+
+const struct nexus_module_ops nxh_ops = {
+	.name = "heal",
+	.abi_version = NEXUS_MODULE_ABI,
+	.owner = THIS_MODULE,
+	.min_level = NEXUS_LEVEL_CORRECTION,
+	.priority = 8,
+	.apply = nxh_apply,
+	.dump = nxh_dump,
+	.groups = nxh_groups,
+};
+
+static int __init nxh_mod_init(void)
+{
+	int ret;
+
+	nxh_wq = alloc_workqueue("nexus_heal", WQ_UNBOUND, 0);
+	if (!nxh_wq)
+		return -ENOMEM;
+	ret = nxh_plan_init();
+	if (ret)
+		goto err_wq;
+	ret = nexus_register_module(&nxh_ops);
+	if (ret)
+		goto err_plan;
+	ret = nexus_debugfs_create(&nxh_ops, "heal_learn", nxh_learn_show);
+	if (ret)
+		goto err_reg;
+	ret = nxh_comp_init();
+	if (ret)
+		goto err_reg;
+	return 0;
+err_reg:
+	nexus_unregister_module(&nxh_ops);
+err_plan:
+	nxh_plan_exit();
+err_wq:
+	destroy_workqueue(nxh_wq);
+	return ret;
+}
+
+static void __exit nxh_mod_exit(void)
+{
+	/* No component is left: each holds a reference to this module. */
+	nxh_comp_exit();
+	destroy_workqueue(nxh_wq);
+	nxh_plan_exit();
+	nexus_unregister_module(&nxh_ops);
+}
+
+module_init(nxh_mod_init);
+module_exit(nxh_mod_exit);
+MODULE_DESCRIPTION("NEXUS healing: recovery plans that escalate and learn");
+MODULE_LICENSE("GPL");
