@@ -33,6 +33,9 @@ gen() {
 			s = 0
 			if (expr == "tp450" && i == 450) s = 1
 			if (expr == "tp450fp700" && (i == 450 || i == 700)) s = 1
+			if (expr == "tp450half700" && i == 450) s = 1
+			if (expr == "tp450half700" && i == 700) s = 0.5
+			if (expr == "half450" && i == 450) s = 0.5
 			printf "2015-01-%02d %02d:%02d:00,%d,%.3f\n", 1 + int(m / 1440),
 				int(m % 1440 / 60), m % 60, i % 10, s
 		}
@@ -40,7 +43,7 @@ gen() {
 }
 
 echo "TAP version 13"
-echo "1..6"
+echo "1..8"
 
 # rows 400..499 are the window of cat/a.csv; cat/b.csv has none
 cat >"$T/windows.json" <<'JSON'
@@ -86,5 +89,27 @@ ok $([ "$(score reward_low_FP "$T/fp")" = "$want" ]; echo $?) \
 printf '{ "cat/a.csv": [ [ "2015-01-02 09:20:00", ' >"$T/bad.json"
 "$NAB" "$T/bad.json" "$T/r" >/dev/null 2>&1
 ok $([ $? -ne 0 ]; echo $?) "malformed windows JSON is an error"
+
+# leave one category out: cat/a.csv fires 1.0 in its window and 0.5
+# outside, cat2/c.csv 0.5 in its window.  The corpus threshold is 0.5;
+# held out, cat2 is scored at cat's threshold (above 0.5: a miss, 0) and
+# cat at cat2's (0.5: the hit and the false positive)
+cat >"$T/loco.json" <<'JSON'
+{
+  "cat/a.csv": [ [ "2015-01-02 09:20:00.000000", "2015-01-02 17:35:00.000000" ] ],
+  "cat2/c.csv": [ [ "2015-01-02 09:20:00.000000", "2015-01-02 17:35:00.000000" ] ]
+}
+JSON
+gen "$T/l/cat/a.csv" tp450half700
+gen "$T/l/cat2/c.csv" half450
+"$NAB" "$T/loco.json" "$T/l" >"$T/loco" 2>&1
+loco() { awk -v c="$1" '$1 == c && NF == 5 { print $2 }' "$T/loco"; }
+want=$(awk 'function S(y) { return 2 / (1 + exp(5 * y)) - 1 }
+	BEGIN { printf "%.2f", 100 * (S(-0.5) / S(-1) + 0.11 * S(201 / 99) + 1) / 2 }')
+ok $([ "$(loco cat2)" = "0.00" ] && [ "$(loco cat)" = "$want" ]; echo $?) \
+	"leave-one-category-out scores a category at the others' threshold ($(loco cat2), $(loco cat))"
+"$NAB" --fake oracle "$T/loco.json" "$T/l" >"$T/loco" 2>&1
+ok $([ "$(awk '$1 == "total" { print $2 $3 $4 }' "$T/loco")" = "100.00100.00100.00" ]; echo $?) \
+	"leave-one-category-out: the oracle scores 100"
 
 [ $failed -eq 0 ]

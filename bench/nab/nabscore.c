@@ -458,6 +458,48 @@ int main(int argc, char **argv)
 			printf("  %-24s %7s  (%d files, no windows, raw %.3f)\n",
 			       cats[c].name, "-", cats[c].nfiles, raw);
 	}
+	/*
+	 * Leave one category out: the threshold is chosen on the other
+	 * categories and the held-out one is scored at it.  The total sums
+	 * the held-out raw scores (each category scored at a threshold it
+	 * did not choose) and normalises them over the whole corpus.
+	 */
+	printf("leave-one-category-out (threshold from the other categories):\n");
+	printf("  %-24s %9s %9s %9s  %s\n", "held out", profiles[0].name,
+	       profiles[1].name, profiles[2].name, "thresholds");
+	double lraw[NPROF] = { 0 };
+
+	for (c = 0; c < ncats; c++) {
+		int nw = cats[c].nwin, thr[NPROF];
+
+		printf("  %-24s", cats[c].name);
+		for (p = 0; p < (int)NPROF; p++) {
+			double fn = profiles[p].fn, tp = profiles[p].tp;
+			int best = NLEV - 1;
+
+			for (t = NLEV - 1; t >= 0; t--)
+				if (tot[p][t] - cats[c].tot[p][t] >
+				    tot[p][best] - cats[c].tot[p][best])
+					best = t;
+			lraw[p] += cats[c].tot[p][best];
+			thr[p] = best;
+			if (nw)
+				printf(" %9.2f", 100.0 * (cats[c].tot[p][best] +
+					fn * nw) / ((tp + fn) * nw));
+			else
+				printf(" %9.3f", cats[c].tot[p][best]);
+		}
+		printf("  %.3f/%.3f/%.3f%s\n", thr[0] / 1000.0, thr[1] / 1000.0,
+		       thr[2] / 1000.0, nw ? "" : " (raw: no windows)");
+	}
+	printf("  %-24s", "total");
+	for (p = 0; p < (int)NPROF; p++) {
+		double fn = profiles[p].fn, tp = profiles[p].tp;
+
+		printf(" %9.2f", nwin ? 100.0 * (lraw[p] + fn * nwin) /
+		       ((tp + fn) * nwin) : 0.0);
+	}
+	printf("\n");
 	free(cats);
 	for (int f = 0; f < nfiles; f++) {
 		free(files[f].name);
