@@ -18,7 +18,7 @@
 #include "nx_compat.h"
 
 #define NX_STAT_MAX_N		1024
-#define NX_STAT_VALUE_MAX	(1LL << 40)
+#define NX_STAT_VALUE_MAX	((s64)BIT_ULL(40))
 #define NX_STAT_Q		8
 
 /**

@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Bottleneck detection from the core's metrics.
+ *
+ * A bottleneck is a PerfTarget missed (struct nxt_targets, sysfs target/):
+ * each kind has a test on the latest samples of the core's metrics, a
+ * confidence that grows with how far the metric is past its target, and
+ * the metric values as evidence.  A kind with a tuning action names the
+ * knob, the direction of the step and the metric the experiment judges
+ * the step by (nxt_bn_action()).  Metrics older than three sample periods
+ * (a collector switched off) are not used.
+ */
+#include <linux/kernel.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include "tune.h"
+
+struct nxt_targets nxt_targets = {
+	.cpu_util_permille = 950,
+	.cpu_psi_permille = 300,
+	.runq_latency_us = 10000,
+	.mem_psi_permille = 100,
+	.reclaim_stalls = 10,
+	.io_psi_permille = 200,
+	.blk_latency_us = 20000,
+};
+
+struct nxt_bn nxt_bns[NXT_BNS];
+
+static const char * const nxt_bn_names[NXT_BN_NR] = {
+	[NXT_BN_CPU_SATURATION] = "cpu_saturation",
+	[NXT_BN_SCHED_LATENCY] = "sched_latency",
+	[NXT_BN_MEMORY_RECLAIM] = "memory_reclaim",
+	[NXT_BN_WRITEBACK] = "writeback_throttling",
+	[NXT_BN_IO_SMALL_REQUESTS] = "io_small_requests",
+	[NXT_BN_IO_QUEUEING] = "io_queueing",
+};
+
+/**
+ * nxt_bn_name() - name of a bottleneck kind
+ * @kind: enum nxt_bn_kind
+ *
+ * Return: the name, "?" if out of range.
+ */
+const char *nxt_bn_name(u8 kind)
+{
+	return kind < NXT_BN_NR ? nxt_bn_names[kind] : "?";
+}
+
+/* The latest sample of a metric if it is fresh. */
+static bool nxt_metric(const char *name, u64 now, u64 max_age, s64 *v)
+{
+	struct nexus_sample s;
+	int id = nexus_metric_find(name);
+
+	if (id < 0 || nexus_metric_last(id, &s) < 0)
+		return false;
+	if (now > s.ts_ns && now - s.ts_ns > max_age)
+		return false;
+	*v = s.value;
+	return true;
+}
+
+/* 500 at the target, 1000 at twice the target and beyond. */
+static u32 nxt_conf(s64 x, u32 target)
+{
+	s64 c;
+
+	if (!target)
+		return 1000;
+	c = 500 + div64_s64((x - target) * 500, target);
+	return clamp_t(s64, c, 500, 1000);
+}
+
+static __printf(6, 7)
+void nxt_bn_set(struct nxt_bn *b, u8 kind, int dev, u32 conf, u64 now,
+		const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!b->active) {
+		b->since_ns = now;
+		b->seen = 0;
+	}
+	b->active = true;
+	b->kind = kind;
+	b->dev = dev;
+	b->seen++;
+	b->last_ns = now;
+	b->confidence = conf;
+	va_start(ap, fmt);
+	vsnprintf(b->evidence, sizeof(b->evidence), fmt, ap);
+	va_end(ap);
+}
+
+static void nxt_bn_clear(struct nxt_bn *b)
+{
+	b->active = false;
+	b->seen = 0;
+}
+
+/* Dirty and writeback pages against the throttling thresholds. */
+static bool nxt_vmstat(u64 *dirty, u64 *thresh, u64 *bg)
+{
+	static const char * const keys[] = {
+		"\nnr_dirty ", "\nnr_writeback ", "\nnr_dirty_threshold ",
+		"\nnr_dirty_background_threshold ",
+	};
+	u64 v[4] = { 0 };
+	char *buf, *p;
+	int i;
+
+	buf = kmalloc(8192, GFP_KERNEL);
+	if (!buf)
+		return false;
+	if (nxt_file_read("/proc/vmstat", buf, 8192) <= 0) {
+		kfree(buf);
+		return false;
+	}
+	for (i = 0; i < 4; i++) {
+		p = strstr(buf, keys[i]);
+		if (!p || sscanf(p + strlen(keys[i]), "%llu", &v[i]) != 1) {
+			kfree(buf);
+			return false;
+		}
+	}
+	kfree(buf);
+	*dirty = v[0] + v[1];
+	*thresh = v[2];
+	*bg = v[3];
+	return true;
+}
+
+static void nxt_detect_disk(int i, u64 now, u64 age, bool io_stall, s64 psi_io)
+{
+	struct nxt_bn *small = &nxt_bns[NXT_BN_WRITEBACK + 1 + 2 * i];
+	struct nxt_bn *queue = small + 1;
+	struct nxt_knob *ra = nxt_dev_knob(i, NXT_READ_AHEAD_KB);
+	const struct nxt_targets *t = &nxt_targets;
+	char name[NEXUS_NAME_LEN];
+	s64 iops = 0, bw = 0, lat = 0, req_kb;
+
+	if (!nxt_devs[i].used || nxt_devs[i].gone || !io_stall) {
+		nxt_bn_clear(small);
+		nxt_bn_clear(queue);
+		return;
+	}
+	snprintf(name, sizeof(name), "blk.%s.iops", nxt_devs[i].metric);
+	nxt_metric(name, now, age, &iops);
+	snprintf(name, sizeof(name), "blk.%s.bw_kbps", nxt_devs[i].metric);
+	nxt_metric(name, now, age, &bw);
+	snprintf(name, sizeof(name), "blk.%s.latency_avg_us", nxt_devs[i].metric);
+	nxt_metric(name, now, age, &lat);
+	if (iops < 20) {
+		nxt_bn_clear(small);
+		nxt_bn_clear(queue);
+		return;
+	}
+	req_kb = div64_s64(bw, iops);
+	/*
+	 * Requests no larger than twice the readahead window while tasks
+	 * stall on I/O: reads are served a window at a time.
+	 */
+	nxt_knob_read(ra);
+	if (ra->present && req_kb < 128 && req_kb <= 2 * ra->cur)
+		nxt_bn_set(small, NXT_BN_IO_SMALL_REQUESTS, i,
+			   nxt_conf(psi_io, t->io_psi_permille), now,
+			   "psi.io.some=%lld %s: %lld iops %lld kB/s req %lld kB read_ahead_kb=%lld",
+			   psi_io, nxt_devs[i].name, iops, bw, req_kb, ra->cur);
+	else
+		nxt_bn_clear(small);
+	if (lat >= t->blk_latency_us)
+		nxt_bn_set(queue, NXT_BN_IO_QUEUEING, i,
+			   min(nxt_conf(psi_io, t->io_psi_permille),
+			       nxt_conf(lat, t->blk_latency_us)), now,
+			   "psi.io.some=%lld %s: latency %lld us %lld iops",
+			   psi_io, nxt_devs[i].name, lat, iops);
+	else
+		nxt_bn_clear(queue);
+}
+
+/**
+ * nxt_detect() - evaluate every bottleneck on the latest samples
+ * @now_ns: now, monotonic
+ * @period_ns: the collectors' sample period
+ */
+void nxt_detect(u64 now_ns, u64 period_ns)
+{
+	const struct nxt_targets *t = &nxt_targets;
+	u64 age = 3 * period_ns, dirty, thresh, bg;
+	s64 util = 0, psi_cpu = 0, runq = 0, psi_mem = 0, stalls = 0;
+	s64 psi_io = 0;
+	bool io_stall;
+	int i;
+
+	nxt_metric("cpu.util", now_ns, age, &util);
+	nxt_metric("psi.cpu.some", now_ns, age, &psi_cpu);
+	nxt_metric("sched.runq_latency_avg_ns", now_ns, age, &runq);
+	nxt_metric("psi.memory.some", now_ns, age, &psi_mem);
+	nxt_metric("mem.reclaim_stalls", now_ns, age, &stalls);
+	nxt_metric("psi.io.some", now_ns, age, &psi_io);
+
+	if (util >= t->cpu_util_permille && psi_cpu >= t->cpu_psi_permille)
+		nxt_bn_set(&nxt_bns[NXT_BN_CPU_SATURATION], NXT_BN_CPU_SATURATION,
+			   -1, nxt_conf(psi_cpu, t->cpu_psi_permille), now_ns,
+			   "cpu.util=%lld psi.cpu.some=%lld", util, psi_cpu);
+	else
+		nxt_bn_clear(&nxt_bns[NXT_BN_CPU_SATURATION]);
+
+	if (runq >= (s64)t->runq_latency_us * 1000)
+		nxt_bn_set(&nxt_bns[NXT_BN_SCHED_LATENCY], NXT_BN_SCHED_LATENCY,
+			   -1, nxt_conf(div64_s64(runq, 1000), t->runq_latency_us),
+			   now_ns, "sched.runq_latency_avg_ns=%lld psi.cpu.some=%lld",
+			   runq, psi_cpu);
+	else
+		nxt_bn_clear(&nxt_bns[NXT_BN_SCHED_LATENCY]);
+
+	if (psi_mem >= t->mem_psi_permille || stalls >= t->reclaim_stalls)
+		nxt_bn_set(&nxt_bns[NXT_BN_MEMORY_RECLAIM], NXT_BN_MEMORY_RECLAIM,
+			   -1, max(nxt_conf(psi_mem, t->mem_psi_permille),
+				   nxt_conf(stalls, t->reclaim_stalls)), now_ns,
+			   "psi.memory.some=%lld mem.reclaim_stalls=%lld",
+			   psi_mem, stalls);
+	else
+		nxt_bn_clear(&nxt_bns[NXT_BN_MEMORY_RECLAIM]);
+
+	io_stall = psi_io >= t->io_psi_permille;
+	/* past the midpoint of the thresholds, balance_dirty_pages() throttles */
+	if (io_stall && nxt_vmstat(&dirty, &thresh, &bg) && thresh &&
+	    dirty >= (thresh + bg) / 2)
+		nxt_bn_set(&nxt_bns[NXT_BN_WRITEBACK], NXT_BN_WRITEBACK, -1,
+			   nxt_conf(psi_io, t->io_psi_permille), now_ns,
+			   "psi.io.some=%lld dirty+writeback=%llu pages, throttle from %llu",
+			   psi_io, dirty, (thresh + bg) / 2);
+	else
+		nxt_bn_clear(&nxt_bns[NXT_BN_WRITEBACK]);
+
+	for (i = 0; i < NXT_DEVS; i++)
+		nxt_detect_disk(i, now_ns, age, io_stall, psi_io);
+}
+
+/**
+ * nxt_bn_action() - the tuning action of a bottleneck
+ * @b: the bottleneck
+ * @knob: the knob to step
+ * @dir: +1 up, -1 down
+ * @metric: the metric the experiment is judged by
+ * @len: size of @metric
+ * @better: +1 if a larger @metric is better, -1 if smaller
+ *
+ * Return: 0, or -ENOENT for a bottleneck no knob of ours addresses.
+ */
+int nxt_bn_action(const struct nxt_bn *b, struct nxt_knob **knob, int *dir,
+		  char *metric, size_t len, int *better)
+{
+	switch (b->kind) {
+	case NXT_BN_MEMORY_RECLAIM:
+		/* kswapd starts earlier: fewer allocations reclaim directly */
+		*knob = &nxt_knobs[NXT_WATERMARK_SCALE];
+		*dir = 1;
+		strscpy(metric, "psi.memory.some", len);
+		*better = -1;
+		return 0;
+	case NXT_BN_WRITEBACK:
+		/* more room before writers are throttled */
+		*knob = &nxt_knobs[NXT_DIRTY_RATIO];
+		*dir = 1;
+		strscpy(metric, "psi.io.some", len);
+		*better = -1;
+		return 0;
+	case NXT_BN_IO_SMALL_REQUESTS:
+		*knob = nxt_dev_knob(b->dev, NXT_READ_AHEAD_KB);
+		*dir = 1;
+		snprintf(metric, len, "blk.%s.bw_kbps", nxt_devs[b->dev].metric);
+		*better = 1;
+		return 0;
+	default:
+		return -ENOENT;
+	}
+}
+
+/**
+ * nxt_bn_dump() - the bottlenecks being seen, for debugfs
+ * @m: the seq_file
+ */
+void nxt_bn_dump(struct seq_file *m)
+{
+	int i;
+
+	seq_puts(m, "# bottlenecks: kind disk confidence seen since_ns evidence\n");
+	for (i = 0; i < NXT_BNS; i++) {
+		const struct nxt_bn *b = &nxt_bns[i];
+
+		if (!b->active)
+			continue;
+		seq_printf(m, "bottleneck %s %s %u %u %llu %s\n",
+			   nxt_bn_name(b->kind),
+			   b->dev >= 0 ? nxt_devs[b->dev].name : "-",
+			   b->confidence, b->seen, b->since_ns, b->evidence);
+	}
+}

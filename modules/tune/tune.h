@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * nexus_tune internals: the knob table and its file I/O (knobs.c), the
+ * hardware profile and adaptation rules (hw.c), bottleneck detection
+ * (detect.c), experiments, the change log, sysfs and the ops (main.c).
+ *
+ * All state is under nxt_lock: the tick, the dump, the sysfs stores that
+ * act (rollback, enable) and the module's exit take it.  Lock order: the
+ * core's registry lock (held around tick and dump) before nxt_lock.
+ * Documentation/tune.rst describes the behaviour.
+ */
+#ifndef _NEXUS_TUNE_H
+#define _NEXUS_TUNE_H
+
+#include <linux/types.h>
+#include <linux/mutex.h>
+#include <nexus/nexus.h>
+#include "nx_stat.h"
+
+extern const struct nexus_module_ops nxt_ops;
+extern struct mutex nxt_lock;
+
+/* ---- knobs.c ---- */
+
+#define NXT_DEVS		8
+#define NXT_NAME_LEN		48
+#define NXT_PATH_LEN		96
+#define NXT_DISK_LEN		32
+
+/* Knob types: the seven vm sysctls, then the two per-device queue files. */
+enum nxt_type {
+	NXT_SWAPPINESS,
+	NXT_DIRTY_RATIO,
+	NXT_DIRTY_BG_RATIO,
+	NXT_DIRTY_EXPIRE,
+	NXT_DIRTY_WRITEBACK,
+	NXT_VFS_CACHE_PRESSURE,
+	NXT_WATERMARK_SCALE,
+	NXT_READ_AHEAD_KB,
+	NXT_NR_REQUESTS,
+	NXT_NR_TYPES,
+};
+
+#define NXT_NR_GLOBAL		NXT_READ_AHEAD_KB
+#define NXT_NR_KNOBS		(NXT_NR_GLOBAL + 2 * NXT_DEVS)
+
+/**
+ * struct nxt_type_def - a knob type: its file, safe range and step.
+ * @name: sysfs name of its enable file ("vm.swappiness", "read_ahead_kb").
+ * @fmt: path of its file; per-device types take the disk name.
+ * @min: lowest value NEXUS ever writes.
+ * @max: highest value NEXUS ever writes.
+ * @step: additive step, or the factor when @mul.
+ * @mul: the step multiplies (read_ahead_kb, nr_requests).
+ */
+struct nxt_type_def {
+	const char *name;
+	const char *fmt;
+	s64 min;
+	s64 max;
+	s64 step;
+	bool mul;
+};
+
+extern const struct nxt_type_def nxt_types[NXT_NR_TYPES];
+
+/* Why a knob is not eligible (adaptation rules), or 0. */
+enum nxt_inelig {
+	NXT_ELIGIBLE = 0,
+	NXT_INELIG_NO_SWAP,
+	NXT_INELIG_RAMDISK,
+	NXT_INELIG_NO_SCHED,
+	NXT_INELIG_BYTES_MODE,
+};
+
+/**
+ * struct nxt_knob - one knob instance (a sysctl, or a queue file of a disk).
+ * @type: enum nxt_type.
+ * @dev: index of its disk in nxt_devs, or -1.
+ * @used: the slot holds a knob.
+ * @present: its file was readable at the last read.
+ * @name: "vm.swappiness" or "nullb0.read_ahead_kb".
+ * @path: its file.
+ * @min: the safe range (an adaptation rule may narrow the type's).
+ * @max: see @min.
+ * @inelig: enum nxt_inelig: an adaptation rule made it ineligible.
+ * @cur: value at the last read.
+ * @changed: NEXUS wrote it and has not restored it.
+ * @orig: the value before NEXUS's first change (restored on rmmod).
+ * @written: the last value NEXUS wrote.
+ * @admin: someone else changed it after NEXUS did: left alone until
+ *	its type is enabled again.
+ * @in_exp: an experiment is running on it.
+ * @fails: experiments on it that did not help, in a row.
+ * @backoff_until_ns: no experiment on it before this.
+ * @out_of_range: its value is outside the safe range (never touched).
+ * @last_change_ns: when NEXUS last wrote it.
+ * @proposed: the value last proposed (below autonomous).
+ * @proposed_ns: when; the same proposal is not repeated within 30 s.
+ */
+struct nxt_knob {
+	u8 type;
+	s8 dev;
+	bool used;
+	bool present;
+	char name[NXT_NAME_LEN];
+	char path[NXT_PATH_LEN];
+	s64 min;
+	s64 max;
+	u8 inelig;
+	s64 cur;
+	bool changed;
+	s64 orig;
+	s64 written;
+	bool admin;
+	bool in_exp;
+	u32 fails;
+	u64 backoff_until_ns;
+	bool out_of_range;
+	u64 last_change_ns;
+	s64 proposed;
+	u64 proposed_ns;
+};
+
+/* Disk kinds of the hardware profile. */
+enum nxt_disk_kind {
+	NXT_DISK_ROTATIONAL,
+	NXT_DISK_SSD,
+	NXT_DISK_NVME,
+	NXT_DISK_VIRTIO,
+	NXT_DISK_VIRTUAL,
+	NXT_DISK_RAM,
+};
+
+/**
+ * struct nxt_dev - a block device NEXUS knows.
+ * @used: the slot holds a disk.
+ * @gone: its files disappeared; the slot is reused if it comes back.
+ * @name: its name under /sys/block.
+ * @metric: its name in the block collector's metrics (blk.<metric>.*).
+ * @kind: enum nxt_disk_kind.
+ * @has_sched: it has an I/O scheduler (not "none").
+ */
+struct nxt_dev {
+	bool used;
+	bool gone;
+	char name[NXT_DISK_LEN];
+	char metric[NXT_DISK_LEN];
+	u8 kind;
+	bool has_sched;
+};
+
+extern struct nxt_knob nxt_knobs[NXT_NR_KNOBS];
+extern struct nxt_dev nxt_devs[NXT_DEVS];
+extern bool nxt_type_enabled[NXT_NR_TYPES];
+
+int nxt_file_read(const char *path, char *buf, size_t size);
+int nxt_read_s64(const char *path, s64 *val);
+int nxt_write_s64(const char *path, s64 val);
+int nxt_knob_read(struct nxt_knob *k);
+s64 nxt_knob_next(const struct nxt_knob *k, int dir);
+void nxt_knobs_init(void);
+int nxt_devs_scan(void);
+struct nxt_knob *nxt_dev_knob(int dev, enum nxt_type type);
+const char *nxt_disk_kind_name(u8 kind);
+const char *nxt_inelig_name(u8 why);
+
+/* ---- hw.c ---- */
+
+/**
+ * struct nxt_hw - HwProfile, detected at load.
+ * @cpus: online CPUs.
+ * @smt: threads per core (1 without SMT).
+ * @numa_nodes: online NUMA nodes.
+ * @cache_line: cache line size, bytes.
+ * @llc_kb: last-level cache size, kB (0 when unknown).
+ * @mem_mb: RAM, MB.
+ * @swap: swap is configured.
+ * @pmu: the CPU has an architectural PMU.
+ * @hypervisor: hypervisor name, "none" on bare metal.
+ */
+struct nxt_hw {
+	u32 cpus;
+	u32 smt;
+	u32 numa_nodes;
+	u32 cache_line;
+	u32 llc_kb;
+	u64 mem_mb;
+	bool swap;
+	bool pmu;
+	char hypervisor[16];
+};
+
+extern struct nxt_hw nxt_hw;
+
+void nxt_hw_detect(void);
+void nxt_rules_apply(struct nxt_knob *k);
+void nxt_hw_dump(struct seq_file *m);
+extern const struct attribute_group nxt_hw_group;
+
+/* ---- detect.c ---- */
+
+enum nxt_bn_kind {
+	NXT_BN_CPU_SATURATION,
+	NXT_BN_SCHED_LATENCY,
+	NXT_BN_MEMORY_RECLAIM,
+	NXT_BN_WRITEBACK,
+	NXT_BN_IO_SMALL_REQUESTS,
+	NXT_BN_IO_QUEUEING,
+	NXT_BN_NR,
+};
+
+/**
+ * struct nxt_targets - PerfTargets: a bottleneck is a missed target.
+ * @cpu_util_permille: CPU busy above this ...
+ * @cpu_psi_permille: ... with tasks waiting for a CPU above this.
+ * @runq_latency_us: mean run-queue wait above this.
+ * @mem_psi_permille: memory stall share above this ...
+ * @reclaim_stalls: ... or direct reclaims per second above this.
+ * @io_psi_permille: I/O stall share above this.
+ * @blk_latency_us: mean block request latency above this.
+ */
+struct nxt_targets {
+	u32 cpu_util_permille;
+	u32 cpu_psi_permille;
+	u32 runq_latency_us;
+	u32 mem_psi_permille;
+	u32 reclaim_stalls;
+	u32 io_psi_permille;
+	u32 blk_latency_us;
+};
+
+extern struct nxt_targets nxt_targets;
+
+/**
+ * struct nxt_bn - one bottleneck being seen.
+ * @active: seen at the last evaluation.
+ * @kind: enum nxt_bn_kind.
+ * @dev: the disk for the I/O kinds, else -1.
+ * @since_ns: first seen (of this run of evaluations).
+ * @last_ns: last seen.
+ * @seen: consecutive evaluations it was seen in.
+ * @confidence: per-mille.
+ * @evidence: the metric values that show it.
+ */
+struct nxt_bn {
+	bool active;
+	u8 kind;
+	s8 dev;
+	u64 since_ns;
+	u64 last_ns;
+	u32 seen;
+	u32 confidence;
+	char evidence[NEXUS_REASON_LEN];
+};
+
+/* Slots: the four global kinds, then two per disk (small requests, queueing). */
+#define NXT_BNS		(NXT_BN_WRITEBACK + 1 + 2 * NXT_DEVS)
+
+extern struct nxt_bn nxt_bns[NXT_BNS];
+
+const char *nxt_bn_name(u8 kind);
+void nxt_detect(u64 now_ns, u64 period_ns);
+int nxt_bn_action(const struct nxt_bn *b, struct nxt_knob **knob, int *dir,
+		  char *metric, size_t len, int *better);
+void nxt_bn_dump(struct seq_file *m);
+
+#endif /* _NEXUS_TUNE_H */
