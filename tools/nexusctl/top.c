@@ -319,7 +319,8 @@ static int nx_snap_collect(struct nx_top_snap *s, const struct nx_top_opts *o,
 		if (f[i].class == NEXUS_FINDING_PREDICTION &&
 		    !(f[i].flags & NEXUS_FINDING_RESOLVED))
 			f[s->npred++] = f[i];
-	qsort(f, s->npred, sizeof(*f), nx_pred_cmp);
+	if (s->npred > 1)
+		qsort(f, s->npred, sizeof(*f), nx_pred_cmp);
 	s->pred = f;
 
 	ret = nx_read_decisions(fd, 0, &s->dec, &n);
