@@ -204,6 +204,49 @@ jrc=$?
 ok $(( rc != 0 || jrc != 0 || $? != 0 )) "follow --json prints the level change prediction -> detection"
 echo "$old_level" >$SYS/level
 
+# top: one JSON snapshot; plain frames when stdout is not a terminal; named
+# metrics, one missing; SIGINT quits with 0.
+nexusctl top --json >"$T/top" 2>"$T/err"
+rc=$?
+json "$T/top" >"$T/top.flat"
+jrc=$?
+tm=$(get "$T/top.flat" ".metrics.length")
+ts=$(get "$T/top.flat" ".metrics[0].samples.length")
+fail=0
+[ "$(get "$T/top.flat" .level)" = "$(cat $SYS/level)" ] &&
+	[ "$(get "$T/top.flat" .state)" = "$(cat $SYS/state)" ] &&
+	[ "${tm:-0}" -gt 0 ] && [ "${ts:-0}" -gt 0 ] && [ "$ts" -le 40 ] &&
+	[ "$(get "$T/top.flat" ".metrics[0].last")" = \
+	  "$(get "$T/top.flat" ".metrics[0].samples[$((ts - 1))]")" ] &&
+	[ -n "$(get "$T/top.flat" .predictions.length)" ] &&
+	[ -n "$(get "$T/top.flat" .decisions.length)" ] || fail=1
+ok $(( rc != 0 || jrc != 0 || fail != 0 )) "top --json: one snapshot, level and state as sysfs, $tm metrics, the first with $ts samples, predictions, decisions"
+[ $fail -ne 0 ] && head -c 400 "$T/top" | sed 's/^/# /'
+nexusctl top --count 2 --interval 0.2 >"$T/topf" 2>"$T/err"
+rc=$?
+nf=$(grep -c "^ NEXUS top - level $(cat $SYS/level) " "$T/topf")
+! grep -q "$(printf '\033')" "$T/topf" && grep -q '^METRIC ' "$T/topf" &&
+	grep -q '^PREDICTION ' "$T/topf"
+ok $(( rc != 0 || nf != 2 || $? != 0 )) "top --count 2 to a pipe: 2 plain frames without escape codes ($nf, rc $rc)"
+nexusctl top --count 1 --metric mem.available_kb,no.such_metric >"$T/topm" 2>"$T/err"
+rc=$?
+grep -Eq '^mem\.available_kb +[0-9]+ ' "$T/topm" &&
+	grep -q '^no\.such_metric .*(No such file or directory)' "$T/topm"
+ok $(( rc != 0 || $? != 0 )) "top --metric: the named metric's last value, a missing one says so"
+sigint=$(awk '/^SigIgn:/ { print $2 }' /proc/$$/status)
+if [ $(( 0x${sigint:-0} & 2 )) -ne 0 ]; then
+	skip "top quits on SIGINT" "SIGINT is ignored in this shell"
+else
+	timeout -s INT 2 nexusctl top --interval 0.2 --count 50 >"$T/topi" 2>"$T/err"
+	rc=$?
+	nf=$(grep -c '^ NEXUS top - ' "$T/topi")
+	ok $(( rc != 0 || nf < 1 || nf >= 50 )) "top quits on SIGINT with 0 (rc $rc, after $nf of 50 frames)"
+fi
+nexusctl top --interval 0 >/dev/null 2>"$T/err"
+rc=$?
+grep -q "got '0'" "$T/err"
+ok $(( rc != 2 || $? != 0 )) "top --interval 0 exits 2 and says why"
+
 # nexusd: BPF collectors, ingest, Prometheus on 127.0.0.1:9477, SIGTERM.
 if ! command -v nexusd >/dev/null; then
 	skip "nexusd" "not installed"
