@@ -12,6 +12,11 @@
  *   MemoryLeak     an OOM kill of the leaking task (or any, for slab)
  *   CpuStarvation  mean run-queue wait reaching starve_latency_us
  *   IoStall        psi.io.full reaching io_full_permille
+ *   ResourceExhaustion  the count reaching its limit (exhaust.c)
+ *   StackOverflow  the stack reaching RLIMIT_STACK, or the process dying
+ *                  of SIGSEGV/SIGBUS (exhaust.c, crashloop.c)
+ *   Deadlock       a task stuck past hung_task_timeout_secs (exhaust.c)
+ *   Crash          the program's next crash (crashloop.c)
  *
  * A failure while the prediction is active, or within the horizon after it
  * was resolved, confirms it, with lead time = failure - first raised.  A
@@ -86,6 +91,10 @@ static const bool nxp_implemented[NEXUS_PRED_COUNT] = {
 	[NEXUS_PRED_MEMORY_LEAK] = true,
 	[NEXUS_PRED_CPU_STARVATION] = true,
 	[NEXUS_PRED_IO_STALL] = true,
+	[NEXUS_PRED_RESOURCE_EXHAUSTION] = true,
+	[NEXUS_PRED_DEADLOCK] = true,
+	[NEXUS_PRED_CRASH] = true,
+	[NEXUS_PRED_STACK_OVERFLOW] = true,
 };
 
 /* Detector state: the inputs and their trends. */
@@ -156,6 +165,10 @@ int nxp_crash_init(void)
 	nx_linreg_init(&nxd.slab);
 	nx_linreg_init(&nxd.lat);
 	nx_linreg_init(&nxd.io);
+	nxp_exhaust_init();
+	/* without the probe Crash is blind (and SIGSEGV scores no overflow) */
+	if (nxp_crashloop_init())
+		pr_warn("nexus_predict: no sched_process_exit probe: Crash predictions off\n");
 	return 0;
 }
 
@@ -183,6 +196,7 @@ void nxp_crash_exit(void)
 {
 	unsigned int i;
 
+	nxp_crashloop_exit();
 	if (!nxp_preds)
 		return;
 	for (i = 0; i < NXP_PREDS; i++)
@@ -212,6 +226,13 @@ static u16 nxp_action(u16 kind, u32 conf, u64 ttf_ms, u64 horizon_ms)
 						NEXUS_ACTION_ALERT;
 	case NEXUS_PRED_IO_STALL:
 		return !ttf_ms ? NEXUS_ACTION_PREPARE : NEXUS_ACTION_ALERT;
+	case NEXUS_PRED_CRASH:
+		return ttf_ms <= horizon_ms ? NEXUS_ACTION_PREPARE :
+					      NEXUS_ACTION_ALERT;
+	case NEXUS_PRED_RESOURCE_EXHAUSTION:
+	case NEXUS_PRED_STACK_OVERFLOW:
+		return ttf_ms <= horizon_ms / 3 ? NEXUS_ACTION_PREPARE :
+						  NEXUS_ACTION_ALERT;
 	default:
 		return NEXUS_ACTION_ALERT;
 	}
@@ -239,15 +260,29 @@ static struct nxp_pred *nxp_slot(u16 kind, s32 key)
 	return old;
 }
 
+/* True if (@kind, @key) has an active prediction. */
+bool nxp_active(u16 kind, s32 key)
+{
+	unsigned int i;
+
+	for (i = 0; i < NXP_PREDS; i++) {
+		struct nxp_pred *p = &nxp_preds[i];
+
+		if (p->state == NXP_ACTIVE && p->f.kind == kind && p->key == key)
+			return true;
+	}
+	return false;
+}
+
 /*
  * Report that the condition of (@kind, @key) holds now.  Below
  * min_confidence it is not reported at all (and an active prediction then
  * resolves).  Returns the prediction, or NULL.
  */
-static struct nxp_pred *nxp_report(u16 kind, s32 key, u32 conf, u64 ttf_ms,
-				   int metric, s64 value, const char *comp,
-				   const char *detail, u64 now,
-				   const struct nexus_prediction_params *cfg)
+struct nxp_pred *nxp_report(u16 kind, s32 key, u32 conf, u64 ttf_ms,
+			    int metric, s64 value, const char *comp,
+			    const char *detail, u64 now,
+			    const struct nexus_prediction_params *cfg)
 {
 	struct nxp_pred *p;
 	u16 action;
@@ -299,7 +334,7 @@ static struct nxp_pred *nxp_report(u16 kind, s32 key, u32 conf, u64 ttf_ms,
  * confirms the predictions of that kind that announced it; with none, and
  * @count_miss, it is a miss.
  */
-static void nxp_failure(u16 kind, s32 key, bool count_miss, u64 now)
+void nxp_failure(u16 kind, s32 key, bool count_miss, u64 now)
 {
 	bool matched = false;
 	unsigned int i;
@@ -431,8 +466,7 @@ static u32 nxp_r2(const struct nx_linreg *r, const struct nx_linfit *fit)
 }
 
 /* Time in ms until the trend reaches @threshold, from @now_ms; -1: never. */
-static s64 nxp_ttf(const struct nx_linreg *r, s64 threshold, u64 now_ms,
-		   u32 *r2)
+s64 nxp_ttf(const struct nx_linreg *r, s64 threshold, u64 now_ms, u32 *r2)
 {
 	struct nx_linfit fit;
 	s64 t;
@@ -720,6 +754,9 @@ void nxp_crash_tick(u64 now_ns, const struct nexus_prediction_params *cfg)
 	nxp_detect_oom(now_ns, cfg);
 	nxp_detect_cpu(now_ns, cfg);
 	nxp_detect_io(now_ns, cfg);
+	if (nxd.scan_ns == now_ns)
+		nxp_exhaust_tick(now_ns, cfg);
+	nxp_crashloop_tick(now_ns, cfg);
 	nxp_sweep(now_ns, false);
 }
 
@@ -734,6 +771,8 @@ void nxp_crash_dump(struct seq_file *m)
 
 	seq_printf(m, "# predictions: min_confidence %u, oom floor %lld kB\n",
 		   nxp_min_conf, nxd.floor_kb);
+	nxp_exhaust_dump(m);
+	nxp_crashloop_dump(m);
 	seq_puts(m, "# id kind state confidence ttf_ms action component age_ms updated_ms_ago outcome lead_ms\n");
 	for (i = 0; i < NXP_PREDS; i++) {
 		const struct nxp_pred *p = &nxp_preds[i];

@@ -21,6 +21,7 @@ struct nxp_knobs nxp_knobs = {
 	.io_psi_permille = 200,
 	.io_full_permille = 500,
 	.notify_permille = 800,
+	.deadlock_ms = 10000,
 };
 
 struct nxp_knob {
@@ -71,6 +72,7 @@ static struct nxp_knob nxp_knob_tab[] = {
 	NXP_KNOB(io_psi_permille, io_psi_permille, 1, 1000),
 	NXP_KNOB(io_full_permille, io_full_permille, 1, 1000),
 	NXP_KNOB(notify_permille, notify_permille, 0, 1000),
+	NXP_KNOB(deadlock_ms, deadlock_ms, 1000, 3600000),
 };
 
 static struct attribute *nxp_attrs[] = {
@@ -83,6 +85,7 @@ static struct attribute *nxp_attrs[] = {
 	&nxp_knob_tab[6].attr.attr,
 	&nxp_knob_tab[7].attr.attr,
 	&nxp_knob_tab[8].attr.attr,
+	&nxp_knob_tab[9].attr.attr,
 	NULL,
 };
 

@@ -31,6 +31,8 @@ extern const struct nexus_module_ops nxp_ops;
  * @io_psi_permille: psi.io.some that marks I/O contention.
  * @io_full_permille: psi.io.full that counts as an I/O stall.
  * @notify_permille: confidence above which a prediction is a uevent.
+ * @deadlock_ms: time a task stays uninterruptible without a context
+ *	switch before it is a Deadlock prediction.
  */
 struct nxp_knobs {
 	u32 oom_floor_kb;
@@ -42,6 +44,7 @@ struct nxp_knobs {
 	u32 io_psi_permille;
 	u32 io_full_permille;
 	u32 notify_permille;
+	u32 deadlock_ms;
 };
 
 extern struct nxp_knobs nxp_knobs;
@@ -81,6 +84,8 @@ struct nxp_task {
  *	waiting for a CPU.
  * @waitcomm: its name.
  * @wait_permille: that share.
+ * @threads: tasks (threads, kernel threads included) walked.
+ * @truncated: the walk stopped at its bound; the counts are low.
  */
 struct nxp_scan {
 	u64 when_ns;
@@ -91,9 +96,60 @@ struct nxp_scan {
 	pid_t waitpid;
 	char waitcomm[TASK_COMM_LEN];
 	u32 wait_permille;
+	u32 threads;
+	bool truncated;
+};
+
+#define NXP_FDTASKS	8
+#define NXP_STKTASKS	4
+
+/**
+ * struct nxp_ltask - one process followed for a count against its limit
+ *	(open file descriptors against RLIMIT_NOFILE, stack against
+ *	RLIMIT_STACK).
+ * @pid: its tgid.
+ * @start_ns: its start time.
+ * @comm: its name.
+ * @used: the count at the last walk (descriptors, or stack kB).
+ * @limit: its soft limit at the last walk, same unit.
+ * @at_limit: it reached the limit (the failure was counted).
+ * @hist: (ms, count) of the last walks.
+ */
+struct nxp_ltask {
+	pid_t pid;
+	u64 start_ns;
+	char comm[TASK_COMM_LEN];
+	u64 used, limit;
+	bool at_limit;
+	struct nx_linreg hist;
+};
+
+#define NXP_DTASKS	16
+
+/**
+ * struct nxp_dtask - one task seen in uninterruptible sleep.
+ * @pid: its pid (a thread's own id).
+ * @start_ns: its start time.
+ * @switches: nvcsw + nivcsw when last seen.
+ * @since_ms: since when they have not moved (module ms).
+ * @gen: the walk that last saw it in D state.
+ * @failed: it stayed stuck past the hung-task timeout (failure counted).
+ * @comm: its name.
+ */
+struct nxp_dtask {
+	pid_t pid;
+	u64 start_ns;
+	u64 switches;
+	u64 since_ms;
+	u32 gen;
+	bool failed;
+	char comm[TASK_COMM_LEN];
 };
 
 extern struct nxp_task *nxp_tasks;
+extern struct nxp_ltask *nxp_fdtasks;
+extern struct nxp_ltask *nxp_stktasks;
+extern struct nxp_dtask *nxp_dtasks;
 extern struct nxp_scan nxp_scan;
 int nxp_tasks_init(void);
 void nxp_tasks_exit(void);
@@ -102,12 +158,34 @@ s64 nxp_task_slope_kbps(const struct nxp_task *t);
 int nxp_trend_permille(const struct nx_linreg *r, u32 window);
 
 /* ---- crash.c ---- */
+struct nxp_pred;
+struct nxp_pred *nxp_report(u16 kind, s32 key, u32 conf, u64 ttf_ms,
+			    int metric, s64 value, const char *comp,
+			    const char *detail, u64 now,
+			    const struct nexus_prediction_params *cfg);
+void nxp_failure(u16 kind, s32 key, bool count_miss, u64 now);
+bool nxp_active(u16 kind, s32 key);
+s64 nxp_ttf(const struct nx_linreg *r, s64 threshold, u64 now_ms, u32 *r2);
 int nxp_crash_init(void);
 void nxp_crash_exit(void);
 void nxp_crash_tick(u64 now_ns, const struct nexus_prediction_params *p);
 void nxp_crash_event(const struct nexus_event *ev);
 void nxp_crash_dump(struct seq_file *m);
 int nxp_crash_apply(struct nexus_decision *d);
+
+/* ---- exhaust.c: ResourceExhaustion, StackOverflow and Deadlock ---- */
+/* keys of the system-wide ResourceExhaustion predictions: above any pid */
+#define NXP_KEY_FILES	0x40000001
+#define NXP_KEY_TASKS	0x40000002
+void nxp_exhaust_init(void);
+void nxp_exhaust_tick(u64 now_ns, const struct nexus_prediction_params *cfg);
+void nxp_exhaust_dump(struct seq_file *m);
+
+/* ---- crashloop.c: Crash, and the exits that score StackOverflow ---- */
+int nxp_crashloop_init(void);
+void nxp_crashloop_exit(void);
+void nxp_crashloop_tick(u64 now_ns, const struct nexus_prediction_params *cfg);
+void nxp_crashloop_dump(struct seq_file *m);
 
 /* ---- main.c ---- */
 u64 nxp_ms(u64 ns);
