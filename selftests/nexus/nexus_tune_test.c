@@ -1,0 +1,577 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nexus_tune: sysfs validation, the hardware profile, and the tuning loop
+ * on a real knob: sequential 4 KiB reads from a null_blk disk whose
+ * requests each take 1 ms (irqmode=2, completion_nsec=1000000) are bound
+ * by read_ahead_kb.  With a tiny window NEXUS detects io_small_requests,
+ * raises read_ahead_kb and the reads go faster; with O_DIRECT reads the
+ * same step cannot help and is rolled back.  Out-of-range and disabled
+ * knobs are never touched, an administrator's change wins, at correction
+ * the step is only proposed, and rmmod (under load) and "rollback" put
+ * every knob back.
+ *
+ * The collectors sample every 250 ms; an experiment compares 8 samples
+ * before and 8 after a change.
+ */
+#include <dirent.h>
+#include <time.h>
+#include <sys/mman.h>
+#include <sys/sysinfo.h>
+#include "kselftest_harness.h"
+#include "nexus_test.h"
+
+#define S NEXUS_SYSFS "/"
+#define T NEXUS_SYSFS "/modules/tune/"
+#define DUMP NEXUS_DEBUGFS "/tune"
+#define DISK "nullb0"
+#define RA "/sys/block/" DISK "/queue/read_ahead_kb"
+#define NULLB_PARAMS "nr_devices=1 irqmode=2 completion_nsec=1000000 gb=256"
+
+static char dump[65536];
+
+static int read_dump(void)
+{
+	int fd = open(DUMP, O_RDONLY);
+	ssize_t n, len = 0;
+
+	if (fd < 0)
+		return -errno;
+	while (len < (ssize_t)sizeof(dump) - 1 &&
+	       (n = read(fd, dump + len, sizeof(dump) - 1 - len)) > 0)
+		len += n;
+	close(fd);
+	dump[len] = '\0';
+	return len;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static const char * const types[] = {
+	"vm.swappiness", "vm.dirty_ratio", "vm.dirty_background_ratio",
+	"vm.dirty_expire_centisecs", "vm.dirty_writeback_centisecs",
+	"vm.vfs_cache_pressure", "vm.watermark_scale_factor",
+	"read_ahead_kb", "nr_requests",
+};
+
+static void enable_all(int on)
+{
+	char p[128];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(types); i++) {
+		snprintf(p, sizeof(p), T "enable/%s", types[i]);
+		nx_write(p, on ? "1" : "0");
+	}
+}
+
+static int set_ll(const char *path, long long v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%lld", v);
+	return nx_write(path, buf);
+}
+
+/* Bytes the reader has read, shared with it. */
+static unsigned long long *progress;
+
+/*
+ * Read the disk sequentially in 4 KiB reads from @start (O_DIRECT if
+ * @direct), never re-reading a block, dropping what it read from the page
+ * cache as it goes.  It opens the disk afresh every 2 MiB, as a reader of
+ * many files would: a file's readahead window is copied from read_ahead_kb
+ * when it is opened.  Runs until killed.
+ */
+static pid_t reader(int direct, off_t start)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int fd = -1, flags = O_RDONLY | (direct ? O_DIRECT : 0);
+		off_t off = start;
+		void *buf;
+
+		if (posix_memalign(&buf, 4096, 4096))
+			_exit(1);
+		for (;;) {
+			if (!(off & ((2 << 20) - 1))) {
+				if (fd >= 0)
+					close(fd);
+				fd = open("/dev/" DISK, flags);
+				if (fd < 0)
+					_exit(1);
+				if (!(off & ((64 << 20) - 1)))
+					posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+				lseek(fd, off, SEEK_SET);
+			}
+			if (read(fd, buf, 4096) != 4096)
+				_exit(2);
+			off += 4096;
+			__atomic_fetch_add(progress, 4096, __ATOMIC_RELAXED);
+		}
+	}
+	return pid;
+}
+
+/* Reader throughput over @ms, MB/s. */
+static double tput(unsigned int ms)
+{
+	unsigned long long b0 = __atomic_load_n(progress, __ATOMIC_RELAXED);
+	double t0 = now_s();
+
+	nx_msleep(ms);
+	return (__atomic_load_n(progress, __ATOMIC_RELAXED) - b0) /
+	       (now_s() - t0) / 1e6;
+}
+
+/* Wait up to @ms for the numeric file @path to reach at least @want. */
+static long long wait_ge(const char *path, long long want, unsigned int ms)
+{
+	return nx_wait_above(path, ms, want - 1);
+}
+
+/* Log records up to this sequence number are from before the test. */
+static unsigned long long log_floor;
+
+/* The highest sequence number in the dump's change log. */
+static unsigned long long last_seq(void)
+{
+	unsigned long long seq, max = 0;
+	char *l = dump;
+
+	while ((l = strstr(l, "\nlog ")) != NULL) {
+		l++;
+		if (sscanf(l, "log %llu", &seq) == 1 && seq > max)
+			max = seq;
+	}
+	return max;
+}
+
+/*
+ * The first record of this test with @op on the disk's read_ahead_kb and
+ * @result (any if NULL); 0 if found.
+ */
+static int find_log(const char *op, const char *result, long long *old,
+		    long long *new)
+{
+	char *l = dump;
+
+	while ((l = strstr(l, "\nlog ")) != NULL) {
+		char o[16], oc[24], knob[64], res[24];
+		unsigned long long seq;
+
+		l++;
+		if (sscanf(l, "log %llu %*u %*u %15s %23s %63s %lld %lld %23s",
+			   &seq, o, oc, knob, old, new, res) == 7 &&
+		    seq > log_floor && !strcmp(o, op) &&
+		    !strcmp(knob, DISK ".read_ahead_kb") &&
+		    (!result || !strcmp(res, result)))
+			return 0;
+	}
+	return -1;
+}
+
+/* Each test reads its own 24 GiB of the disk: nothing it reads is cached. */
+#define SLOT(n) ((off_t)(n) * (24LL << 30))
+
+FIXTURE(tune) {
+	pid_t rd;
+	long long ra0;
+};
+
+FIXTURE_SETUP(tune)
+{
+	long long c;
+
+	self->rd = 0;
+	if (!nx_loaded())
+		SKIP(return, "nexus_core is not loaded");
+	if (access(T "rollback", F_OK))
+		SKIP(return, "nexus_tune is not loaded");
+	/* null_blk with 1 ms per request; reload it if it has other params */
+	c = nx_read_ll("/sys/module/null_blk/parameters/completion_nsec");
+	if (c != LLONG_MIN &&
+	    (c != 1000000 ||
+	     nx_read_ll("/sys/module/null_blk/parameters/irqmode") != 2))
+		ASSERT_EQ(0, nx_rmmod("null_blk"));
+	if (access("/sys/block/" DISK, F_OK) &&
+	    system("nx-modprobe null_blk " NULLB_PARAMS " >/dev/null 2>&1"))
+		SKIP(return, "no null_blk");
+	ASSERT_EQ(0, access(RA, F_OK));
+	if (!progress) {
+		progress = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+				MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		ASSERT_NE(MAP_FAILED, progress);
+	}
+	*progress = 0;
+	self->ra0 = nx_read_ll(RA);
+	ASSERT_EQ(0, nx_write(S "preset", "default"));
+	ASSERT_EQ(0, nx_write(S "tracing/sample_period_ms", "250"));
+	ASSERT_EQ(0, nx_write(T "interval_ms", "1000"));
+	ASSERT_EQ(0, nx_write(T "window", "8"));
+	enable_all(0);
+	ASSERT_EQ(0, nx_write(T "rollback", "1"));
+	ASSERT_LT(0, read_dump());
+	log_floor = last_seq();
+}
+
+FIXTURE_TEARDOWN(tune)
+{
+	if (self->rd > 0) {
+		kill(self->rd, SIGKILL);
+		waitpid(self->rd, NULL, 0);
+	}
+	if (!access(T "rollback", F_OK)) {
+		enable_all(0);
+		nx_write(T "rollback", "1");
+	}
+	if (nx_loaded())
+		nx_write(S "preset", "default");
+	if (self->ra0 > 0)
+		set_ll(RA, self->ra0);
+}
+
+TEST_F(tune, sysfs_rejects_bad_values)
+{
+	static const struct { const char *f, *low, *high; } p[] = {
+		{ T "interval_ms", "99", "3600001" },
+		{ T "window", "3", "33" },
+		{ T "confidence_permille", "899", "991" },
+		{ T "min_gain_permille", NULL, "1001" },
+		{ T "target/cpu_util_permille", "0", "1001" },
+		{ T "target/cpu_psi_permille", "0", "1001" },
+		{ T "target/runq_latency_us", "0", "10000001" },
+		{ T "target/mem_psi_permille", "0", "1001" },
+		{ T "target/reclaim_stalls", "0", "1000001" },
+		{ T "target/io_psi_permille", "0", "1001" },
+		{ T "target/blk_latency_us", "0", "60000001" },
+	};
+	char path[128];
+	long long before;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(p); i++) {
+		before = nx_read_ll(p[i].f);
+		ASSERT_NE(LLONG_MIN, before) TH_LOG("%s", p[i].f);
+		EXPECT_EQ(-EINVAL, nx_write(p[i].f, "fast")) TH_LOG("%s", p[i].f);
+		EXPECT_EQ(-EINVAL, nx_write(p[i].f, "-1")) TH_LOG("%s", p[i].f);
+		if (p[i].low)
+			EXPECT_EQ(-ERANGE, nx_write(p[i].f, p[i].low))
+				TH_LOG("%s", p[i].f);
+		EXPECT_EQ(-ERANGE, nx_write(p[i].f, p[i].high)) TH_LOG("%s", p[i].f);
+		EXPECT_EQ(-ERANGE, nx_write(p[i].f, "99999999999999999999"))
+			TH_LOG("%s", p[i].f);
+		EXPECT_EQ(before, nx_read_ll(p[i].f)) TH_LOG("%s", p[i].f);
+		EXPECT_EQ(0, set_ll(p[i].f, before)) TH_LOG("%s", p[i].f);
+	}
+	EXPECT_EQ(-ERANGE, nx_write(T "confidence_permille", "951"));
+	EXPECT_EQ(0, nx_write(T "confidence_permille", "990"));
+	EXPECT_EQ(990, nx_read_ll(T "confidence_permille"));
+	EXPECT_EQ(0, nx_write(T "confidence_permille", "950"));
+	for (i = 0; i < ARRAY_SIZE(types); i++) {
+		snprintf(path, sizeof(path), T "enable/%s", types[i]);
+		EXPECT_EQ(0, nx_read_ll(path)) TH_LOG("%s: off by default", path);
+		EXPECT_EQ(-ERANGE, nx_write(path, "2")) TH_LOG("%s", path);
+		EXPECT_EQ(-EINVAL, nx_write(path, "on")) TH_LOG("%s", path);
+		EXPECT_EQ(0, nx_read_ll(path));
+	}
+	EXPECT_EQ(-EINVAL, nx_write(T "rollback", "0"));
+	EXPECT_EQ(-EINVAL, nx_write(T "rollback", "yes"));
+	EXPECT_EQ(-EACCES, nx_write(T "changes", "1"));
+}
+
+TEST_F(tune, hw_profile)
+{
+	char buf[256];
+	struct sysinfo si;
+	long long mem;
+
+	EXPECT_EQ(sysconf(_SC_NPROCESSORS_ONLN), nx_read_ll(T "hw/cpus"));
+	EXPECT_LE(1, nx_read_ll(T "hw/smt"));
+	EXPECT_EQ(1, nx_read_ll(T "hw/numa_nodes"));
+	EXPECT_EQ(64, nx_read_ll(T "hw/cache_line"));
+	ASSERT_EQ(0, sysinfo(&si));
+	mem = (long long)si.totalram * si.mem_unit >> 20;
+	EXPECT_EQ(mem, nx_read_ll(T "hw/mem_mb"));
+	/* the VM has no swap, and QEMU TCG neither a PMU nor a known hypervisor */
+	EXPECT_EQ(si.totalswap ? 1 : 0, nx_read_ll(T "hw/swap"));
+	ASSERT_LT(0, nx_read(T "hw/hypervisor", buf, sizeof(buf)));
+	TH_LOG("hypervisor %s, pmu %lld", buf, nx_read_ll(T "hw/pmu"));
+	/* reading hw/disks scans /sys/block: null_blk is there */
+	ASSERT_LT(0, nx_read(T "hw/disks", buf, sizeof(buf)));
+	EXPECT_NE(NULL, strstr(buf, DISK ":virtual")) TH_LOG("disks: %s", buf);
+	ASSERT_LT(0, read_dump());
+	/* rules: no swap -> swappiness ineligible; null_blk has no scheduler */
+	if (!si.totalswap)
+		EXPECT_NE(NULL, strstr(dump, "rule no_swap vm.swappiness ineligible"));
+	EXPECT_NE(NULL, strstr(dump, "knob " DISK ".read_ahead_kb "));
+}
+
+/* At correction the step is proposed, visible, and nothing changes. */
+TEST_F_TIMEOUT(tune, correction_only_proposes, 90)
+{
+	long long old, new, changes = nx_read_ll(T "changes");
+	double t0;
+
+	ASSERT_EQ(0, nx_write(S "level", "correction"));
+	ASSERT_EQ(0, set_ll(RA, 8));
+	ASSERT_EQ(0, nx_write(T "enable/read_ahead_kb", "1"));
+	self->rd = reader(0, SLOT(0));
+	ASSERT_LT(0, self->rd);
+	t0 = now_s();
+	while (now_s() - t0 < 40 && nx_read_ll(T "proposals") < 1) {
+		EXPECT_EQ(8, nx_read_ll(RA));
+		nx_msleep(250);
+	}
+	ASSERT_LT(0, read_dump());
+	ASSERT_LE(1, nx_read_ll(T "proposals")) TH_LOG("%s", dump);
+	ASSERT_EQ(0, find_log("proposal", "proposed", &old, &new)) TH_LOG("%s", dump);
+	EXPECT_EQ(8, old);
+	EXPECT_EQ(32, new);
+	EXPECT_NE(NULL, strstr(dump, "bottleneck io_small_requests " DISK));
+	EXPECT_TRUE(nx_file_contains(NEXUS_DEBUGFS "/decisions",
+				     "optimize suggested 0"));
+	nx_msleep(3000);
+	EXPECT_EQ(8, nx_read_ll(RA));
+	EXPECT_EQ(changes, nx_read_ll(T "changes"));
+}
+
+/* A disabled knob and one outside its safe range are never touched. */
+TEST_F_TIMEOUT(tune, disabled_and_out_of_range_untouched, 90)
+{
+	long long old, new;
+	double t0;
+
+	ASSERT_EQ(0, nx_write(S "level", "autonomous"));
+	ASSERT_EQ(0, set_ll(RA, 8));
+	/* every other type on, read_ahead_kb off */
+	enable_all(1);
+	ASSERT_EQ(0, nx_write(T "enable/read_ahead_kb", "0"));
+	self->rd = reader(0, SLOT(1));
+	ASSERT_LT(0, self->rd);
+	for (t0 = now_s(); now_s() - t0 < 10; nx_msleep(250))
+		ASSERT_EQ(8, nx_read_ll(RA));
+	ASSERT_LT(0, read_dump());
+	/* it was a bottleneck: the knob was left alone only for being off */
+	EXPECT_NE(NULL, strstr(dump, "bottleneck io_small_requests " DISK))
+		TH_LOG("%s", dump);
+	/* 4 KiB is below the safe range's 8: enabled, still never written */
+	ASSERT_EQ(0, set_ll(RA, 4));
+	ASSERT_EQ(0, nx_write(T "enable/read_ahead_kb", "1"));
+	for (t0 = now_s(); now_s() - t0 < 10; nx_msleep(250))
+		ASSERT_EQ(4, nx_read_ll(RA));
+	ASSERT_LT(0, read_dump());
+	EXPECT_NE(NULL, strstr(dump, "knob " DISK ".read_ahead_kb 1 eligible 4 8 "))
+		TH_LOG("%s", dump);
+	/* no change and no attempt on it (other knobs may have moved) */
+	EXPECT_EQ(-1, find_log("change", NULL, &old, &new)) TH_LOG("%s", dump);
+	EXPECT_EQ(-1, find_log("refused", NULL, &old, &new)) TH_LOG("%s", dump);
+}
+
+/*
+ * O_DIRECT reads do not go through readahead: the step the bottleneck
+ * suggests cannot help, the t-test says so and the change is undone.
+ */
+TEST_F_TIMEOUT(tune, useless_change_rolled_back, 90)
+{
+	long long old = 0, new = 0, rb = nx_read_ll(T "rolled_back");
+
+	ASSERT_EQ(0, nx_write(S "level", "autonomous"));
+	ASSERT_EQ(0, set_ll(RA, 8));
+	ASSERT_EQ(0, nx_write(T "enable/read_ahead_kb", "1"));
+	self->rd = reader(1, SLOT(2));
+	ASSERT_LT(0, self->rd);
+	wait_ge(T "rolled_back", rb + 1, 60000);
+	ASSERT_LT(0, read_dump());
+	ASSERT_LE(rb + 1, nx_read_ll(T "rolled_back")) TH_LOG("%s", dump);
+	ASSERT_EQ(0, find_log("change", "rolled_back", &old, &new)) TH_LOG("%s", dump);
+	TH_LOG("%s", strstr(dump, "# log"));
+	/* put back to the value before that change; backoff stops a retry */
+	EXPECT_EQ(old, nx_read_ll(RA));
+	EXPECT_GT(new, old);
+	ASSERT_EQ(0, find_log("restore", "restored", &new, &old));
+	nx_msleep(2000);
+	EXPECT_EQ(old, nx_read_ll(RA));
+}
+
+/*
+ * The headline: buffered 4 KiB sequential reads with read_ahead_kb 8 make
+ * 8 KiB requests of 1 ms each.  NEXUS finds io_small_requests, raises
+ * read_ahead_kb, keeps it because the throughput rose significantly, and
+ * the reads are at least twice as fast, measured before and after in
+ * this run.
+ */
+TEST_F_TIMEOUT(tune, readahead_improves_throughput, 120)
+{
+	long long old = 0, new = 0, kept = nx_read_ll(T "kept");
+	double before, after, t0;
+
+	ASSERT_EQ(0, nx_write(S "level", "autonomous"));
+	ASSERT_EQ(0, set_ll(RA, 8));
+	self->rd = reader(0, SLOT(3));
+	ASSERT_LT(0, self->rd);
+	nx_msleep(1000);
+	before = tput(4000);
+	ASSERT_EQ(8, nx_read_ll(RA));
+	ASSERT_EQ(0, nx_write(T "enable/read_ahead_kb", "1"));
+	wait_ge(T "kept", kept + 1, 60000);
+	ASSERT_LT(0, read_dump());
+	ASSERT_LE(kept + 1, nx_read_ll(T "kept")) TH_LOG("%s", dump);
+	ASSERT_EQ(0, find_log("change", "kept", &old, &new)) TH_LOG("%s", dump);
+	EXPECT_EQ(8, old);
+	EXPECT_EQ(32, new);
+	/* let a further step finish, then measure */
+	for (t0 = now_s(); now_s() - t0 < 20 && nx_read_ll(T "experiments"); )
+		nx_msleep(250);
+	after = tput(4000);
+	ASSERT_LT(0, read_dump());
+	TH_LOG("read_ahead_kb 8 -> %lld: %.1f -> %.1f MB/s", nx_read_ll(RA),
+	       before, after);
+	TH_LOG("%s", strstr(dump, "# log"));
+	EXPECT_LE(32, nx_read_ll(RA));
+	EXPECT_GE(after, 2.0 * before);
+	EXPECT_TRUE(nx_file_contains(NEXUS_DEBUGFS "/decisions",
+				     "optimize applied 0"));
+}
+
+/* Someone else's change to a knob NEXUS changed wins, even over rollback. */
+TEST_F_TIMEOUT(tune, admin_change_respected, 90)
+{
+	long long adm = nx_read_ll(T "admin_overrides");
+	double t0;
+
+	ASSERT_EQ(0, nx_write(S "level", "autonomous"));
+	ASSERT_EQ(0, set_ll(RA, 8));
+	ASSERT_EQ(0, nx_write(T "enable/read_ahead_kb", "1"));
+	self->rd = reader(0, SLOT(4));
+	ASSERT_LT(0, self->rd);
+	ASSERT_LE(32, wait_ge(RA, 32, 40000));
+	ASSERT_EQ(0, set_ll(RA, 16));
+	ASSERT_LE(adm + 1, wait_ge(T "admin_overrides", adm + 1, 5000));
+	for (t0 = now_s(); now_s() - t0 < 8; nx_msleep(250))
+		ASSERT_EQ(16, nx_read_ll(RA));
+	ASSERT_EQ(0, nx_write(T "rollback", "1"));
+	EXPECT_EQ(16, nx_read_ll(RA));
+	ASSERT_LT(0, read_dump());
+	EXPECT_NE(NULL, strstr(dump, "admin ")) TH_LOG("%s", dump);
+	EXPECT_NE(NULL, strstr(dump, "knob " DISK ".read_ahead_kb 1 eligible 16 "));
+}
+
+/* "rollback" undoes every change at once. */
+TEST_F_TIMEOUT(tune, rollback_restores, 90)
+{
+	long long restored = nx_read_ll(T "restored");
+
+	ASSERT_EQ(0, nx_write(S "level", "autonomous"));
+	ASSERT_EQ(0, set_ll(RA, 8));
+	ASSERT_EQ(0, nx_write(T "enable/read_ahead_kb", "1"));
+	self->rd = reader(0, SLOT(5));
+	ASSERT_LT(0, self->rd);
+	ASSERT_LE(32, wait_ge(RA, 32, 40000));
+	ASSERT_EQ(0, nx_write(T "rollback", "1"));
+	EXPECT_EQ(8, nx_read_ll(RA));
+	EXPECT_LE(restored + 1, nx_read_ll(T "restored"));
+	ASSERT_LT(0, read_dump());
+	EXPECT_EQ(0, nx_read_ll(T "experiments"));
+	EXPECT_NE(NULL, strstr(dump, " rollback ")) TH_LOG("%s", dump);
+}
+
+#define MAX_KNOBS 64
+
+struct snap {
+	int n;
+	char path[MAX_KNOBS][96];
+	long long v[MAX_KNOBS];
+};
+
+static void snap_add(struct snap *s, const char *path)
+{
+	if (s->n < MAX_KNOBS && access(path, R_OK) == 0) {
+		snprintf(s->path[s->n], sizeof(s->path[0]), "%s", path);
+		s->v[s->n++] = nx_read_ll(path);
+	}
+}
+
+/* Every knob nexus_tune could touch, on every disk. */
+static void snapshot(struct snap *s)
+{
+	static const char * const vm[] = {
+		"swappiness", "dirty_ratio", "dirty_background_ratio",
+		"dirty_expire_centisecs", "dirty_writeback_centisecs",
+		"vfs_cache_pressure", "watermark_scale_factor",
+	};
+	char p[96];
+	struct dirent *de;
+	unsigned int i;
+	DIR *d;
+
+	s->n = 0;
+	for (i = 0; i < ARRAY_SIZE(vm); i++) {
+		snprintf(p, sizeof(p), "/proc/sys/vm/%s", vm[i]);
+		snap_add(s, p);
+	}
+	d = opendir("/sys/block");
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(p, sizeof(p), "/sys/block/%.32s/queue/read_ahead_kb",
+			 de->d_name);
+		snap_add(s, p);
+		snprintf(p, sizeof(p), "/sys/block/%.32s/queue/nr_requests",
+			 de->d_name);
+		snap_add(s, p);
+	}
+	if (d)
+		closedir(d);
+}
+
+/*
+ * rmmod under load restores every knob NEXUS changed: a snapshot of all
+ * knobs before insmod equals one after rmmod.
+ */
+TEST_F_TIMEOUT(tune, rmmod_restores_everything, 90)
+{
+	char order[4096], ko[PATH_MAX], *l;
+	struct snap *before, *after;
+	int i;
+
+	before = calloc(1, sizeof(*before));
+	after = calloc(1, sizeof(*after));
+	ASSERT_NE(NULL, before);
+	ASSERT_NE(NULL, after);
+	ASSERT_LT(0, nx_read("/opt/nexus/modules/order", order, sizeof(order)));
+	l = strstr(order, "nexus_tune.ko");
+	ASSERT_NE(NULL, l);
+	while (l > order && l[-1] != '\n')
+		l--;
+	snprintf(ko, sizeof(ko), "/opt/nexus/modules/%.*s",
+		 (int)strcspn(l, "\n"), l);
+	ASSERT_EQ(0, nx_rmmod("nexus_tune"));
+	ASSERT_EQ(0, set_ll(RA, 8));
+	snapshot(before);
+	ASSERT_LE(8, before->n);
+	ASSERT_EQ(0, nx_insmod(ko, NULL));
+	ASSERT_EQ(0, nx_write(S "level", "autonomous"));
+	enable_all(1);
+	self->rd = reader(0, SLOT(6));
+	ASSERT_LT(0, self->rd);
+	ASSERT_LE(32, wait_ge(RA, 32, 40000));
+	ASSERT_LE(1, nx_read_ll(T "changes"));
+	/* unload while the reader runs and an experiment may be going */
+	ASSERT_EQ(0, nx_rmmod("nexus_tune"));
+	snapshot(after);
+	ASSERT_EQ(before->n, after->n);
+	for (i = 0; i < before->n; i++)
+		EXPECT_EQ(before->v[i], after->v[i]) TH_LOG("%s", before->path[i]);
+	EXPECT_EQ(0, nx_insmod(ko, NULL));
+	free(before);
+	free(after);
+}
+
+TEST_HARNESS_MAIN
