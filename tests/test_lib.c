@@ -340,6 +340,32 @@ static void test_anomaly(void)
 	tap_ok(rec_ok, "anomaly: the spike closes as one upward record");
 
 	/*
+	 * Rest period: a second spike of the same size within NX_A_REST
+	 * samples of the first is the same event and scores 0; one five
+	 * times as large is a new event and is scored.
+	 */
+	{
+		u32 first, again, larger;
+
+		nx_anomaly_init(a, NULL);
+		for (i = 0; i < 3000; i++)
+			nx_anomaly_update(a, 1400000000 + 300 * i,
+					  100000 + gauss1000());
+		first = nx_anomaly_update(a, 1400000000 + 300 * i++, 120000);
+		for (; i < 3010; i++)
+			nx_anomaly_update(a, 1400000000 + 300 * i,
+					  100000 + gauss1000());
+		again = nx_anomaly_update(a, 1400000000 + 300 * i++, 120000);
+		for (; i < 3020; i++)
+			nx_anomaly_update(a, 1400000000 + 300 * i,
+					  100000 + gauss1000());
+		larger = nx_anomaly_update(a, 1400000000 + 300 * i++, 200000);
+		tap_ok(first >= 850 && !again && larger >= 850,
+		       "anomaly: rest period holds a repeat (%u, %u) but not a 5x larger spike (%u)",
+		       first, again, larger);
+	}
+
+	/*
 	 * A stepped daily wave (5-minute samples from midnight UTC, steps on
 	 * slot boundaries) whose peak is missing on day 6: only the seasonal
 	 * profile can tell.
@@ -368,7 +394,7 @@ static void test_anomaly(void)
 
 int main(void)
 {
-	tap_plan(44);
+	tap_plan(45);
 	test_fixed();
 	test_ewma();
 	test_quantile();

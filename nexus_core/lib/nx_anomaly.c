@@ -17,6 +17,7 @@
 #define NX_A_CTXZ	(3 * NX_Q16_ONE)	/* z a novel context needs */
 #define NX_A_REST	50			/* rest period, samples */
 #define NX_A_REST_ON	850			/* raw score that starts it */
+#define NX_A_REST_K	2			/* surprise ratio that breaks it */
 
 /**
  * nx_anomaly_default_cfg() - the defaults used for every metric
@@ -194,7 +195,7 @@ u32 nx_anomaly_update(struct nx_anomaly *a, s64 ts, s64 value)
 {
 	s64 xq = nx_vq(nx_clamp_value(value));
 	u64 floor, s1, sl, ss = 0;
-	s64 e1, el, es = 0, z1, zl, zs = 0, zp, zc, zv, zin, z;
+	s64 zraw, e1, el, es = 0, z1, zl, zs = 0, zp, zc, zv, zin, z;
 	u32 slot = 0, tests = 0, score, sctx = 0;
 	bool season = false;
 	int dir, cp, vp;
@@ -283,6 +284,7 @@ u32 nx_anomaly_update(struct nx_anomaly *a, s64 ts, s64 value)
 	 * sample is also at least 3 sigma surprising, so that rare tail
 	 * transitions of plain noise do not count.
 	 */
+	zraw = z;
 	if (z < NX_A_CTXZ)
 		sctx = 0;
 	z = nx_a_likelihood(a, z);
@@ -308,8 +310,17 @@ u32 nx_anomaly_update(struct nx_anomaly *a, s64 ts, s64 value)
 	 * are held at 0 for NX_A_REST samples, so one event gives one alarm.
 	 */
 	if (score >= NX_A_REST_ON) {
-		if (a->since <= NX_A_REST)
+		/*
+		 * A sample at least NX_A_REST_K times as surprising as the
+		 * one that started the rest period is a new event, not the
+		 * tail of the old one: it is scored and restarts the rest.
+		 * (Divided, not multiplied: z saturates at S64_MAX.)
+		 */
+		if (a->since <= NX_A_REST &&
+		    zraw / NX_A_REST_K <= a->rest_z)
 			score = 0;
+		else
+			a->rest_z = zraw;
 		a->since = 0;
 	} else if (a->since <= NX_A_REST) {
 		score = 0;

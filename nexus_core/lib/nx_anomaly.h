@@ -66,7 +66,7 @@ struct nx_anomaly_record {
 };
 
 /**
- * struct nx_anomaly - per-metric detector state (808 bytes on 64-bit)
+ * struct nx_anomaly - per-metric detector state (816 bytes on 64-bit)
  * @cfg: settings
  * @n: samples seen
  * @last_ts: timestamp of the previous sample (s)
@@ -87,7 +87,8 @@ struct nx_anomaly_record {
  * @u_var: long-run variance of u, Q16.16
  * @u_short: short-run mean of u, Q16.16
  * @z_peak: decaying memory of the highest recent likelihood Z, Q16.16
- * @since: samples since the last unsuppressed score >= NX_ANOM_REST_ON
+ * @since: samples since the last unsuppressed score >= NX_A_REST_ON
+ * @rest_z: raw surprise z (Q16.16) of the sample that started the rest
  * @ctx: context novelty detector
  * @rec: the open (or last closed) record
  * @rec_open: a record is open
@@ -118,6 +119,7 @@ struct nx_anomaly {
 	s64 u_short;
 	s64 z_peak;
 	u32 since;
+	s64 rest_z;
 	struct nx_ctx ctx;
 	struct nx_anomaly_record rec;
 	bool rec_open;
