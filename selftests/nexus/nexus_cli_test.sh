@@ -237,7 +237,7 @@ sigint=$(awk '/^SigIgn:/ { print $2 }' /proc/$$/status)
 if [ $(( 0x${sigint:-0} & 2 )) -ne 0 ]; then
 	skip "top quits on SIGINT" "SIGINT is ignored in this shell"
 else
-	timeout -s INT 2 nexusctl top --interval 0.2 --count 50 >"$T/topi" 2>"$T/err"
+	timeout -s INT 3 nexusctl top --interval 0.2 --count 50 >"$T/topi" 2>"$T/err"
 	rc=$?
 	nf=$(grep -c '^ NEXUS top - ' "$T/topi")
 	ok $(( rc != 0 || nf < 1 || nf >= 50 )) "top quits on SIGINT with 0 (rc $rc, after $nf of 50 frames)"

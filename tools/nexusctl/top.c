@@ -505,13 +505,10 @@ int nx_cmd_top(int argc, char **argv)
 		free(o.names);
 		return nx_finish(ret ? NX_EXIT_ERR : NX_EXIT_OK);
 	}
-	/* A missing module is an error before the screen is taken over. */
-	ret = nx_snap_collect(&s, &o, true);
-	if (ret) {
-		nx_snap_free(&s);
-		free(o.names);
-		return NX_EXIT_ERR;
-	}
+	/*
+	 * The signals that quit are taken before anything else, so one that
+	 * comes during the first frame still ends it cleanly.
+	 */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
@@ -521,7 +518,14 @@ int nx_cmd_top(int argc, char **argv)
 	sfd = signalfd(-1, &sigs, SFD_CLOEXEC);
 	if (sfd < 0) {
 		nx_err("signalfd: %s", strerror(errno));
+		free(o.names);
+		return NX_EXIT_ERR;
+	}
+	/* A missing module is an error before the screen is taken over. */
+	ret = nx_snap_collect(&s, &o, true);
+	if (ret) {
 		nx_snap_free(&s);
+		close(sfd);
 		free(o.names);
 		return NX_EXIT_ERR;
 	}
