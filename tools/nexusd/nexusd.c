@@ -159,8 +159,10 @@ static void nxd_round(double secs)
 			/*
 			 * The core removes /dev/nexus before /sys/kernel/nexus
 			 * on unload: a loaded core is most likely going away.
+			 * A node devtmpfs has not removed yet opens with ENODEV
+			 * (ENXIO for a stale static node): missing all the same.
 			 */
-			if (errno == ENOENT)
+			if (errno == ENOENT || errno == ENODEV || errno == ENXIO)
 				nxd_log("%s is missing: nexus_core is %s; retrying",
 					nx_dev_path, nx_core_loaded() ?
 					"unloading (or devtmpfs is not on /dev)" :
