@@ -14,6 +14,7 @@
 #include <linux/module.h>
 #include <linux/kobject.h>
 #include <linux/sysfs.h>
+#include <nexus/knob.h>
 #include "anomaly.h"
 
 /* Defaults are the library's (nx_anomaly_default_cfg()), notify aside. */
@@ -32,58 +33,18 @@ atomic_t nxa_reset_gen = ATOMIC_INIT(0);
 
 struct nxa_state *nxa;
 
-/*
- * A knob: a u32 in nxa_knobs with its valid range.  A store that does not
- * parse is -EINVAL, one out of range -ERANGE; nothing changes either way.
- */
-struct nxa_knob_attr {
-	struct kobj_attribute attr;
-	u32 *val;
-	u32 min;
-	u32 max;
-};
-
-static ssize_t nxa_knob_show(struct kobject *kobj, struct kobj_attribute *attr,
-			     char *buf)
-{
-	struct nxa_knob_attr *k = container_of(attr, struct nxa_knob_attr, attr);
-
-	/* The test mask reads as it is documented: bits, in hex. */
-	if (k->val == &nxa_knobs.tests)
-		return sysfs_emit(buf, "0x%x\n", READ_ONCE(*k->val));
-	return sysfs_emit(buf, "%u\n", READ_ONCE(*k->val));
-}
-
-static ssize_t nxa_knob_store(struct kobject *kobj, struct kobj_attribute *attr,
-			      const char *buf, size_t count)
-{
-	struct nxa_knob_attr *k = container_of(attr, struct nxa_knob_attr, attr);
-	u32 v;
-	int ret = kstrtou32(buf, 0, &v);
-
-	if (ret)
-		return ret;
-	if (v < k->min || v > k->max)
-		return -ERANGE;
-	/* The tick applies it to every detector on its next run. */
-	WRITE_ONCE(*k->val, v);
-	return count;
-}
-
-#define NXA_KNOB(_name, _field, _min, _max)				\
-static struct nxa_knob_attr nxa_knob_##_name = {			\
-	.attr = __ATTR(_name, 0600, nxa_knob_show, nxa_knob_store),	\
-	.val = &nxa_knobs._field,					\
-	.min = _min,							\
-	.max = _max,							\
-}
+/* The tick applies a knob to every detector on its next run. */
+#define NXA_KNOB(_name, _field, _min, _max, ...)			\
+static struct nexus_knob nxa_knob_##_name =				\
+	NEXUS_KNOB(_name, &nxa_knobs._field, _min, _max, __VA_ARGS__)
 
 NXA_KNOB(sensitivity, sensitivity, 0, 1000);
 NXA_KNOB(learning_samples, learn, 10, 100000);
 NXA_KNOB(threshold, threshold, 1, 1000);
 NXA_KNOB(cooldown, cooldown, 1, 10000);
 NXA_KNOB(notify_threshold, notify, 0, 1000);
-NXA_KNOB(tests, tests, 1, NX_ANOM_T_ALL);
+/* The test mask reads as it is documented: bits, in hex. */
+NXA_KNOB(tests, tests, 1, NX_ANOM_T_ALL, .hex = true);
 NXA_KNOB(min_change_permille, min_change, 0, 100000);
 
 static ssize_t reset_store(struct kobject *kobj, struct kobj_attribute *attr,

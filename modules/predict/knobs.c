@@ -4,11 +4,13 @@
  * file.  A store validates and writes one u32 with WRITE_ONCE(); the tick
  * reads each with READ_ONCE(), so a knob never needs the registry lock
  * (a store that waited for the engine could stall behind a long tick).
- * Malformed input is -EINVAL, out of range -ERANGE.
+ * nexus_knob_store() validates: malformed input is -EINVAL, out of range
+ * -ERANGE.
  */
 #include <linux/kernel.h>
 #include <linux/kobject.h>
 #include <linux/sysfs.h>
+#include <nexus/knob.h>
 #include "predict.h"
 
 struct nxp_knobs nxp_knobs = {
@@ -24,45 +26,10 @@ struct nxp_knobs nxp_knobs = {
 	.deadlock_ms = 10000,
 };
 
-struct nxp_knob {
-	struct kobj_attribute attr;
-	u32 *val;
-	u32 min, max;
-};
-
-static ssize_t nxp_knob_show(struct kobject *kobj, struct kobj_attribute *a,
-			     char *buf)
-{
-	struct nxp_knob *k = container_of(a, struct nxp_knob, attr);
-
-	return sysfs_emit(buf, "%u\n", READ_ONCE(*k->val));
-}
-
-static ssize_t nxp_knob_store(struct kobject *kobj, struct kobj_attribute *a,
-			      const char *buf, size_t count)
-{
-	struct nxp_knob *k = container_of(a, struct nxp_knob, attr);
-	u32 v;
-	int ret = kstrtou32(buf, 0, &v);
-
-	if (ret)
-		return ret == -ERANGE ? -ERANGE : -EINVAL;
-	if (v < k->min || v > k->max)
-		return -ERANGE;
-	WRITE_ONCE(*k->val, v);
-	return count;
-}
-
 #define NXP_KNOB(_name, _member, _min, _max)				\
-	{								\
-		.attr = __ATTR(_name, 0600, nxp_knob_show,		\
-			       nxp_knob_store),				\
-		.val = &nxp_knobs._member,				\
-		.min = _min,						\
-		.max = _max,						\
-	}
+	NEXUS_KNOB(_name, &nxp_knobs._member, _min, _max)
 
-static struct nxp_knob nxp_knob_tab[] = {
+static struct nexus_knob nxp_knob_tab[] = {
 	NXP_KNOB(oom_floor_kb, oom_floor_kb, 0, 1U << 30),
 	NXP_KNOB(scan_ms, scan_ms, 100, 60000),
 	NXP_KNOB(leak_window, leak_window, 4, NX_LINREG_WIN),

@@ -38,14 +38,18 @@ ssize_t nexus_knob_show(struct kobject *kobj, struct kobj_attribute *attr,
 ssize_t nexus_knob_store(struct kobject *kobj, struct kobj_attribute *attr,
 			 const char *buf, size_t count);
 
-/* A mode 0600 knob @_name on *@_val within [@_min, @_max]. */
-#define NEXUS_KNOB(_name, _val, _min, _max)				\
+/*
+ * A mode 0600 knob @_name on *@_val within [@_min, @_max]; further
+ * designated initializers (.check, .changed, .hex) may follow.
+ */
+#define NEXUS_KNOB(_name, _val, _min, _max, ...)			\
 	{								\
 		.attr = __ATTR(_name, 0600, nexus_knob_show,		\
 			       nexus_knob_store),			\
 		.val = (_val),						\
 		.min = (_min),						\
 		.max = (_max),						\
+		__VA_ARGS__						\
 	}
 
 #endif /* _NEXUS_KNOB_H */
