@@ -33,17 +33,7 @@ static int has(const char *line, const char *str)
 
 static int read_file(const char *path)
 {
-	int fd = open(path, O_RDONLY);
-	ssize_t n, len = 0;
-
-	if (fd < 0)
-		return -errno;
-	while (len < (ssize_t)sizeof(dump) - 1 &&
-	       (n = read(fd, dump + len, sizeof(dump) - 1 - len)) > 0)
-		len += n;
-	close(fd);
-	dump[len] = '\0';
-	return len;
+	return nx_read_all(path, dump, sizeof(dump));
 }
 
 /*

@@ -26,17 +26,7 @@ static char dump[65536];
 
 static int read_dump(void)
 {
-	int fd = open(DUMP, O_RDONLY);
-	ssize_t n, len = 0;
-
-	if (fd < 0)
-		return -errno;
-	while (len < (ssize_t)sizeof(dump) - 1 &&
-	       (n = read(fd, dump + len, sizeof(dump) - 1 - len)) > 0)
-		len += n;
-	close(fd);
-	dump[len] = '\0';
-	return len;
+	return nx_read_all(DUMP, dump, sizeof(dump));
 }
 
 struct pred {

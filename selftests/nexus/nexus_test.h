@@ -100,6 +100,26 @@ static inline int nx_rmmod(const char *name)
 	return syscall(__NR_delete_module, name, O_NONBLOCK) ? -errno : 0;
 }
 
+/*
+ * nx_read_all - read all of @path (up to @size - 1 bytes) into @buf,
+ * NUL-terminated: a debugfs dump larger than one read().
+ * Returns the length read or -errno.
+ */
+static inline int nx_read_all(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n, len = 0;
+
+	if (fd < 0)
+		return -errno;
+	while (len < (ssize_t)size - 1 &&
+	       (n = read(fd, buf + len, size - 1 - len)) > 0)
+		len += n;
+	close(fd);
+	buf[len] = '\0';
+	return len;
+}
+
 /* nx_now_ns - CLOCK_MONOTONIC in nanoseconds. */
 static inline unsigned long long nx_now_ns(void)
 {

@@ -31,25 +31,7 @@ static char dump[65536];
 
 static int read_dump(void)
 {
-	int fd = open(DUMP, O_RDONLY);
-	ssize_t n, len = 0;
-
-	if (fd < 0)
-		return -errno;
-	while (len < (ssize_t)sizeof(dump) - 1 &&
-	       (n = read(fd, dump + len, sizeof(dump) - 1 - len)) > 0)
-		len += n;
-	close(fd);
-	dump[len] = '\0';
-	return len;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
+	return nx_read_all(DUMP, dump, sizeof(dump));
 }
 
 static const char * const types[] = {
@@ -123,11 +105,11 @@ static pid_t reader(int direct, off_t start)
 static double tput(unsigned int ms)
 {
 	unsigned long long b0 = __atomic_load_n(progress, __ATOMIC_RELAXED);
-	double t0 = now_s();
+	double t0 = nx_now_s();
 
 	nx_msleep(ms);
 	return (__atomic_load_n(progress, __ATOMIC_RELAXED) - b0) /
-	       (now_s() - t0) / 1e6;
+	       (nx_now_s() - t0) / 1e6;
 }
 
 /* Wait up to @ms for the numeric file @path to reach at least @want. */
@@ -324,8 +306,8 @@ TEST_F_TIMEOUT(tune, correction_only_proposes, 90)
 	ASSERT_EQ(0, nx_write(T "enable/read_ahead_kb", "1"));
 	self->rd = reader(0, SLOT(0));
 	ASSERT_LT(0, self->rd);
-	t0 = now_s();
-	while (now_s() - t0 < 40 && nx_read_ll(T "proposals") < 1) {
+	t0 = nx_now_s();
+	while (nx_now_s() - t0 < 40 && nx_read_ll(T "proposals") < 1) {
 		EXPECT_EQ(8, nx_read_ll(RA));
 		nx_msleep(250);
 	}
@@ -355,7 +337,7 @@ TEST_F_TIMEOUT(tune, disabled_and_out_of_range_untouched, 90)
 	ASSERT_EQ(0, nx_write(T "enable/read_ahead_kb", "0"));
 	self->rd = reader(0, SLOT(1));
 	ASSERT_LT(0, self->rd);
-	for (t0 = now_s(); now_s() - t0 < 10; nx_msleep(250))
+	for (t0 = nx_now_s(); nx_now_s() - t0 < 10; nx_msleep(250))
 		ASSERT_EQ(8, nx_read_ll(RA));
 	ASSERT_LT(0, read_dump());
 	/* it was a bottleneck: the knob was left alone only for being off */
@@ -364,7 +346,7 @@ TEST_F_TIMEOUT(tune, disabled_and_out_of_range_untouched, 90)
 	/* 4 KiB is below the safe range's 8: enabled, still never written */
 	ASSERT_EQ(0, set_ll(RA, 4));
 	ASSERT_EQ(0, nx_write(T "enable/read_ahead_kb", "1"));
-	for (t0 = now_s(); now_s() - t0 < 10; nx_msleep(250))
+	for (t0 = nx_now_s(); nx_now_s() - t0 < 10; nx_msleep(250))
 		ASSERT_EQ(4, nx_read_ll(RA));
 	ASSERT_LT(0, read_dump());
 	EXPECT_NE(NULL, strstr(dump, "knob " DISK ".read_ahead_kb 1 eligible 4 8 "))
@@ -427,7 +409,7 @@ TEST_F_TIMEOUT(tune, readahead_improves_throughput, 120)
 	EXPECT_EQ(8, old);
 	EXPECT_EQ(32, new);
 	/* let a further step finish, then measure */
-	for (t0 = now_s(); now_s() - t0 < 20 && nx_read_ll(T "experiments"); )
+	for (t0 = nx_now_s(); nx_now_s() - t0 < 20 && nx_read_ll(T "experiments"); )
 		nx_msleep(250);
 	after = tput(4000);
 	ASSERT_LT(0, read_dump());
@@ -454,7 +436,7 @@ TEST_F_TIMEOUT(tune, admin_change_respected, 90)
 	ASSERT_LE(32, wait_ge(RA, 32, 40000));
 	ASSERT_EQ(0, set_ll(RA, 16));
 	ASSERT_LE(adm + 1, wait_ge(T "admin_overrides", adm + 1, 5000));
-	for (t0 = now_s(); now_s() - t0 < 8; nx_msleep(250))
+	for (t0 = nx_now_s(); nx_now_s() - t0 < 8; nx_msleep(250))
 		ASSERT_EQ(16, nx_read_ll(RA));
 	ASSERT_EQ(0, nx_write(T "rollback", "1"));
 	EXPECT_EQ(16, nx_read_ll(RA));
