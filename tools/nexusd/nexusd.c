@@ -213,7 +213,7 @@ static void nxd_usage(FILE *fp)
 		"usage: nexusd [--listen ADDR:PORT] [--interval SEC] [--no-bpf] [--verbose]\n"
 		"  -l, --listen ADDR:PORT   Prometheus endpoint (default 127.0.0.1:9477;\n"
 		"                           [::1]:PORT for IPv6, 'none' to serve nothing)\n"
-		"  -i, --interval SEC       collect and ingest every SEC seconds (1..3600, default 1)\n"
+		"  -i, --interval SEC       collect and ingest every SEC seconds (0.1..3600, default 1)\n"
 		"  -n, --no-bpf             do not load the BPF collectors\n"
 		"  -v, --verbose            log libbpf messages and every round\n");
 }
