@@ -18,6 +18,7 @@
 #include <linux/module.h>
 #include <linux/seq_file.h>
 #include <linux/sysfs.h>
+#include <nexus/knob.h>
 #include "heal.h"
 
 /* Components, plans, the learned table and the chaos log. */
@@ -29,50 +30,16 @@ struct nxh_knobs nxh_knobs = {
 	.learning = 1,
 };
 
-/*
- * A u32 knob with its range: malformed input -EINVAL, out of range -ERANGE,
- * nothing changes either way.  Readers use READ_ONCE().
- */
-struct nxh_knob {
-	struct kobj_attribute attr;
-	u32 *val;
-	u32 min, max;
-};
-
-static ssize_t nxh_knob_show(struct kobject *kobj, struct kobj_attribute *a,
-			     char *buf)
+static void nxh_poll_ms_changed(const struct nexus_knob *k)
 {
-	struct nxh_knob *k = container_of(a, struct nxh_knob, attr);
-
-	return sysfs_emit(buf, "%u\n", READ_ONCE(*k->val));
+	nxh_kick();
 }
 
-static ssize_t nxh_knob_store(struct kobject *kobj, struct kobj_attribute *a,
-			      const char *buf, size_t count)
-{
-	struct nxh_knob *k = container_of(a, struct nxh_knob, attr);
-	u32 v;
-	int ret = kstrtou32(buf, 0, &v);
-
-	if (ret)
-		return ret == -ERANGE ? -ERANGE : -EINVAL;
-	if (v < k->min || v > k->max)
-		return -ERANGE;
-	WRITE_ONCE(*k->val, v);
-	if (k->val == &nxh_knobs.poll_ms)
-		nxh_kick();
-	return count;
-}
-
-static struct nxh_knob nxh_poll_ms = {
-	.attr = __ATTR(poll_ms, 0600, nxh_knob_show, nxh_knob_store),
-	.val = &nxh_knobs.poll_ms, .min = 100, .max = 60000,
-};
-
-static struct nxh_knob nxh_learning = {
-	.attr = __ATTR(learning, 0600, nxh_knob_show, nxh_knob_store),
-	.val = &nxh_knobs.learning, .min = 0, .max = 1,
-};
+static struct nexus_knob nxh_poll_ms =
+	NEXUS_KNOB(poll_ms, &nxh_knobs.poll_ms, 100, 60000,
+		   .changed = nxh_poll_ms_changed);
+static struct nexus_knob nxh_learning =
+	NEXUS_KNOB(learning, &nxh_knobs.learning, 0, 1);
 
 /* learn_reset: write 1 to forget the learned table. */
 static ssize_t learn_reset_store(struct kobject *kobj,

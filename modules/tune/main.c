@@ -26,6 +26,7 @@
 #include <linux/sysfs.h>
 #include <linux/seq_file.h>
 #include <linux/lockdep.h>
+#include <nexus/knob.h>
 #include "tune.h"
 
 /* All of the module's state; see tune.h for who takes it. */
@@ -608,50 +609,20 @@ static int nxt_rollback_all(const char *why)
 
 /* ---- sysfs ---- */
 
-struct nxt_param {
-	struct kobj_attribute attr;
-	u32 *val;
-	u32 min;
-	u32 max;
-};
-
-static ssize_t nxt_param_show(struct kobject *kobj, struct kobj_attribute *a,
-			      char *buf)
+/* the t-test has critical values for these confidences only */
+static int nxt_confidence_check(u32 v)
 {
-	struct nxt_param *p = container_of(a, struct nxt_param, attr);
-
-	return sysfs_emit(buf, "%u\n", READ_ONCE(*p->val));
+	return v == 900 || v == 950 || v == 990 ? 0 : -ERANGE;
 }
 
-static ssize_t nxt_param_store(struct kobject *kobj, struct kobj_attribute *a,
-			       const char *buf, size_t count)
-{
-	struct nxt_param *p = container_of(a, struct nxt_param, attr);
-	u32 v;
-	int ret = kstrtou32(buf, 0, &v);
-
-	if (ret)
-		return ret == -ERANGE ? -ERANGE : -EINVAL;
-	if (v < p->min || v > p->max)
-		return -ERANGE;
-	/* the t-test has critical values for these confidences only */
-	if (p->val == &nxt_confidence && v != 900 && v != 950 && v != 990)
-		return -ERANGE;
-	WRITE_ONCE(*p->val, v);
-	return count;
-}
-
-#define NXT_PARAM(_name, _var, _min, _max)				\
-static struct nxt_param nxt_param_##_name = {				\
-	.attr = __ATTR(_name, 0600, nxt_param_show, nxt_param_store),	\
-	.val = &(_var),							\
-	.min = _min,							\
-	.max = _max,							\
-}
+#define NXT_PARAM(_name, _var, _min, _max, ...)				\
+static struct nexus_knob nxt_param_##_name =				\
+	NEXUS_KNOB(_name, &(_var), _min, _max, __VA_ARGS__)
 
 NXT_PARAM(interval_ms, nxt_interval_ms, 100, 3600000);
 NXT_PARAM(window, nxt_window, 4, NXT_WIN_MAX);
-NXT_PARAM(confidence_permille, nxt_confidence, 900, 990);
+NXT_PARAM(confidence_permille, nxt_confidence, 900, 990,
+	  .check = nxt_confidence_check);
 NXT_PARAM(min_gain_permille, nxt_min_gain, 0, 1000);
 NXT_PARAM(cpu_util_permille, nxt_targets.cpu_util_permille, 1, 1000);
 NXT_PARAM(cpu_psi_permille, nxt_targets.cpu_psi_permille, 1, 1000);
