@@ -206,15 +206,23 @@ echo "$old_level" >$SYS/level
 
 # top: one JSON snapshot; plain frames when stdout is not a terminal; named
 # metrics, one missing; SIGINT quits with 0.
+# The CPU budget (1%) is a Degraded cause of its own under emulation: keep
+# it out of the way, and take the state on either side of the snapshot.
+old_budget=$(cat $SYS/cpu_budget_percent)
+echo 50 >$SYS/cpu_budget_percent
+st0=$(cat $SYS/state)
 nexusctl top --json >"$T/top" 2>"$T/err"
 rc=$?
+st1=$(cat $SYS/state)
+echo "$old_budget" >$SYS/cpu_budget_percent
 json "$T/top" >"$T/top.flat"
 jrc=$?
 tm=$(get "$T/top.flat" ".metrics.length")
 ts=$(get "$T/top.flat" ".metrics[0].samples.length")
 fail=0
 [ "$(get "$T/top.flat" .level)" = "$(cat $SYS/level)" ] &&
-	[ "$(get "$T/top.flat" .state)" = "$(cat $SYS/state)" ] &&
+	{ [ "$(get "$T/top.flat" .state)" = "$st0" ] ||
+	  [ "$(get "$T/top.flat" .state)" = "$st1" ]; } &&
 	[ "${tm:-0}" -gt 0 ] && [ "${ts:-0}" -gt 0 ] && [ "$ts" -le 40 ] &&
 	[ "$(get "$T/top.flat" ".metrics[0].last")" = \
 	  "$(get "$T/top.flat" ".metrics[0].samples[$((ts - 1))]")" ] &&
