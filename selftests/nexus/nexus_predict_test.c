@@ -59,14 +59,7 @@ static int find_pred(const char *kind, const char *state, struct pred *p)
 static int score(const char *kind, long long *raised, long long *confirmed,
 		 long long *falsep)
 {
-	char want[64], *l;
-
-	snprintf(want, sizeof(want), "\n%s ", kind);
-	for (l = strstr(dump, want); l; l = strstr(l + 1, want))
-		if (sscanf(l + 1, "%*s %lld %lld %lld", raised, confirmed,
-			   falsep) == 3)
-			return 0;
-	return -1;
+	return nx_pred_score(dump, kind, raised, confirmed, falsep);
 }
 
 /* The forecast line of @metric; 0 if found. */

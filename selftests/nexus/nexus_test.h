@@ -120,6 +120,24 @@ static inline int nx_read_all(const char *path, char *buf, size_t size)
 	return len;
 }
 
+/*
+ * nx_pred_score - the predict module's scoreboard line of @kind in its
+ * debugfs dump @dump: raised, confirmed, false.  Returns 0 if found.
+ */
+static inline int nx_pred_score(char *dump, const char *kind,
+				long long *raised, long long *confirmed,
+				long long *falsep)
+{
+	char want[64], *l;
+
+	snprintf(want, sizeof(want), "\n%s ", kind);
+	for (l = strstr(dump, want); l; l = strstr(l + 1, want))
+		if (sscanf(l + 1, "%*s %lld %lld %lld", raised, confirmed,
+			   falsep) == 3)
+			return 0;
+	return -1;
+}
+
 /* nx_now_ns - CLOCK_MONOTONIC in nanoseconds. */
 static inline unsigned long long nx_now_ns(void)
 {
