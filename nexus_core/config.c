@@ -21,6 +21,15 @@ struct nexus_config nexus_cfg;
 /* Serialises changes of nexus_cfg and their side effects (ring resizes). */
 DEFINE_MUTEX(nexus_config_lock);
 static enum nexus_preset nexus_preset_cur = NEXUS_PRESET_DEFAULT;
+/*
+ * The cpu_budget_percent= module parameter: the CPU budget every preset
+ * sets instead of its own, 0 for the presets' own.  Fixed at load, so
+ * "echo default > preset" keeps it, while a budget written by hand (sysfs,
+ * ioctl) still takes any value 1..100.  Emulated test machines, where the
+ * engine's translated code runs at several times its hardware cost, load
+ * the core with it.
+ */
+static u32 nexus_preset_cpu_budget;
 
 static const char * const nexus_preset_names[NEXUS_PRESET_COUNT] = {
 	[NEXUS_PRESET_DEFAULT]	= "default",
@@ -146,6 +155,8 @@ void nexus_config_preset(enum nexus_preset p, struct nexus_config *c)
 	default:
 		break;
 	}
+	if (nexus_preset_cpu_budget)
+		c->cpu_budget_percent = nexus_preset_cpu_budget;
 }
 
 static bool nx_in(u64 v, u64 lo, u64 hi)
@@ -400,12 +411,13 @@ int nexus_config_apply_preset(enum nexus_preset p)
 /**
  * nexus_config_init() - the config at load time
  * @preset: the preset= module parameter
+ * @cpu_budget: the cpu_budget_percent= module parameter, 0 or 1..100
  *
  * The bus is not sized yet at this point, so this only fills nexus_cfg.
  *
- * Return: 0 or -EINVAL for an unknown preset name.
+ * Return: 0 or -EINVAL for an unknown preset name or a budget out of range.
  */
-int nexus_config_init(const char *preset)
+int nexus_config_init(const char *preset, unsigned int cpu_budget)
 {
 	enum nexus_preset p = NEXUS_PRESET_DEFAULT;
 	const char *why;
@@ -414,6 +426,12 @@ int nexus_config_init(const char *preset)
 		pr_err("preset=%s: unknown (default, minimal, full)\n", preset);
 		return -EINVAL;
 	}
+	if (cpu_budget > 100) {
+		pr_err("cpu_budget_percent=%u: must be 1..100 (0: the preset's)\n",
+		       cpu_budget);
+		return -EINVAL;
+	}
+	nexus_preset_cpu_budget = cpu_budget;
 	nexus_config_preset(p, &nexus_cfg);
 	nexus_preset_cur = p;
 	return nexus_config_validate(&nexus_cfg, &why);

@@ -97,7 +97,7 @@ int nexus_config_validate(const struct nexus_config *c, const char **why);
 int nexus_config_apply(const struct nexus_config *c);
 int nexus_config_apply_preset(enum nexus_preset p);
 void nexus_config_get(struct nexus_config *c);
-int nexus_config_init(const char *preset);
+int nexus_config_init(const char *preset, unsigned int cpu_budget);
 int nexus_config_to_args(const struct nexus_config *c,
 			 struct nexus_config_args *a);
 int nexus_config_from_args(const struct nexus_config_args *a,

@@ -21,9 +21,14 @@ static int level = -1;
 module_param(level, int, 0400);
 MODULE_PARM_DESC(level, "Level at load, 0..6 (default: the preset's)");
 
+static unsigned int cpu_budget_percent;
+module_param(cpu_budget_percent, uint, 0400);
+MODULE_PARM_DESC(cpu_budget_percent,
+		 "CPU budget every preset sets, 1..100 % of one CPU (default 0: the preset's own)");
+
 static int nexus_params_init(void)
 {
-	int ret = nexus_config_init(preset);
+	int ret = nexus_config_init(preset, cpu_budget_percent);
 
 	if (ret)
 		return ret;

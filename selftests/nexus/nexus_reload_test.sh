@@ -61,6 +61,25 @@ echo "# SUnreclaim before ${before} kB, after ${after} kB, growth ${grow} kB"
 [ $grow -lt "$LEAK_KB" ]
 ok $? "no unreclaimable slab growth over ${LEAK_KB} kB after $CYCLES cycles"
 
+# cpu_budget_percent= (nx-load's under TCG): a bad value fails the load and
+# says why; a good one is the budget every preset sets; by hand still wins.
+S=/sys/kernel/nexus
+ko=/opt/nexus/modules/nexus_core.ko
+insmod $ko cpu_budget_percent=101 2>/dev/null
+rc=$?
+[ $rc -ne 0 ] && [ ! -e $S ] && dmesg | tail -n 5 | grep -q "cpu_budget_percent=101: must be 1..100"
+ok $? "insmod nexus_core cpu_budget_percent=101 fails (exit $rc) and says why"
+b=
+if insmod $ko cpu_budget_percent=7; then
+	b=$(cat $S/cpu_budget_percent)
+	echo full >$S/preset && b="$b $(cat $S/cpu_budget_percent)"
+	echo 1 >$S/cpu_budget_percent && b="$b $(cat $S/cpu_budget_percent)"
+	echo default >$S/preset && b="$b $(cat $S/cpu_budget_percent) $(cat $S/preset)"
+	rmmod nexus_core
+fi
+[ "$b" = "7 7 1 7 default" ]
+ok $? "cpu_budget_percent=7 is every preset's budget, one written by hand wins (got: $b)"
+
 nx-load
 t=0
 while [ "$(cat /sys/kernel/nexus/state)" != running ] && [ $t -lt 50 ]; do
