@@ -3,7 +3,8 @@
 #
 # make bench: every NEXUS benchmark; prints figures, asserts nothing.
 #   host: the event bus ring (ns/event), the anomaly detector on NAB
-#   VM:   throughput overhead of NEXUS at levels 1 and 6, engine budgets
+#   VM:   throughput overhead of NEXUS at levels 1 and 6, engine budgets;
+#         of nexusd's BPF collectors, nexusd's own CPU and memory
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -19,4 +20,8 @@ for k in ${NEXUS_BENCH_KERNELS:-6.1}; do
 	echo "== overhead in the test VM ($k, TCG) =="
 	tools/vm/nexus-vm run --kernel "$k" --share bench/vm --timeout 900 -- \
 		sh /mnt/share/overhead.sh
+	echo
+	echo "== nexusd's BPF collectors in the test VM ($k, TCG) =="
+	tools/vm/nexus-vm run --kernel "$k" --share bench/vm --timeout 900 -- \
+		sh /mnt/share/nexusd.sh
 done
