@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make bench: every NEXUS benchmark; prints figures, asserts nothing.
-#   host: the event bus ring (ns/event), the anomaly detector on NAB
+#   host: the event bus ring (ns/event), the anomaly detector on NAB,
+#         the forecaster's error on NAB against predict_linear and Holt
 #   VM:   throughput overhead of NEXUS at levels 1 and 6, engine budgets;
 #         of nexusd's BPF collectors, nexusd's own CPU and memory
 set -uo pipefail
@@ -16,6 +17,9 @@ if [ -f bench/nab/Makefile ]; then
 	make -s -C tools/nexusctl >/dev/null && make -s -C bench/nab run
 	echo
 fi
+echo "== forecast error on NAB, MASE against naive (host) =="
+bench/forecast/run.sh
+echo
 for k in ${NEXUS_BENCH_KERNELS:-6.1}; do
 	echo "== overhead in the test VM ($k, TCG) =="
 	tools/vm/nexus-vm run --kernel "$k" --share bench/vm --timeout 900 -- \

@@ -34,7 +34,7 @@ expect_err() {
 }
 
 echo "TAP version 13"
-echo "1..14"
+echo "1..15"
 
 printf '2015-01-01 00:00:00,1\n2015-01-01 00:05:00,2\n' >"$T/nohdr.csv"
 expect_err "$T/nohdr.csv" 1 "^nexusctl: $T/nohdr.csv:1: missing header" \
@@ -92,6 +92,13 @@ rc=$?
 awk -F, 'NR == 1 { if ($0 != "timestamp,value,forecast,lower,upper") exit 1; next }
 	NF != 5 || $4 > $3 || $3 > $5 { exit 1 }' "$T/fc"
 ok $(( rc != 0 || $? != 0 )) "forecast: 5 columns, lower <= forecast <= upper"
+
+"$CTL" replay --model forecast --horizon 3 --models "$T/good.csv" >"$T/fcm" 2>"$T/err"
+rc=$?
+awk -F, 'NR == 1 { if ($0 != "timestamp,value,forecast,lower,upper,linreg,holt,ewma,naive") exit 1; next }
+	NF != 9 || $9 != $2 { exit 1 }
+	$3 != $6 && $3 != $7 && $3 != $8 && $3 != $9 { exit 1 }' "$T/fcm"
+ok $(( rc != 0 || $? != 0 )) "forecast --models: each model's column, naive is the value, the forecast is one of them"
 
 expect_err "$T/good.csv" 2 "--horizon needs an integer" "bad horizon exits 2" \
 	--model forecast --horizon 0

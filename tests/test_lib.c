@@ -11,6 +11,7 @@
 #include "nx_ctx.h"
 #include "nx_ewma.h"
 #include "nx_fixed.h"
+#include "nx_forecast.h"
 #include "nx_holt.h"
 #include "nx_linreg.h"
 #include "nx_quantile.h"
@@ -392,15 +393,90 @@ static void test_anomaly(void)
 	free(a);
 }
 
+/* The forecaster that the predict module and replay share. */
+static void test_forecast(void)
+{
+	struct nx_forecaster *f = malloc(sizeof(*f));
+	s64 t, x, want, e[NX_FC_MODELS] = { 0 }, out[NX_FC_MODELS];
+	u32 m, best;
+
+	/* a steady ramp: a trend model wins and hits the value 30 s ahead */
+	nx_fc_init(f, 30000, 0, NX_VALUE_MAX);
+	for (t = 0; t <= 300; t++) {
+		nx_fc_sample(f, t * 1000, 1000000 + 500 * t);
+		nx_fc_publish(f);
+	}
+	want = 1000000 + 500 * 330;
+	tap_ok(f->model == NX_FC_LINREG || f->model == NX_FC_HOLT,
+	       "forecast: a ramp picks a trend model (got %s)",
+	       nx_fc_model_names[f->model]);
+	tap_ok(near(f->fc, want, want / 100) && f->lower <= want &&
+	       want <= f->upper,
+	       "forecast: ramp 30 s ahead within 1%% and inside [%lld, %lld] (got %lld, want %lld)",
+	       (long long)f->lower, (long long)f->upper, (long long)f->fc,
+	       (long long)want);
+	tap_ok(f->conf > 900, "forecast: an exact model is confident (%u)",
+	       f->conf);
+
+	/* noise around a level: no trend model, and the one chosen has the
+	 * lowest horizon error of the four within the 10% hysteresis
+	 */
+	nx_fc_init(f, 10000, 0, NX_VALUE_MAX);
+	for (t = 0; t < 2000; t++) {
+		x = 100000 + gauss1000() * 5;
+		nx_fc_sample(f, t * 1000, x);
+		nx_fc_publish(f);
+	}
+	best = 0;
+	for (m = 1; m < NX_FC_MODELS; m++)
+		if (f->mae[m] < f->mae[best])
+			best = m;
+	tap_ok(f->model == NX_FC_EWMA && f->mae[f->model] * 9 <= f->mae[best] * 10,
+	       "forecast: noise around a level picks the EWMA (got %s, best %s)",
+	       nx_fc_model_names[f->model], nx_fc_model_names[best]);
+	tap_ok(near(f->fc, 100000, 2000) && f->lower < f->fc && f->fc < f->upper,
+	       "forecast: level forecast with a real interval (%lld in [%lld, %lld])",
+	       (long long)f->fc, (long long)f->lower, (long long)f->upper);
+
+	/* every model's own forecast, scored by hand, against the EWMA MAE */
+	nx_fc_init(f, 1000, 0, NX_VALUE_MAX);
+	for (t = 0; t < 200; t++) {
+		x = (t % 2) ? 2000 : 1000;
+		if (t >= 100)
+			for (m = 0; m < NX_FC_MODELS; m++)
+				e[m] += x > out[m] ? x - out[m] : out[m] - x;
+		nx_fc_sample(f, t * 1000, x);
+		nx_fc_models(f, out);
+	}
+	nx_fc_publish(f);
+	tap_ok(e[NX_FC_EWMA] < e[NX_FC_NAIVE] && f->model == NX_FC_EWMA,
+	       "forecast: an alternating series is the EWMA's, not the naive's (errors %lld vs %lld, chose %s)",
+	       (long long)e[NX_FC_EWMA], (long long)e[NX_FC_NAIVE],
+	       nx_fc_model_names[f->model]);
+
+	/* out-of-order samples are ignored; clamping to [lo, hi] */
+	nx_fc_init(f, 5000, 0, 1000);
+	for (t = 0; t < 50; t++)
+		nx_fc_sample(f, t * 1000, 900 + 20 * t);
+	nx_fc_sample(f, 10 * 1000, 0);
+	nx_fc_publish(f);
+	tap_ok(f->samples == 50 && f->last == 1880 && f->fc <= 1000 &&
+	       f->upper <= 1000,
+	       "forecast: a stale sample is dropped, forecasts clamp to hi (n %llu, fc %lld)",
+	       (unsigned long long)f->samples, (long long)f->fc);
+	free(f);
+}
+
 int main(void)
 {
-	tap_plan(45);
+	tap_plan(52);
 	test_fixed();
 	test_ewma();
 	test_quantile();
 	test_cpd();
 	test_holt();
 	test_linreg();
+	test_forecast();
 	test_ctx();
 	test_anomaly();
 	return tap_done();

@@ -42,7 +42,7 @@ static const struct nx_cmd nx_cmds[] = {
 	  "a live full-screen view: metrics, predictions, decisions (q quits)",
 	  nx_cmd_top },
 	{ "replay",
-	  "[--detector anomaly | --model forecast [--horizon N]]\n"
+	  "[--detector anomaly | --model forecast [--horizon N] [--models]]\n"
 	  "\t\t\t[--metric-kind gauge|counter] [--sensitivity 0-1000]\n"
 	  "\t\t\t[--records] FILE.csv",
 	  "run a detector or forecaster over a recorded timestamp,value CSV",

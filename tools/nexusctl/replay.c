@@ -23,9 +23,7 @@
 #include "nexusctl.h"
 #include "nx_csv.h"
 #include "nx_anomaly.h"
-#include "nx_ewma.h"
-#include "nx_holt.h"
-#include "nx_linreg.h"
+#include "nx_forecast.h"
 
 enum nx_kind { NX_KIND_GAUGE, NX_KIND_COUNTER };
 
@@ -36,6 +34,7 @@ struct nx_replay_opts {
 	unsigned int horizon;
 	int sensitivity;
 	bool records;
+	bool models;
 };
 
 struct nx_scaler {
@@ -103,6 +102,10 @@ static int nx_replay_args(int argc, char **argv, struct nx_replay_opts *o)
 		}
 		if (!strcmp(arg, "--records")) {
 			o->records = true;
+			continue;
+		}
+		if (!strcmp(arg, "--models")) {
+			o->models = true;
 			continue;
 		}
 		eq = strchr(arg, '=');
@@ -258,73 +261,48 @@ static int nx_replay_anomaly(struct nx_csv *c, const struct nx_replay_opts *o)
 	return r < 0 ? 1 : 0;
 }
 
-enum { NX_FM_HOLT, NX_FM_LINREG, NX_FM_EWMA, NX_FM_NR };
+/*
+ * The forecaster takes times in ms; rows are taken as evenly spaced, one
+ * second apart, so that --horizon counts rows whatever the timestamps.
+ */
+#define NX_ROW_MS	1000
 
 static int nx_replay_forecast(struct nx_csv *c, const struct nx_replay_opts *o)
 {
-	static const u32 z95 = 128450;	/* 1.96 in Q16.16 */
-	unsigned int h = o->horizon;
-	s64 *pend = calloc((size_t)h * NX_FM_NR, sizeof(*pend));
+	struct nx_forecaster *f = malloc(sizeof(*f));
 	struct nx_kind_state ks = { 0 };
 	struct nx_scaler sc = { 0 };
-	struct nx_linreg *lr = malloc(sizeof(*lr));
-	double mae[NX_FM_NR] = { 0 };
-	struct nx_holt holt;
-	struct nx_ewma ew;
-	struct nx_linfit fit;
+	s64 out[NX_FC_MODELS];
 	struct nx_row row;
 	unsigned long i = 0;
 	int r, m;
 
-	if (!pend || !lr) {
+	if (!f) {
 		fprintf(stderr, "nexusctl: out of memory\n");
-		free(pend);
-		free(lr);
 		return 1;
 	}
-	nx_holt_init(&holt, NX_Q16_ONE * 3 / 10, NX_Q16_ONE / 10,
-		     NX_Q16_ONE * 95 / 100);
-	nx_ewma_init(&ew, NX_Q16_ONE / 5);
-	nx_linreg_init(lr);
-	printf("timestamp,value,forecast,lower,upper\n");
+	nx_fc_init(f, (s64)o->horizon * NX_ROW_MS, -NX_VALUE_MAX, NX_VALUE_MAX);
+	printf("timestamp,value,forecast,lower,upper");
+	for (m = 0; o->models && m < NX_FC_MODELS; m++)
+		printf(",%s", nx_fc_model_names[m]);
+	printf("\n");
 	while ((r = nx_csv_next(c, &row, false)) > 0) {
 		s64 x = nx_scale(&sc, nx_kind_apply(o->kind, &ks, row.value));
-		s64 f[NX_FM_NR], half;
-		unsigned int slot = (unsigned int)(i % h);
-		int best = NX_FM_HOLT;
 
-		/* score the forecasts made h rows ago for this row */
-		for (m = 0; m < NX_FM_NR && i >= h; m++) {
-			double e = fabs(nx_unscale(&sc, x - pend[slot * NX_FM_NR + m]));
-
-			mae[m] = i == h ? e : mae[m] + (e - mae[m]) / 32;
+		nx_fc_sample(f, (s64)i * NX_ROW_MS, x);
+		nx_fc_publish(f);
+		printf("%s,%s,%.6g,%.6g,%.6g", row.ts_text, row.val_text,
+		       nx_unscale(&sc, f->fc), nx_unscale(&sc, f->lower),
+		       nx_unscale(&sc, f->upper));
+		if (o->models) {
+			nx_fc_models(f, out);
+			for (m = 0; m < NX_FC_MODELS; m++)
+				printf(",%.6g", nx_unscale(&sc, out[m]));
 		}
-		nx_holt_update(&holt, x);
-		nx_ewma_update(&ew, x);
-		nx_linreg_add(lr, (s64)i, x);
-		f[NX_FM_HOLT] = nx_holt_forecast(&holt, h);
-		f[NX_FM_EWMA] = nx_ewma_mean(&ew);
-		f[NX_FM_LINREG] = nx_linreg_fit(lr, &fit) ? x :
-				  nx_linfit_at(&fit, (s64)(i + h));
-		for (m = 0; m < NX_FM_NR; m++)
-			pend[slot * NX_FM_NR + m] = f[m];
-		if (i >= h)
-			for (m = 1; m < NX_FM_NR; m++)
-				if (mae[m] < mae[best])
-					best = m;
-		if (best == NX_FM_HOLT && i > h + 30)
-			half = (s64)nx_holt_halfwidth(&holt, h, z95);
-		else
-			half = llround(1.96 * 1.2533 * mae[best] *
-				       (sc.set ? sc.mul : 1));
-		printf("%s,%s,%.6g,%.6g,%.6g\n", row.ts_text, row.val_text,
-		       nx_unscale(&sc, f[best]),
-		       nx_unscale(&sc, f[best] - half),
-		       nx_unscale(&sc, f[best] + half));
+		printf("\n");
 		i++;
 	}
-	free(pend);
-	free(lr);
+	free(f);
 	return r < 0 ? 1 : 0;
 }
 
