@@ -7,6 +7,9 @@
 #   make              build the modules for KDIR, the tools and the selftests
 #   make check        all tests: host unit tests, then the selftests in the
 #                     test VM on every test kernel
+#   make debug-kernel build the KASAN/lockdep/kmemleak debug kernel (cached)
+#   make check-debug  every selftest in the debug kernel, then fault injection
+#                     and a kmemleak scan (Documentation/debug-kernel.rst)
 #   make demo         the scripted demo in the test VM
 #   make lint         W=1, sparse and checkpatch --strict
 #   make bench        benchmarks (figures printed, not asserted)
@@ -40,13 +43,13 @@ KMOD_SRCS = Kbuild $(shell find nexus_core modules uapi selftests/nexus/modules 
 CC_USER ?= gcc
 
 .PHONY: all deps deps-check modules kmods tools selftests check demo lint bench \
-	vm vm-run vm-prepare clean help install uninstall man
+	vm vm-run vm-prepare clean help install uninstall man debug-kernel check-debug
 .DELETE_ON_ERROR:
 
 all: deps-check modules tools selftests
 
 help:
-	@sed -n '4,21p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '4,24p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@tools/deps.sh
@@ -105,17 +108,26 @@ $(BUILD)/man/%.8: Documentation/man/%.rst
 	$(RST2MAN) --halt=warning $< $@
 
 # vm-prepare KVER=... : what nexus-vm needs for one kernel (called by it).
+# VM_KDIR and VM_MODDIR point elsewhere for the debug kernel.
+VM_KDIR ?= /lib/modules/$(KVER)/build
+VM_MODDIR ?= /lib/modules/$(KVER)
 vm-prepare:
 	@test -n "$(KVER)" || { echo "vm-prepare needs KVER=" >&2; exit 1; }
 	@mkdir -p $(BUILD)/vm/$(KVER)
-	@$(MAKE) -s modules selftests tools KDIR=/lib/modules/$(KVER)/build \
+	@$(MAKE) -s modules selftests tools KDIR=$(VM_KDIR) \
 		>$(BUILD)/vm/$(KVER)/build.log 2>&1 || \
 		{ grep -v 'Skipping BTF' $(BUILD)/vm/$(KVER)/build.log >&2; exit 1; }
 	@tools/vm/mkinitramfs.sh $(KVER) $(BUILD)/kmod/$(KVER) $(BUILD)/selftests \
-		$(BUILD)/tools $(BUILD)/vm/$(KVER)/initramfs.cpio
+		$(BUILD)/tools $(BUILD)/vm/$(KVER)/initramfs.cpio $(VM_MODDIR)
 
 check:
 	@tools/check.sh
+
+debug-kernel: deps-check
+	@tools/debug-kernel/build.sh
+
+check-debug: debug-kernel
+	@tools/check-debug.sh
 
 demo: deps-check
 	@tools/demo.sh

@@ -14,7 +14,16 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$TOP" || exit 1
 LOG=$TOP/build/check
 mkdir -p "$LOG"
-kernels=${NEXUS_CHECK_KERNELS:-6.1 6.12}
+kernels=${NEXUS_CHECK_KERNELS-6.1 6.12}
+
+# The debug-kernel lane (KASAN, lockdep, kmemleak, UBSAN, fault injection;
+# Documentation/debug-kernel.rst) in make check: off, subset (what fits
+# CI's 60 minutes) or full.  `make check-debug` runs it in full on its own.
+DEBUG_LANE=${NEXUS_CHECK_DEBUG_LANE:-off}
+case "$DEBUG_LANE" in
+off|subset|full) ;;
+*) echo "NEXUS_CHECK_DEBUG_LANE='$DEBUG_LANE': expected off, subset or full" >&2; exit 2 ;;
+esac
 
 passed=0 failed=0 skipped=0 n=0
 t0=$SECONDS
@@ -87,6 +96,11 @@ for k in $kernels; do
 		env NEXUS_VM_TCG=single tools/vm/nexus-vm run --kernel "$k" \
 		--timeout 1200 -- /opt/nexus/selftests/run_kselftest.sh nexus_reload_test.sh
 done
+if [ "$DEBUG_LANE" != off ]; then
+	# shellcheck source=tools/check-debug.sh
+	. tools/check-debug.sh
+	debug_lane "$DEBUG_LANE"
+fi
 echo "1..$n"
 echo "# total: $((SECONDS - t0))s"
 summary="$passed passed, $failed failed"

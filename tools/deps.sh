@@ -18,7 +18,7 @@ HOST_PKGS=(
 	xz-utils zstd sparse
 	qemu-system-x86 busybox-static stress-ng
 	clang llvm libbpf-dev bpftool pkg-config
-	linux-source-6.1
+	linux-source-6.1 pahole	# the kernel source, also for make debug-kernel (BTF: pahole)
 	python3-docutils
 )
 

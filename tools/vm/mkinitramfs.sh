@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Build the base initramfs of the test VM for one kernel release:
-#   mkinitramfs.sh KVER KMOD_DIR SELFTEST_DIR TOOLS_DIR OUT
+#   mkinitramfs.sh KVER KMOD_DIR SELFTEST_DIR TOOLS_DIR OUT [MODDIR]
 # busybox, /init, the NEXUS modules built for KVER (in load order), the
 # test-only modules, the selftests, NEXUS's tools, the guest programs the
 # tests use (stress-ng, bpftool, with their shared libraries) and the few
@@ -81,7 +81,7 @@ fi
 
 # Modules of the test kernel itself, decompressed (busybox insmod cannot
 # read .ko.xz), with a modules.dep rewritten to match.
-moddir=/lib/modules/$kver
+moddir=${6:-/lib/modules/$kver}
 want=(virtio_pci 9pnet_virtio 9p scsi_debug null_blk sd_mod)
 add_kmod() {
 	local rel=$1 dst

@@ -1,0 +1,52 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check-debug: the debug-kernel lane (Documentation/debug-kernel.rst).
+# Builds the debug kernel if its cache is stale, then in it:
+#   kselftest-debug         the selftests (all, or the CI subset), then the
+#                           kmemleak scan
+#   kselftest-debug-faults  the load/unload cycles and the fault-injection
+#                           test (single-threaded TCG, as the reload test
+#                           needs), then the kmemleak scan
+# Every VM run fails on any KASAN, lockdep, UBSAN, sleeping-in-atomic or
+# other kernel report (tools/vm/nexus-vm).
+#
+# Run directly it is tools/check.sh with no Debian kernel and the full lane.
+# tools/check.sh sources it for debug_lane() when its NEXUS_CHECK_DEBUG_LANE
+# switch is "subset" or "full".
+
+# The CI subset: the core's tests, 5 load/unload cycles instead of 50,
+# fault injection and the kmemleak scan (what fits make check's budget).
+DEBUG_SUBSET="nexus_sysfs_test nexus_core_test nexus_module_test nexus_ioctl_test nexus_collectors_test"
+DEBUG_SUBSET_CYCLES=5
+
+# debug_lane full|subset - the lane's phases, with check.sh's phase()
+debug_lane() {
+	local what=$1 tests cycles=
+	phase debug-kernel "$LOG/debug-kernel.log" tools/debug-kernel/build.sh
+	tools/debug-kernel/build.sh --dir >/dev/null || return
+	if [ "$what" = full ]; then
+		tests=$(grep -vxE 'nexus_(reload|faultinject|kmemleak)_test\.sh' \
+			build/selftests/tests.list | tr '\n' ' ')
+	else
+		tests=$DEBUG_SUBSET
+		cycles="CYCLES=$DEBUG_SUBSET_CYCLES"
+	fi
+	# $tests and $cycles are word lists, split on purpose.
+	# shellcheck disable=SC2086
+	phase kselftest-debug "$LOG/kselftest-debug.log" \
+		tools/vm/nexus-vm run --kernel debug --timeout 5400 -- \
+		/opt/nexus/selftests/run_kselftest.sh -t 900 -p debug \
+		$tests nexus_kmemleak_test.sh
+	# shellcheck disable=SC2086
+	phase kselftest-debug-faults "$LOG/kselftest-debug-faults.log" \
+		env NEXUS_VM_TCG=single tools/vm/nexus-vm run --kernel debug \
+		--timeout 3600 -- $cycles /opt/nexus/selftests/run_kselftest.sh \
+		-t 1800 -p debug nexus_reload_test.sh nexus_faultinject_test.sh \
+		nexus_kmemleak_test.sh
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+	NEXUS_CHECK_KERNELS='' NEXUS_CHECK_DEBUG_LANE=full \
+		exec "$(dirname "$0")/check.sh"
+fi
