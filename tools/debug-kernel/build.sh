@@ -56,21 +56,25 @@ flock 8
 jobs=${NEXUS_DEBUG_KERNEL_JOBS:-2}
 [[ "$jobs" =~ ^[1-9][0-9]*$ ]] || die "NEXUS_DEBUG_KERNEL_JOBS='$jobs': expected a positive number"
 start=$SECONDS
-rm -rf "$dir"
-mkdir -p "$dir"
 logf=$dir/build.log
-log "building linux-source-6.1 $srcver with the debug config into $dir (log: $logf)"
-
-tmp=$(mktemp -d "$root/extract.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-tar -xf "$tarball" -C "$tmp"
-mv "$tmp"/linux-source-6.1 "$dir/linux"
-cp "$FRAGMENT" "$dir/nexus-debug.config"
-
 kmake() { nice -n 19 make -C "$dir/linux" -j"$jobs" "$@" >>"$logf" 2>&1; }
 fail() { tail -n 40 "$logf" >&2; die "$1 failed (full log: $logf)"; }
 
-KCONFIG_ALLCONFIG=$FRAGMENT kmake allnoconfig || fail "allnoconfig"
+# An interrupted build of the same key resumes where it stopped (kbuild is
+# incremental); anything else starts from a fresh tree.
+if [ -f "$dir/.configured" ]; then
+	log "resuming the build in $dir (log: $logf)"
+else
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	log "building linux-source-6.1 $srcver with the debug config into $dir (log: $logf)"
+	tmp=$(mktemp -d "$root/extract.XXXXXX")
+	trap 'rm -rf "$tmp"' EXIT
+	tar -xf "$tarball" -C "$tmp"
+	mv "$tmp"/linux-source-6.1 "$dir/linux"
+	cp "$FRAGMENT" "$dir/nexus-debug.config"
+	KCONFIG_ALLCONFIG=$FRAGMENT kmake allnoconfig || fail "allnoconfig"
+fi
 
 # Every line of the fragment must be in the result: a line that did not
 # stick is a missing dependency, and a detector silently not built would
@@ -83,6 +87,7 @@ while IFS= read -r line; do
 	bad=1
 done < <(grep -E '^CONFIG_[A-Z0-9_]+=|^# CONFIG_[A-Z0-9_]+ is not set' "$FRAGMENT")
 [ $bad -eq 0 ] || die "the configuration did not apply; fix $FRAGMENT"
+touch "$dir/.configured"
 
 kmake bzImage modules || fail "the kernel build"
 kmake INSTALL_MOD_PATH="$dir/modules" INSTALL_MOD_STRIP=1 DEPMOD=/sbin/depmod \
