@@ -28,4 +28,5 @@ for k in ${NEXUS_BENCH_KERNELS:-6.1}; do
 	echo "== nexusd's BPF collectors in the test VM ($k, TCG) =="
 	tools/vm/nexus-vm run --kernel "$k" --share bench/vm --timeout 900 -- \
 		sh /mnt/share/nexusd.sh
+	tools/vm/nexus-vm run --kernel "$k" --share bench/heal --timeout 900 -- sh /mnt/share/mttr.sh
 done

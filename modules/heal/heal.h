@@ -112,7 +112,16 @@ struct nxh_knobs {
 	u32 learning;
 };
 
+/* Knobs of the watched services (svc.c). */
+struct nxh_svc_knobs {
+	u32 window_ms;		/* crash loop: restarts counted over it */
+	u32 max_restarts;	/* this many in the window: crash-looping */
+	u32 dstate_ms;		/* a task in D state this long: stuck */
+	u32 mem_permille;	/* memory.current / memory.max: over limit */
+};
+
 extern struct nxh_knobs nxh_knobs;
+extern struct nxh_svc_knobs nxh_svc_knobs;
 extern struct mutex nxh_lock;
 extern const struct nexus_module_ops nxh_ops;
 extern const struct attribute_group *nxh_groups[];
@@ -144,5 +153,12 @@ int nxh_learn_show(struct seq_file *m, void *unused);
 void nxh_plan_running_dump(struct seq_file *m, struct nxh_comp *hc);
 const char *nxh_status_name(unsigned int status);
 void nxh_plan_stats(u64 *started, u64 *succeeded, u64 *gave_up);
+
+/* svc.c: cgroup v2 services as components */
+int nxh_svc_watch(const char *line);
+int nxh_svc_unwatch(const char *line);
+ssize_t nxh_svc_list(char *buf);
+void nxh_svc_dump(struct seq_file *m);
+void nxh_svc_exit(void);
 
 #endif /* _NEXUS_HEAL_INTERNAL_H */

@@ -71,6 +71,30 @@ static ssize_t inject_store(struct kobject *kobj, struct kobj_attribute *a,
 	return ret ? ret : count;
 }
 
+/* watch: "PATH [COMMAND ARG...]" a cgroup v2 service; read: the list. */
+static ssize_t watch_store(struct kobject *kobj, struct kobj_attribute *a,
+			   const char *buf, size_t count)
+{
+	int ret = nxh_svc_watch(buf);
+
+	return ret ? ret : count;
+}
+
+static ssize_t watch_show(struct kobject *kobj, struct kobj_attribute *a,
+			  char *buf)
+{
+	return nxh_svc_list(buf);
+}
+
+/* unwatch: a watched path or service name. */
+static ssize_t unwatch_store(struct kobject *kobj, struct kobj_attribute *a,
+			     const char *buf, size_t count)
+{
+	int ret = nxh_svc_unwatch(buf);
+
+	return ret ? ret : count;
+}
+
 static ssize_t plans_show(struct kobject *kobj, struct kobj_attribute *a,
 			  char *buf)
 {
@@ -88,6 +112,18 @@ static struct kobj_attribute nxh_learn_reset_attr =
 	__ATTR(learn_reset, 0200, NULL, learn_reset_store);
 static struct kobj_attribute nxh_inject_attr =
 	__ATTR(inject, 0200, NULL, inject_store);
+static struct kobj_attribute nxh_watch_attr =
+	__ATTR(watch, 0600, watch_show, watch_store);
+static struct kobj_attribute nxh_unwatch_attr =
+	__ATTR(unwatch, 0200, NULL, unwatch_store);
+static struct nexus_knob nxh_svc_window =
+	NEXUS_KNOB(svc_window_ms, &nxh_svc_knobs.window_ms, 1000, 3600000);
+static struct nexus_knob nxh_svc_restarts =
+	NEXUS_KNOB(svc_max_restarts, &nxh_svc_knobs.max_restarts, 1, 32);
+static struct nexus_knob nxh_svc_dstate =
+	NEXUS_KNOB(svc_dstate_ms, &nxh_svc_knobs.dstate_ms, 1000, 600000);
+static struct nexus_knob nxh_svc_mem =
+	NEXUS_KNOB(svc_mem_permille, &nxh_svc_knobs.mem_permille, 500, 1000);
 static struct kobj_attribute nxh_plans_attr =
 	__ATTR(plans, 0400, plans_show, NULL);
 static struct kobj_attribute nxh_plans_succeeded_attr =
@@ -100,6 +136,12 @@ static struct attribute *nxh_attrs[] = {
 	&nxh_learning.attr.attr,
 	&nxh_learn_reset_attr.attr,
 	&nxh_inject_attr.attr,
+	&nxh_watch_attr.attr,
+	&nxh_unwatch_attr.attr,
+	&nxh_svc_window.attr.attr,
+	&nxh_svc_restarts.attr.attr,
+	&nxh_svc_dstate.attr.attr,
+	&nxh_svc_mem.attr.attr,
 	&nxh_plans_attr.attr,
 	&nxh_plans_succeeded_attr.attr,
 	&nxh_plans_gave_up_attr.attr,
@@ -118,6 +160,7 @@ const struct attribute_group *nxh_groups[] = {
 static void nxh_dump(struct seq_file *m)
 {
 	nxh_comp_dump(m);
+	nxh_svc_dump(m);
 	nxh_plan_dump(m);
 	nxh_chaos_dump(m);
 }
@@ -164,7 +207,11 @@ err_wq:
 
 static void __exit nxh_mod_exit(void)
 {
-	/* No component is left: each holds a reference to this module. */
+	/*
+	 * The services are this module's own components: unwatched (and
+	 * thawed) first.  No other is left: each holds a reference to it.
+	 */
+	nxh_svc_exit();
 	nxh_comp_exit();
 	destroy_workqueue(nxh_wq);
 	nxh_plan_exit();
