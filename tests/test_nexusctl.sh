@@ -55,7 +55,7 @@ json_check() {
 }
 
 echo "TAP version 13"
-echo "1..39"
+echo "1..44"
 
 # Nothing loaded: point every path at nothing.
 export NEXUS_DEV=$T/nodev NEXUS_SYSFS=$T/nosys NEXUS_DEBUGFS=$T/nodbg
@@ -122,9 +122,13 @@ mem.free holt 100 90 80 100 900 10 1 -
 # id kind state confidence ttf_ms action component
 1 out_of_memory active 900 1000 alert "stress ng"
 TXT
-cat >"$D/plans" <<'TXT'
-# id component strategy step state reason
-3 sched soft_reset 1 running a long reason with spaces
+cat >"$D/heal" <<'TXT'
+# component class health fault failures per_min plans last_plan checkpoints injected strategies chaos_faults history(fault:count)
+component tc0 test ok 0 2 2 2 running 1 0 0x1f 0xf 1:2
+plan 4 tc0 fault 2 running learned steps rollback:not_run:0:0:900 skip ms 0
+# plan id component fault status order steps strategy:outcome:result:ms:p_permille ... skip rung:why ... ms total
+plan 3 tc0 fault 1 succeeded ladder steps soft_reset:failed:-5:12:500 rollback:ok:0:40:800 skip reconstruct:disabled substitute:unsupported ms 57
+# chaos epoch index component fault how
 TXT
 export NEXUS_SYSFS=$S NEXUS_DEBUGFS=$D
 
@@ -140,11 +144,43 @@ json_check "--pretty and prefixes: show metrics as objects with typed values" \
 json_check "show forecasts: the forecasts section of the predict dump, '-' is null" \
 	"len(d) == 1 and d[0]['metric'] == 'mem.free' and d[0]['mae_linreg'] is None"
 "$CTL" show plans -j >"$T/out" 2>&1
-json_check "show plans: the last column keeps its spaces" \
-	"d[0]['reason'] == 'a long reason with spaces' and d[0]['id'] == 3"
-expect 0 "^ID +COMPONENT +STRATEGY" "show plans: a table with a header" show plans
+json_check "show plans: running and finished plans of the heal dump, steps and skips parsed" \
+	"[p['id'] for p in d] == [4, 3] and d[0]['status'] == 'running' and d[0]['skipped'] == [] and d[1]['steps'][0] == {'strategy': 'soft_reset', 'outcome': 'failed', 'result': -5, 'ms': 12, 'p_permille': 500} and d[1]['skipped'][1] == {'strategy': 'substitute', 'why': 'unsupported'} and d[1]['ms'] == 57 and d[1]['order'] == 'ladder'"
+expect 0 "^3 +tc0 +1 +succeeded +ladder +57 +soft_reset:failed rollback:ok$" \
+	"show plans: a table, each step as strategy:outcome" show plans
+sed -i 's/^plan 3 tc0 fault 1 succeeded ladder steps/plan 3 tc0 1 succeeded/' "$D/heal"
+expect 1 "heal: a plan line this nexusctl cannot read" \
+	"show plans: a plan line of another format: exit 1 and says so" show plans
 expect 1 "show tuning: nexus_tune is not loaded: run 'modprobe nexus_tune'" \
 	"show of a module not loaded says so, exit 1" show tuning
+# nexus_tune's dump as the module writes it: the hardware, tagged rows under
+# "# TITLE: columns" lines, a judged and an unjudged log row.
+mkdir -p "$S/modules/tune"
+cat >"$D/tune" <<'TXT'
+hw cpus 2 smt 0 numa_nodes 1 cache_line 64 llc_kb 16384 mem_mb 987 swap 0 pmu 0 hypervisor tcg
+disk nullb0 ssd sched 1
+# rules: rule knob result
+rule ssd-no-rotational nullb0/rotational already 0
+# knobs: name enabled eligible value min max changed orig written admin out_of_range experiment
+knob vm.swappiness 1 ok 60 0 100 0 60 60 0 0 0
+knob nullb0/read_ahead_kb 1 ok 64 8 4096 1 8 64 0 0 1
+# bottlenecks: kind disk confidence seen since_ns evidence
+bottleneck io_seq nullb0 800 3 1234 sequential reads, small read-ahead
+# experiments: knob from to metric better age_ms before_samples
+experiment nullb0/read_ahead_kb 8 64 io.read_kbps +1 1500 10
+# log: seq ts_ns decision op outcome knob old new result [before after ci_lo ci_hi t df (Q.8, t x1000)] evidence
+log 1 1000 7 apply applied nullb0/read_ahead_kb 8 32 0 [2560 5120 2000 3000 4500 9] io_seq nullb0: reads 2x faster
+log 2 2000 8 apply applied nullb0/read_ahead_kb 32 64 0 io_seq nullb0 conf 800
+TXT
+"$CTL" show tuning --json >"$T/out" 2>&1
+json_check "show tuning --json: knobs, experiments and log, the judgement and evidence parsed" \
+	"[k['name'] for k in d['knobs']] == ['vm.swappiness', 'nullb0/read_ahead_kb'] and d['knobs'][1]['orig'] == 8 and d['experiments'][0]['better'] == 1 and d['log'][0]['after_q8'] == 5120 and d['log'][0]['df'] == 9 and d['log'][0]['evidence'] == 'io_seq nullb0: reads 2x faster' and d['log'][1]['t_x1000'] is None and d['log'][1]['evidence'] == 'io_seq nullb0 conf 800' and d['log'][1]['new'] == 64"
+expect 0 "^NAME +ENABLED +ELIGIBLE" "show tuning: the knobs as a table" show tuning
+grep -Eq "^SEQ +TS_NS +DECISION" "$T/out" && grep -q "^2 .* io_seq nullb0 conf 800$" "$T/out"
+ok $? "show tuning: the log as a table, the evidence last"
+sed -i '/^# log:/,$d' "$D/tune"
+expect 1 "not the knobs, experiments and log tables of nexus_tune" \
+	"show tuning without a log table: exit 1 and says so" show tuning
 expect 1 "show anomalies: nexus_anomaly is not loaded" \
 	"show anomalies without nexus_anomaly" show anomalies
 expect 1 "is missing although nexus_core is loaded" \

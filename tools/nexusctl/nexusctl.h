@@ -56,6 +56,28 @@ struct nexus_decision;
 void nx_finding_json(const struct nexus_finding *f);
 void nx_decision_json(const struct nexus_decision *d);
 int nx_report_set_error(const char *what, const char *value, int err);
+
+#define NX_MAX_COLS	32
+
+/* One table of a debugfs file: a header and rows of tokens. */
+struct nx_table {
+	char *cols[NX_MAX_COLS];
+	int ncols;
+	char ***rows;		/* each NX_MAX_COLS entries, NULL = missing */
+	int nrows;
+};
+
+/* Split @line into tokens, "quoted" kept whole; the last takes the rest. */
+int nx_tokenize(char *line, char **tok, int max);
+void nx_table_free(struct nx_table *t);
+/* Aligned columns, or in --json mode an array of objects (no newline). */
+void nx_table_print(const struct nx_table *t);
+/* A file of the NEXUS debugfs directory, or NULL with -errno in @err. */
+char *nx_debugfs_slurp(const char *name, int *err);
+/* Say why a debugfs file could not be read, and what to do. */
+void nx_debugfs_error(const char *name, int err);
+int nx_show_tuning(void);
+int nx_show_plans(void);
 /* Flush stdout; 0, or 1 after a message on a write error. */
 int nx_finish(int status);
 

@@ -20,19 +20,9 @@
 #include "nexusctl.h"
 #include "nx_dev.h"
 
-#define NX_MAX_COLS	32
-
-/* One table of a debugfs file: a header and rows of tokens. */
-struct nx_table {
-	char *cols[NX_MAX_COLS];
-	int ncols;
-	char ***rows;		/* each NX_MAX_COLS entries, NULL = missing */
-	int nrows;
-};
-
 enum nx_show_kind {
 	NX_SHOW_FINDINGS, NX_SHOW_DECISIONS, NX_SHOW_TABLE,
-	NX_SHOW_COLLECTORS, NX_SHOW_METRICS,
+	NX_SHOW_COLLECTORS, NX_SHOW_METRICS, NX_SHOW_TUNING, NX_SHOW_PLANS,
 };
 
 struct nx_show_target {
@@ -51,14 +41,14 @@ static const struct nx_show_target nx_targets[] = {
 	{ "anomalies", NX_SHOW_FINDINGS, "anomaly", "nexus_anomaly", NULL,
 	  NEXUS_FINDING_ANOMALY },
 	{ "decisions", NX_SHOW_DECISIONS, NULL, NULL, NULL, 0 },
-	{ "plans", NX_SHOW_TABLE, "heal", "nexus_heal", "plans", 0 },
-	{ "tuning", NX_SHOW_TABLE, "tune", "nexus_tune", "tuning", 0 },
+	{ "plans", NX_SHOW_PLANS, "heal", "nexus_heal", NULL, 0 },
+	{ "tuning", NX_SHOW_TUNING, "tune", "nexus_tune", NULL, 0 },
 	{ "collectors", NX_SHOW_COLLECTORS, NULL, NULL, NULL, 0 },
 	{ "metrics", NX_SHOW_METRICS, NULL, NULL, "metrics", 0 },
 };
 
 /* Split @line into tokens, honouring "double quotes"; returns the count. */
-static int nx_tokenize(char *line, char **tok, int max)
+int nx_tokenize(char *line, char **tok, int max)
 {
 	int n = 0;
 	char *p = line;
@@ -91,7 +81,7 @@ static int nx_tokenize(char *line, char **tok, int max)
 	return n;
 }
 
-static void nx_table_free(struct nx_table *t)
+void nx_table_free(struct nx_table *t)
 {
 	int i, c;
 
@@ -169,7 +159,7 @@ static int nx_table_parse(char *text, const char *section,
 	return have_hdr ? 0 : -ENOENT;
 }
 
-static void nx_table_print(const struct nx_table *t)
+void nx_table_print(const struct nx_table *t)
 {
 	int w[NX_MAX_COLS], i, c;
 
@@ -187,7 +177,6 @@ static void nx_table_print(const struct nx_table *t)
 			nx_json_end_object(&nx_jw);
 		}
 		nx_json_end_array(&nx_jw);
-		nx_json_done(&nx_jw);
 		return;
 	}
 	for (c = 0; c < t->ncols; c++) {
@@ -221,7 +210,7 @@ static void nx_table_print(const struct nx_table *t)
 }
 
 /* Read a whole debugfs file of NEXUS into a malloc'ed string. */
-static char *nx_debugfs_slurp(const char *name, int *err)
+char *nx_debugfs_slurp(const char *name, int *err)
 {
 	char path[512];
 	size_t len = 0, cap = 0;
@@ -259,7 +248,7 @@ static char *nx_debugfs_slurp(const char *name, int *err)
 	return buf;
 }
 
-static void nx_debugfs_error(const char *name, int err)
+void nx_debugfs_error(const char *name, int err)
 {
 	if (err == -EACCES || err == -EPERM)
 		nx_err("cannot read %s/%s: permission denied: run as root",
@@ -298,6 +287,8 @@ static int nx_show_table(const struct nx_show_target *tg)
 	}
 	nx_table_print(&t);
 	nx_table_free(&t);
+	if (nx_opt_json)
+		nx_json_done(&nx_jw);
 	return nx_finish(NX_EXIT_OK);
 }
 
@@ -602,6 +593,10 @@ int nx_cmd_show(int argc, char **argv)
 		return nx_show_table(tg);
 	case NX_SHOW_TABLE:
 		return nx_show_table(tg);
+	case NX_SHOW_TUNING:
+		return nx_show_tuning();
+	case NX_SHOW_PLANS:
+		return nx_show_plans();
 	}
 	return NX_EXIT_ERR;
 }
