@@ -156,6 +156,13 @@ nexusctl config get --json >"$T/cfg" && json "$T/cfg" >"$T/cfg.flat" &&
 ok $? "config get --json: every key, memory_budget matches sysfs"
 nexusctl preset turbo 2>"$T/err"
 ok $(( $? != 2 )) "preset turbo exits 2: $(head -1 "$T/err")"
+nexusctl preset minimal && [ "$(cat $SYS/preset)" = minimal ] &&
+	[ "$(cat $SYS/event_queue_size)" = 1024 ] && nexusctl preset >"$T/ps" &&
+	[ "$(cat "$T/ps")" = minimal ] && nexusctl preset --json >"$T/ps" &&
+	json "$T/ps" >"$T/ps.flat" && [ "$(get "$T/ps.flat" .preset)" = minimal ]
+ok $? "preset minimal reaches sysfs; preset reads it back in both modes"
+nexusctl preset default
+echo "$old_level" >$SYS/level
 
 # show
 nexusctl show metrics --json >"$T/m" 2>"$T/err"
@@ -224,6 +231,18 @@ else
 	skip "show tuning" "nexus_tune not loaded"
 	skip "show tuning --json" "nexus_tune not loaded"
 fi
+
+# Every other show target in both modes, where its module is loaded.
+fail=0
+for w in predictions:predict forecasts:predict anomalies:anomaly decisions: collectors: metrics:; do
+	t=${w%%:*} m=${w#*:}
+	[ -n "$m" ] && [ ! -d $SYS/modules/$m ] && continue
+	nexusctl show "$t" >"$T/sh" 2>"$T/err" && [ -s "$T/sh" ] ||
+		{ echo "# show $t: $(head -1 "$T/err")"; fail=1; }
+	nexusctl show "$t" --json >"$T/sh" 2>"$T/err" && json "$T/sh" >/dev/null ||
+		{ echo "# show $t --json: $(head -1 "$T/err")"; fail=1; }
+done
+ok $fail "show predictions, forecasts, anomalies, decisions, collectors, metrics: text and valid JSON, exit 0"
 
 # follow prints a level change.
 nexusctl follow --json --type level --count 1 --timeout 30 >"$T/f" 2>"$T/ferr" &
