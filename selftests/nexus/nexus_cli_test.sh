@@ -156,13 +156,14 @@ nexusctl config get --json >"$T/cfg" && json "$T/cfg" >"$T/cfg.flat" &&
 ok $? "config get --json: every key, memory_budget matches sysfs"
 nexusctl preset turbo 2>"$T/err"
 ok $(( $? != 2 )) "preset turbo exits 2: $(head -1 "$T/err")"
+lv=$(cat $SYS/level)
 nexusctl preset minimal && [ "$(cat $SYS/preset)" = minimal ] &&
 	[ "$(cat $SYS/event_queue_size)" = 1024 ] && nexusctl preset >"$T/ps" &&
 	[ "$(cat "$T/ps")" = minimal ] && nexusctl preset --json >"$T/ps" &&
 	json "$T/ps" >"$T/ps.flat" && [ "$(get "$T/ps.flat" .preset)" = minimal ]
 ok $? "preset minimal reaches sysfs; preset reads it back in both modes"
 nexusctl preset default
-echo "$old_level" >$SYS/level
+echo "$lv" >$SYS/level
 
 # show
 nexusctl show metrics --json >"$T/m" 2>"$T/err"
