@@ -5,7 +5,8 @@
 #   host: the event bus ring (ns/event), the anomaly detector on NAB,
 #         the forecaster's error on NAB against predict_linear and Holt
 #   VM:   throughput overhead of NEXUS at levels 1 and 6, engine budgets;
-#         of nexusd's BPF collectors, nexusd's own CPU and memory
+#         of nexusd's BPF collectors, nexusd's own CPU and memory;
+#         tuning a read workload: NEXUS against TuneD's values
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -29,4 +30,8 @@ for k in ${NEXUS_BENCH_KERNELS:-6.1}; do
 	tools/vm/nexus-vm run --kernel "$k" --share bench/vm --timeout 900 -- \
 		sh /mnt/share/nexusd.sh
 	tools/vm/nexus-vm run --kernel "$k" --share bench/heal --timeout 900 -- sh /mnt/share/mttr.sh
+	echo
+	echo "== read_ahead workload untuned, with NEXUS, with TuneD's values ($k, TCG) =="
+	tools/vm/nexus-vm run --kernel "$k" --share bench/vm --timeout 900 -- \
+		sh /mnt/share/tune.sh
 done
