@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nexus_guard - live security posture, drift and threat detection.
+ *
+ * A pluggable module (Documentation/module-authors.rst) that runs from the
+ * monitoring level up.  Its tick re-evaluates the posture checks every
+ * posture_ms (posture.c) and reports drift as findings; it never changes
+ * a setting and never panics.  Knobs and counters are in
+ * /sys/kernel/nexus/modules/guard/, the check table in
+ * /sys/kernel/debug/nexus/guard_posture.  See Documentation/guard.rst.
+ */
+#define pr_fmt(fmt) "nexus_guard: " fmt
+
+#include <linux/kernel.h>
+#include <linux/kobject.h>
+#include <linux/module.h>
+#include <linux/seq_file.h>
+#include <linux/sysfs.h>
+#include <linux/time64.h>
+#include <nexus/knob.h>
+#include "guard.h"
+
+static u32 nxg_posture_ms = 10000;
+static u64 nxg_last_eval_ns;
+/* Requests from sysfs stores, carried out by the next tick. */
+static unsigned long nxg_requests;
+#define NXG_REQ_RESCAN	0
+#define NXG_REQ_ACCEPT	1
+
+static struct nexus_knob nxg_posture_ms_knob =
+	NEXUS_KNOB(posture_ms, &nxg_posture_ms, 1000, 86400000);
+static struct nexus_knob nxg_window_knob =
+	NEXUS_KNOB(window_ms, &nxg_window_ms, 1000, 86400000);
+static struct nexus_knob nxg_notify_knob =
+	NEXUS_KNOB(notify_level, &nxg_notify_level, NXG_LVL_EMERG, NXG_LVL_NONE);
+
+/* The module's ThreatLevel: open drift and the recent events. */
+static unsigned int nxg_threat_level(void)
+{
+	return min(nxg_posture_level(), nxg_threats_level(ktime_get_ns()));
+}
+
+/* policy/<vector> and allow/<vector>: the vector is the file's index. */
+static int nxg_attr_vector(const struct attribute *a,
+			   struct attribute **attrs)
+{
+	int v;
+
+	for (v = 0; attrs[v]; v++)
+		if (attrs[v] == a)
+			return v;
+	return -1;
+}
+
+static struct attribute *nxg_policy_attrs[NXG_V_COUNT + 1];
+static struct attribute *nxg_allow_attrs[NXG_V_DRIFT + 1];
+
+static ssize_t nxg_policy_show(struct kobject *kobj, struct kobj_attribute *a,
+			       char *buf)
+{
+	int v = nxg_attr_vector(&a->attr, nxg_policy_attrs);
+
+	return sysfs_emit(buf, "%s\n", nxg_policy_name(READ_ONCE(nxg_policy[v])));
+}
+
+static ssize_t nxg_policy_store(struct kobject *kobj, struct kobj_attribute *a,
+				const char *buf, size_t count)
+{
+	int v = nxg_attr_vector(&a->attr, nxg_policy_attrs);
+	u8 p;
+
+	if (nxg_policy_parse(buf, &p))
+		return -EINVAL;
+	/* Drift has no task to kill. */
+	if (v == NXG_V_DRIFT && p == NXG_POL_KILL)
+		return -EINVAL;
+	WRITE_ONCE(nxg_policy[v], p);
+	return count;
+}
+
+static ssize_t nxg_allow_show_attr(struct kobject *kobj,
+				   struct kobj_attribute *a, char *buf)
+{
+	return nxg_allow_show(nxg_attr_vector(&a->attr, nxg_allow_attrs), buf);
+}
+
+static ssize_t nxg_allow_store(struct kobject *kobj, struct kobj_attribute *a,
+			       const char *buf, size_t count)
+{
+	int ret = nxg_allow_set(nxg_attr_vector(&a->attr, nxg_allow_attrs), buf);
+
+	return ret ? ret : count;
+}
+
+#define NXG_VATTR(_v, _name)						\
+	static struct kobj_attribute nxg_pol_##_v =			\
+		__ATTR(_name, 0600, nxg_policy_show, nxg_policy_store)
+#define NXG_AATTR(_v, _name)						\
+	static struct kobj_attribute nxg_allow_##_v =			\
+		__ATTR(_name, 0600, nxg_allow_show_attr, nxg_allow_store)
+
+NXG_VATTR(0, module_load);
+NXG_VATTR(1, setuid_root);
+NXG_VATTR(2, namespace);
+NXG_VATTR(3, ptrace_attach);
+NXG_VATTR(4, bpf_load);
+NXG_VATTR(5, exec_suspicious);
+NXG_VATTR(6, suid_chmod);
+NXG_VATTR(7, etc_write);
+NXG_VATTR(8, posture_drift);
+NXG_AATTR(0, module_load);
+NXG_AATTR(1, setuid_root);
+NXG_AATTR(2, namespace);
+NXG_AATTR(3, ptrace_attach);
+NXG_AATTR(4, bpf_load);
+NXG_AATTR(5, exec_suspicious);
+NXG_AATTR(6, suid_chmod);
+NXG_AATTR(7, etc_write);
+
+static struct attribute *nxg_policy_attrs[NXG_V_COUNT + 1] = {
+	&nxg_pol_0.attr, &nxg_pol_1.attr, &nxg_pol_2.attr, &nxg_pol_3.attr,
+	&nxg_pol_4.attr, &nxg_pol_5.attr, &nxg_pol_6.attr, &nxg_pol_7.attr,
+	&nxg_pol_8.attr, NULL,
+};
+
+static struct attribute *nxg_allow_attrs[NXG_V_DRIFT + 1] = {
+	&nxg_allow_0.attr, &nxg_allow_1.attr, &nxg_allow_2.attr,
+	&nxg_allow_3.attr, &nxg_allow_4.attr, &nxg_allow_5.attr,
+	&nxg_allow_6.attr, &nxg_allow_7.attr, NULL,
+};
+
+static const struct attribute_group nxg_policy_group = {
+	.name = "policy",
+	.attrs = nxg_policy_attrs,
+};
+
+static const struct attribute_group nxg_allow_group = {
+	.name = "allow",
+	.attrs = nxg_allow_attrs,
+};
+
+static ssize_t nxg_request_store(struct kobject *kobj,
+				 struct kobj_attribute *a, const char *buf,
+				 size_t count)
+{
+	u32 v;
+
+	if (kstrtou32(buf, 0, &v) || v != 1)
+		return -EINVAL;
+	set_bit(strcmp(a->attr.name, "accept") ? NXG_REQ_RESCAN :
+		NXG_REQ_ACCEPT, &nxg_requests);
+	return count;
+}
+
+static ssize_t nxg_value_show(struct kobject *kobj, struct kobj_attribute *a,
+			      char *buf)
+{
+	const char *n = a->attr.name;
+
+	if (!strcmp(n, "posture_score"))
+		return sysfs_emit(buf, "%u\n", nxg_posture_score());
+	if (!strcmp(n, "threat_level"))
+		return sysfs_emit(buf, "%u\n", nxg_threat_level());
+	if (!strcmp(n, "drifts"))
+		return sysfs_emit(buf, "%llu\n", READ_ONCE(nxg_stats.drifts));
+	return sysfs_emit(buf, "%llu\n", READ_ONCE(nxg_stats.evals));
+}
+
+static struct kobj_attribute nxg_rescan_attr =
+	__ATTR(rescan, 0200, NULL, nxg_request_store);
+static struct kobj_attribute nxg_accept_attr =
+	__ATTR(accept, 0200, NULL, nxg_request_store);
+static struct kobj_attribute nxg_score_attr =
+	__ATTR(posture_score, 0444, nxg_value_show, NULL);
+static struct kobj_attribute nxg_level_attr =
+	__ATTR(threat_level, 0444, nxg_value_show, NULL);
+static struct kobj_attribute nxg_evals_attr =
+	__ATTR(evaluations, 0444, nxg_value_show, NULL);
+static struct kobj_attribute nxg_drifts_attr =
+	__ATTR(drifts, 0444, nxg_value_show, NULL);
+
+static struct attribute *nxg_attrs[] = {
+	&nxg_posture_ms_knob.attr.attr,
+	&nxg_window_knob.attr.attr,
+	&nxg_notify_knob.attr.attr,
+	&nxg_rescan_attr.attr,
+	&nxg_accept_attr.attr,
+	&nxg_score_attr.attr,
+	&nxg_level_attr.attr,
+	&nxg_evals_attr.attr,
+	&nxg_drifts_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group nxg_group = {
+	.attrs = nxg_attrs,
+};
+
+static const struct attribute_group *nxg_groups[] = {
+	&nxg_group,
+	&nxg_policy_group,
+	&nxg_allow_group,
+	NULL,
+};
+
+static void nxg_tick(u64 now_ns)
+{
+	u64 period = (u64)READ_ONCE(nxg_posture_ms) * NSEC_PER_MSEC;
+	bool rescan = test_and_clear_bit(NXG_REQ_RESCAN, &nxg_requests);
+
+	nxg_threats_tick(now_ns);
+	if (test_and_clear_bit(NXG_REQ_ACCEPT, &nxg_requests)) {
+		nxg_posture_accept();
+		rescan = true;
+	}
+	if (rescan || now_ns - nxg_last_eval_ns >= period) {
+		nxg_posture_eval(true);
+		nxg_last_eval_ns = now_ns;
+	}
+}
+
+static void nxg_dump(struct seq_file *m)
+{
+	unsigned int level = nxg_threat_level();
+
+	seq_printf(m, "threat_level %u %s\nposture_score %u\n", level,
+		   nxg_level_name(level), nxg_posture_score());
+	seq_printf(m, "evaluations %llu\ndrifts %llu\ndrifts_cleared %llu\n",
+		   nxg_stats.evals, nxg_stats.drifts, nxg_stats.drifts_cleared);
+}
+
+static int nxg_init(void)
+{
+	int ret = nxg_posture_init();
+
+	if (ret)
+		return ret;
+	nxg_last_eval_ns = ktime_get_ns();
+	return nxg_threats_init();
+}
+
+static void nxg_exit(void)
+{
+	/* What guard reported must not stay open once nobody watches. */
+	nxg_posture_accept();
+	nxg_posture_exit();
+}
+
+const struct nexus_module_ops nxg_ops = {
+	.name = "guard",
+	.abi_version = NEXUS_MODULE_ABI,
+	.owner = THIS_MODULE,
+	.min_level = NEXUS_LEVEL_MONITORING,
+	.priority = 8,
+	.init = nxg_init,
+	.exit = nxg_exit,
+	.tick = nxg_tick,
+	.dump = nxg_dump,
+	.groups = nxg_groups,
+};
+
+static int __init nxg_mod_init(void)
+{
+	int ret = nexus_register_module(&nxg_ops);
+
+	if (ret)
+		return ret;
+	ret = nexus_debugfs_create(&nxg_ops, "guard_posture", nxg_posture_show);
+	if (!ret)
+		ret = nexus_debugfs_create(&nxg_ops, "guard_threats",
+					   nxg_threats_show);
+	if (ret) {
+		nexus_unregister_module(&nxg_ops);
+		return ret;
+	}
+	return nxg_probes_init();
+}
+
+static void __exit nxg_mod_exit(void)
+{
+	/* No tick after this; the probes only write their rings. */
+	nexus_unregister_module(&nxg_ops);
+	nxg_probes_exit();
+}
+
+module_init(nxg_mod_init);
+module_exit(nxg_mod_exit);
+MODULE_DESCRIPTION("NEXUS guard: live security posture and threat detection");
+MODULE_LICENSE("GPL");

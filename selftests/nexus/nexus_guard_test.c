@@ -1,0 +1,832 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nexus_guard: the posture table says what the system really is (the test
+ * reads /proc/sys, /proc/cmdline and sysfs itself and re-evaluates each
+ * check), a passing check that starts failing (kernel.kptr_restrict 2 -> 0)
+ * is a drift finding on the stream that raises the ThreatLevel, restoring
+ * it resolves the finding, and bad sysfs input is refused.
+ *
+ * Threats: each vector, triggered by a child process, raises exactly one
+ * event for that child, with its pid, comm, uid and the documented level
+ * (one more severe when the posture leaves the vector's door open);
+ * allow-listed activity raises none; the kill policy kills the offender
+ * and nobody else.
+ */
+#include <ctype.h>
+#include <sched.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <linux/bpf.h>
+#include <linux/nexus.h>
+#include "kselftest_harness.h"
+#include "nexus_test.h"
+
+#define G NEXUS_SYSFS "/modules/guard/"
+#define POSTURE NEXUS_DEBUGFS "/guard_posture"
+#define FINDINGS NEXUS_DEBUGFS "/findings"
+#define KPTR "/proc/sys/kernel/kptr_restrict"
+
+static char table[65536];
+
+/* One row of the posture table. */
+struct row {
+	char *f[8];	/* name class result current recommended source drift care */
+};
+
+/* Split the table into rows; returns the count. */
+static int parse(struct row *rows, int max)
+{
+	char *line, *save = NULL;
+	int n = 0;
+
+	for (line = strtok_r(table, "\n", &save); line && n < max;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *fs = NULL, *f;
+		int i = 0;
+
+		if (line[0] == '#')
+			continue;
+		for (f = strtok_r(line, "\t", &fs); f && i < 8;
+		     f = strtok_r(NULL, "\t", &fs))
+			rows[n].f[i++] = f;
+		if (i == 8)
+			n++;
+	}
+	return n;
+}
+
+/* Ask for an evaluation now and wait until it ran; 0 if it did. */
+static int rescan(void)
+{
+	long long before = nx_read_ll(G "evaluations");
+
+	if (nx_write(G "rescan", "1"))
+		return -1;
+	return nx_wait_above(G "evaluations", 10000, before) > before ? 0 : -1;
+}
+
+static int read_table(struct row *rows, int max)
+{
+	if (nx_read_all(POSTURE, table, sizeof(table)) <= 0)
+		return -1;
+	return parse(rows, max);
+}
+
+/* The row of @name in a fresh read of the table, or NULL. */
+static struct row *find_row(struct row *rows, int max, const char *name)
+{
+	int i, n = read_table(rows, max);
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(rows[i].f[0], name))
+			return &rows[i];
+	return NULL;
+}
+
+static void first_line(char *s)
+{
+	s[strcspn(s, "\n")] = '\0';
+}
+
+/* Expected result of a sysctl check from its recommendation. */
+static const char *judge(const char *cur, const char *want)
+{
+	long long v = strtoll(cur, NULL, 10);
+
+	if (!strncmp(want, ">=", 2))
+		return v >= strtoll(want + 2, NULL, 10) ? "OK" : "FAIL";
+	return v == strtoll(want, NULL, 10) ? "OK" : "FAIL";
+}
+
+static int cmdline_has(const char *cmdline, const char *tok)
+{
+	size_t len = strlen(tok);
+	const char *p;
+
+	for (p = strstr(cmdline, tok); p; p = strstr(p + 1, tok))
+		if ((p == cmdline || isspace(p[-1])) &&
+		    (!p[len] || isspace(p[len])))
+			return 1;
+	return 0;
+}
+
+static const char * const classes[] = {
+	"self_protection", "attack_surface", "userspace_hardening", "network",
+};
+static const int weights[] = { 3, 2, 2, 1 };
+
+FIXTURE(guard) {
+	char kptr[16];
+	char posture_ms[16];
+	char window_ms[16];
+};
+
+FIXTURE_SETUP(guard)
+{
+	if (access(G "posture_score", F_OK))
+		SKIP(return, "nexus_guard not loaded");
+	ASSERT_LT(0, nx_read(KPTR, self->kptr, sizeof(self->kptr)));
+	ASSERT_LT(0, nx_read(G "posture_ms", self->posture_ms,
+			     sizeof(self->posture_ms)));
+	ASSERT_LT(0, nx_read(G "window_ms", self->window_ms,
+			     sizeof(self->window_ms)));
+	/* The guard's tick runs from monitoring (1) up. */
+	if (nx_read_ll(NEXUS_SYSFS "/level") < 1)
+		ASSERT_EQ(0, nx_write(NEXUS_SYSFS "/level", "1"));
+}
+
+FIXTURE_TEARDOWN(guard)
+{
+	if (!self->kptr[0])
+		return;
+	nx_write(KPTR, self->kptr);
+	nx_write(G "posture_ms", self->posture_ms);
+	nx_write(G "window_ms", self->window_ms);
+	/* The test's own flips are not drift anybody needs to see. */
+	nx_write(G "accept", "1");
+	rescan();
+}
+
+/* Every row matches what the test reads from the system itself. */
+TEST_F(guard, posture_matches_system)
+{
+	static struct row rows[256];
+	char cmdline[4096], path[256], val[256];
+	int n, i, j, checked = 0, pass_w = 0, all_w = 0;
+
+	ASSERT_EQ(0, rescan());
+	n = read_table(rows, 256);
+	ASSERT_LT(40, n);
+	ASSERT_LT(0, nx_read("/proc/cmdline", cmdline, sizeof(cmdline)));
+	for (i = 0; i < n; i++) {
+		char **f = rows[i].f;
+		const char *name = f[0], *res = f[2], *cur = f[3];
+
+		for (j = 0; j < 4; j++)
+			if (!strcmp(f[1], classes[j]))
+				break;
+		ASSERT_GT(4, j) TH_LOG("%s: class %s", name, f[1]);
+		if (!strcmp(res, "OK"))
+			pass_w += weights[j];
+		if (!strcmp(res, "OK") || !strcmp(res, "FAIL"))
+			all_w += weights[j];
+
+		if (!strncmp(name, "CONFIG_", 7) || !strncmp(name, "cpu.", 4) ||
+		    !strcmp(name, "lockdown")) {
+			continue;
+		} else if (!strncmp(name, "cmdline.", 8)) {
+			int has = cmdline_has(cmdline, name + 8);
+
+			EXPECT_STREQ(has ? "present" : "absent", cur)
+				TH_LOG("%s", name);
+			EXPECT_STREQ(has ? "FAIL" : "OK", res) TH_LOG("%s", name);
+		} else if (!strncmp(name, "vuln.", 5)) {
+			snprintf(path, sizeof(path),
+				 "/sys/devices/system/cpu/vulnerabilities/%s",
+				 name + 5);
+			if (nx_read(path, val, sizeof(val)) < 0) {
+				EXPECT_STREQ("absent", res) TH_LOG("%s", name);
+				continue;
+			}
+			first_line(val);
+			EXPECT_EQ(0, strncmp(val, cur, strlen(cur)))
+				TH_LOG("%s: '%s' vs '%s'", name, cur, val);
+			EXPECT_STREQ(!strncmp(val, "Not affected", 12) ||
+				     !strncmp(val, "Mitigation", 10) ?
+				     "OK" : "FAIL", res) TH_LOG("%s", name);
+		} else if (!strcmp(name, "module.sig_enforce")) {
+			ASSERT_LT(0, nx_read("/sys/module/module/parameters/sig_enforce",
+					     val, sizeof(val)));
+			EXPECT_STREQ(val, cur);
+		} else if (!strcmp(name, "kernel.tainted")) {
+			ASSERT_LT(0, nx_read("/proc/sys/kernel/tainted", val,
+					     sizeof(val)));
+			EXPECT_STREQ(val, cur);
+		} else {
+			/* A sysctl: its name is its path under /proc/sys. */
+			char *p;
+
+			snprintf(path, sizeof(path), "/proc/sys/%s", name);
+			for (p = path + 10; *p; p++)
+				if (*p == '.')
+					*p = '/';
+			if (nx_read(path, val, sizeof(val)) < 0) {
+				EXPECT_STREQ("absent", res) TH_LOG("%s", name);
+				continue;
+			}
+			first_line(val);
+			EXPECT_STREQ(val, cur) TH_LOG("%s", name);
+			EXPECT_STREQ(judge(val, f[4]), res)
+				TH_LOG("%s = %s, want %s", name, val, f[4]);
+		}
+		checked++;
+	}
+	/* At least the sysctls of the issue and the vulnerabilities. */
+	EXPECT_LT(30, checked);
+	EXPECT_EQ(all_w ? pass_w * 100 / all_w : 100,
+		  nx_read_ll(G "posture_score"));
+}
+
+/* Is the finding @id on the stream of @fd (opened before it was raised)? */
+static int stream_has_finding(int fd, unsigned long long id,
+			      unsigned long long flag)
+{
+	struct nexus_event ev[64];
+	unsigned int t;
+
+	for (t = 0; t < 5000; t += 50) {
+		ssize_t n = read(fd, ev, sizeof(ev));
+		int i;
+
+		for (i = 0; n > 0 && i < n / (int)sizeof(ev[0]); i++)
+			if (ev[i].type == NEXUS_EV_FINDING && ev[i].arg0 == id &&
+			    (ev[i].arg1 & flag))
+				return 1;
+		if (n <= 0)
+			nx_msleep(50);
+	}
+	return 0;
+}
+
+/* The id of the last finding line holding @a and @b, or 0. */
+static unsigned long long finding_with(const char *a, const char *b)
+{
+	unsigned long long id = 0;
+	char *line, *save = NULL;
+
+	if (nx_read_all(FINDINGS, table, sizeof(table)) <= 0)
+		return 0;
+	for (line = strtok_r(table, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (strstr(line, a) && strstr(line, b))
+			id = strtoull(line, NULL, 10);
+	return id;
+}
+
+/*
+ * kptr_restrict 2 -> 0 is drift, found by the timer (no rescan): a finding
+ * on the stream, the ThreatLevel raised; back to 2 resolves it.
+ */
+TEST_F(guard, kptr_restrict_drift)
+{
+	static struct row rows[256];
+	struct row *r;
+	unsigned long long id, id2;
+	long long drifts;
+	unsigned int t;
+	int fd;
+
+	/* Only drift counts: older events (module loads at boot) age out. */
+	ASSERT_EQ(0, nx_write(G "window_ms", "1000"));
+	ASSERT_EQ(0, nx_write(G "posture_ms", "1000"));
+	ASSERT_EQ(0, nx_write(KPTR, "2"));
+	ASSERT_EQ(0, nx_write(G "accept", "1"));
+	ASSERT_EQ(0, rescan());
+	r = find_row(rows, 256, "kernel.kptr_restrict");
+	ASSERT_NE(NULL, r);
+	ASSERT_STREQ("OK", r->f[2]);
+	ASSERT_STREQ("-", r->f[6]);
+	nx_msleep(1100);
+	EXPECT_EQ(7, nx_read_ll(G "threat_level"));
+
+	drifts = nx_read_ll(G "drifts");
+	fd = open("/dev/nexus", O_RDONLY | O_NONBLOCK);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, nx_write(KPTR, "0"));
+	/* The 1 s timer finds it; TCG is slow, so allow 20 s. */
+	EXPECT_LT(drifts, nx_wait_above(G "drifts", 20000, drifts));
+	r = find_row(rows, 256, "kernel.kptr_restrict");
+	ASSERT_NE(NULL, r);
+	EXPECT_STREQ("FAIL", r->f[2]);
+	EXPECT_STREQ("0", r->f[3]);
+	EXPECT_STREQ("err", r->f[6]);
+	EXPECT_GE(3, nx_read_ll(G "threat_level"));
+	id = finding_with(" active guard kernel.kptr_restrict ",
+			  "posture drift: kernel.kptr_restrict 2 -> 0");
+	ASSERT_NE(0, id);
+	EXPECT_TRUE(stream_has_finding(fd, id, NEXUS_FINDING_ACTIVE));
+
+	ASSERT_EQ(0, nx_write(KPTR, "2"));
+	for (t = 0; t < 20000; t += 100) {
+		r = find_row(rows, 256, "kernel.kptr_restrict");
+		if (r && !strcmp(r->f[6], "-"))
+			break;
+		nx_msleep(100);
+	}
+	ASSERT_NE(NULL, r);
+	EXPECT_STREQ("OK", r->f[2]);
+	EXPECT_STREQ("-", r->f[6]);
+	id2 = finding_with(" resolved guard kernel.kptr_restrict ",
+			   "posture drift cleared");
+	EXPECT_EQ(id, id2);
+	EXPECT_TRUE(stream_has_finding(fd, id, NEXUS_FINDING_RESOLVED));
+	close(fd);
+}
+
+/* accept resolves open drift and brings the ThreatLevel back. */
+TEST_F(guard, accept_clears_drift)
+{
+	static struct row rows[256];
+	struct row *r;
+	long long drifts;
+
+	ASSERT_EQ(0, nx_write(G "window_ms", "1000"));
+	ASSERT_EQ(0, nx_write(KPTR, "2"));
+	ASSERT_EQ(0, nx_write(G "accept", "1"));
+	ASSERT_EQ(0, rescan());
+	drifts = nx_read_ll(G "drifts");
+	ASSERT_EQ(0, nx_write(KPTR, "1"));
+	ASSERT_EQ(0, rescan());
+	EXPECT_EQ(drifts + 1, nx_read_ll(G "drifts"));
+	EXPECT_GE(3, nx_read_ll(G "threat_level"));
+	ASSERT_EQ(0, nx_write(G "accept", "1"));
+	ASSERT_EQ(0, rescan());
+	r = find_row(rows, 256, "kernel.kptr_restrict");
+	ASSERT_NE(NULL, r);
+	EXPECT_STREQ("FAIL", r->f[2]);
+	EXPECT_STREQ("-", r->f[6]);
+	nx_msleep(1100);
+	EXPECT_EQ(7, nx_read_ll(G "threat_level"));
+	/* Still failing, already accepted: no new drift. */
+	ASSERT_EQ(0, rescan());
+	EXPECT_EQ(drifts + 1, nx_read_ll(G "drifts"));
+}
+
+/* Bad input is refused and changes nothing. */
+TEST_F(guard, bad_input_refused)
+{
+	char buf[32];
+
+	EXPECT_EQ(-EINVAL, nx_write(G "posture_ms", "soon"));
+	EXPECT_EQ(-ERANGE, nx_write(G "posture_ms", "10"));
+	EXPECT_EQ(-ERANGE, nx_write(G "posture_ms", "99999999999"));
+	ASSERT_LT(0, nx_read(G "posture_ms", buf, sizeof(buf)));
+	EXPECT_STREQ(self->posture_ms, buf);
+	EXPECT_EQ(-EINVAL, nx_write(G "rescan", "2"));
+	EXPECT_EQ(-EINVAL, nx_write(G "rescan", "yes"));
+	EXPECT_EQ(-EINVAL, nx_write(G "accept", "0"));
+	EXPECT_NE(0, nx_write(G "posture_score", "100"));
+	EXPECT_NE(0, nx_write(G "threat_level", "0"));
+}
+
+/* ---- threats ---- */
+
+#define THREATS NEXUS_DEBUGFS "/guard_threats"
+#define ACT "/opt/nexus/selftests/nexus_guard_act"
+#define NOBODY 65534
+
+static char threats[131072];
+
+/* One event of guard_threats. */
+struct ev {
+	unsigned long long seq;
+	char vector[32];
+	int level;
+	int pid;
+	char comm[32];
+	int uid;
+	char what[64];
+	char door[16];
+	char action[16];
+};
+
+/* The events after @since, of @pid (0: any); returns how many (<= max). */
+static int events(unsigned long long since, int pid, struct ev *out, int max)
+{
+	char *line, *save = NULL;
+	int n = 0;
+
+	if (nx_read_all(THREATS, threats, sizeof(threats)) <= 0)
+		return 0;
+	for (line = strtok_r(threats, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		struct ev e;
+
+		if (line[0] == '#')
+			continue;
+		memset(&e, 0, sizeof(e));
+		if (sscanf(line, "%llu\t%*u\t%31[^\t]\t%d\t%d\t%31[^\t]\t%d\t%63[^\t]\t%15[^\t]\t%15[^\t]",
+			   &e.seq, e.vector, &e.level, &e.pid, e.comm, &e.uid,
+			   e.what, e.door, e.action) != 9)
+			continue;
+		if (e.seq <= since || (pid && e.pid != pid))
+			continue;
+		if (n < max)
+			out[n] = e;
+		n++;
+	}
+	return n;
+}
+
+/* The seq of the last event so far. */
+static unsigned long long last_seq(void)
+{
+	unsigned long long seq = 0;
+	char *p;
+
+	if (nx_read_all(THREATS, threats, sizeof(threats)) <= 0)
+		return 0;
+	for (p = strtok(threats, "\n"); p; p = strtok(NULL, "\n"))
+		if (p[0] != '#')
+			seq = strtoull(p, NULL, 10);
+	return seq;
+}
+
+/*
+ * Wait for @pid's events after @since, then a little longer so that a
+ * second one would be seen too; returns how many (the first in @e).
+ */
+static int wait_events(unsigned long long since, int pid, struct ev *e)
+{
+	unsigned int t;
+	int n = 0;
+
+	for (t = 0; t < 10000 && !n; t += 100) {
+		n = events(since, pid, e, 1);
+		if (!n)
+			nx_msleep(100);
+	}
+	if (n) {
+		nx_msleep(1500);
+		n = events(since, pid, e, 1);
+	}
+	return n;
+}
+
+/* The posture result of @check: 1 if it fails (the door is open). */
+static int door_open(const char *check)
+{
+	static struct row rows[256];
+	struct row *r = find_row(rows, 256, check);
+
+	return r && !strcmp(r->f[2], "FAIL");
+}
+
+/* The count of allow-listed events of @vector. */
+static long long allowed_count(const char *vector)
+{
+	char want[64], *p;
+
+	snprintf(want, sizeof(want), "# allowed %s ", vector);
+	if (nx_read_all(THREATS, threats, sizeof(threats)) <= 0)
+		return -1;
+	p = strstr(threats, want);
+	return p ? strtoll(p + strlen(want), NULL, 10) : -1;
+}
+
+static int expected(int base, const char *door)
+{
+	return door && door_open(door) ? base - 1 : base;
+}
+
+static int wait_child(pid_t pid)
+{
+	int st;
+
+	if (waitpid(pid, &st, 0) != pid)
+		return -1;
+	return st;
+}
+
+static void become_nobody(void)
+{
+	if (setresgid(NOBODY, NOBODY, NOBODY) || setresuid(NOBODY, NOBODY, NOBODY))
+		_exit(99);
+}
+
+/* A copy of nexus_guard_act, set-user-ID root, outside /tmp. */
+#define SUID_DIR "/nxg"
+#define SUID_ACT SUID_DIR "/nxg_act"
+
+static int install_suid_act(void)
+{
+	char cmd[256];
+
+	mkdir(SUID_DIR, 0755);
+	snprintf(cmd, sizeof(cmd), "cp " ACT " " SUID_ACT);
+	if (system(cmd))
+		return -1;
+	return chmod(SUID_ACT, 04755);
+}
+
+static pid_t run_suid_act(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		become_nobody();
+		execl(SUID_ACT, "nxg_act", "setuid", (char *)NULL);
+		_exit(98);
+	}
+	return pid;
+}
+
+TEST_F(guard, threat_setuid_root)
+{
+	unsigned long long since;
+	struct ev e;
+	pid_t pid;
+
+	ASSERT_EQ(0, install_suid_act());
+	since = last_seq();
+	pid = run_suid_act();
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, wait_child(pid)) TH_LOG("nxg_act setuid did not succeed");
+	ASSERT_EQ(1, wait_events(since, pid, &e));
+	EXPECT_STREQ("setuid_root", e.vector);
+	EXPECT_STREQ("nxg_act", e.comm);
+	EXPECT_EQ(NOBODY, e.uid);
+	EXPECT_EQ(2, e.level);
+	EXPECT_STREQ("logged", e.action);
+}
+
+/* Under the kill policy the offender dies; its parent and a sibling live. */
+TEST_F(guard, threat_kill_policy_kills_only_offender)
+{
+	unsigned long long since;
+	pid_t pid, sibling;
+	struct ev e;
+	int st;
+
+	ASSERT_EQ(0, install_suid_act());
+	sibling = fork();
+	if (sibling == 0) {
+		become_nobody();
+		pause();
+		_exit(0);
+	}
+	ASSERT_EQ(0, nx_write(G "policy/setuid_root", "kill"));
+	since = last_seq();
+	pid = run_suid_act();
+	st = wait_child(pid);
+	nx_write(G "policy/setuid_root", "log");
+	ASSERT_TRUE(WIFSIGNALED(st)) TH_LOG("status %#x", st);
+	EXPECT_EQ(SIGKILL, WTERMSIG(st));
+	EXPECT_EQ(0, kill(sibling, 0));
+	ASSERT_EQ(1, wait_events(since, pid, &e));
+	EXPECT_STREQ("killed", e.action);
+	EXPECT_EQ(0, events(since, sibling, &e, 1));
+	kill(sibling, SIGKILL);
+	waitpid(sibling, NULL, 0);
+}
+
+TEST_F(guard, threat_namespace)
+{
+	unsigned long long since = last_seq();
+	struct ev e;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		become_nobody();
+		unshare(CLONE_NEWUSER);	/* the attempt is what is reported */
+		_exit(0);
+	}
+	ASSERT_EQ(0, wait_child(pid));
+	ASSERT_EQ(1, wait_events(since, pid, &e));
+	EXPECT_STREQ("namespace", e.vector);
+	EXPECT_EQ(NOBODY, e.uid);
+	EXPECT_EQ(expected(5, "user.max_user_namespaces"), e.level);
+}
+
+TEST_F(guard, threat_ptrace_attach)
+{
+	unsigned long long since;
+	pid_t target, tracer;
+	char what[32];
+	struct ev e;
+
+	target = fork();
+	if (target == 0) {
+		pause();
+		_exit(0);
+	}
+	since = last_seq();
+	tracer = fork();
+	if (tracer == 0) {
+		if (ptrace(PTRACE_ATTACH, target, 0, 0))
+			_exit(1);
+		waitpid(target, NULL, 0);
+		ptrace(PTRACE_DETACH, target, 0, 0);
+		_exit(0);
+	}
+	EXPECT_EQ(0, wait_child(tracer));
+	kill(target, SIGKILL);
+	waitpid(target, NULL, 0);
+	ASSERT_EQ(1, wait_events(since, tracer, &e));
+	EXPECT_STREQ("ptrace_attach", e.vector);
+	snprintf(what, sizeof(what), "pid %d", target);
+	EXPECT_STREQ(what, e.what);
+	EXPECT_EQ(expected(5, "kernel.yama.ptrace_scope"), e.level);
+	EXPECT_EQ(0, events(since, target, &e, 1));
+}
+
+TEST_F(guard, threat_bpf_load)
+{
+	unsigned long long since = last_seq();
+	struct ev e;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		/* r0 = 0; exit: the smallest socket filter. */
+		struct bpf_insn insn[2] = {
+			{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0 },
+			{ .code = BPF_JMP | BPF_EXIT },
+		};
+		union bpf_attr a;
+		int fd;
+
+		memset(&a, 0, sizeof(a));
+		a.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+		a.insns = (unsigned long)insn;
+		a.insn_cnt = 2;
+		a.license = (unsigned long)"GPL";
+		fd = syscall(__NR_bpf, BPF_PROG_LOAD, &a, sizeof(a));
+		_exit(fd < 0 ? 1 : 0);
+	}
+	ASSERT_EQ(0, wait_child(pid));
+	ASSERT_EQ(1, wait_events(since, pid, &e));
+	EXPECT_STREQ("bpf_load", e.vector);
+	EXPECT_STREQ("type 1", e.what);
+	EXPECT_EQ(expected(5, "kernel.unprivileged_bpf_disabled"), e.level);
+}
+
+TEST_F(guard, threat_exec_memfd)
+{
+	unsigned long long since = last_seq();
+	struct ev e;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		char buf[65536], *argv[] = { "nxg_act", "exit", NULL };
+		char *envp[] = { NULL };
+		int in = open(ACT, O_RDONLY), fd = memfd_create("nxg", 0);
+		ssize_t n;
+
+		if (in < 0 || fd < 0)
+			_exit(97);
+		while ((n = read(in, buf, sizeof(buf))) > 0)
+			if (write(fd, buf, n) != n)
+				_exit(96);
+		close(in);
+		fexecve(fd, argv, envp);
+		_exit(95);
+	}
+	ASSERT_EQ(0, wait_child(pid));
+	ASSERT_EQ(1, wait_events(since, pid, &e));
+	EXPECT_STREQ("exec_suspicious", e.vector);
+	EXPECT_EQ(4, e.level);
+	EXPECT_EQ(0, strncmp(e.what, "/dev/fd/", 8)) TH_LOG("%s", e.what);
+}
+
+TEST_F(guard, threat_exec_tmp)
+{
+	unsigned long long since;
+	struct ev e;
+	pid_t pid;
+
+	mkdir("/tmp", 01777);
+	ASSERT_EQ(0, system("cp " ACT " /tmp/nxg_act"));
+	since = last_seq();
+	pid = fork();
+	if (pid == 0) {
+		execl("/tmp/nxg_act", "nxg_act", "exit", (char *)NULL);
+		_exit(98);
+	}
+	ASSERT_EQ(0, wait_child(pid));
+	unlink("/tmp/nxg_act");
+	ASSERT_EQ(1, wait_events(since, pid, &e));
+	EXPECT_STREQ("exec_suspicious", e.vector);
+	EXPECT_STREQ("nxg_act", e.comm);
+	EXPECT_STREQ("/tmp/nxg_act", e.what);
+	EXPECT_EQ(5, e.level);
+}
+
+TEST_F(guard, threat_suid_chmod)
+{
+	unsigned long long since;
+	struct ev e;
+	pid_t pid;
+	int fd;
+
+	mkdir(SUID_DIR, 0755);
+	fd = open(SUID_DIR "/nxg_suid_file", O_WRONLY | O_CREAT, 0755);
+	ASSERT_LE(0, fd);
+	close(fd);
+	since = last_seq();
+	pid = fork();
+	if (pid == 0) {
+		prctl(PR_SET_NAME, "nxg_chmod");
+		_exit(chmod(SUID_DIR "/nxg_suid_file", 04755) ? 1 : 0);
+	}
+	ASSERT_EQ(0, wait_child(pid));
+	unlink(SUID_DIR "/nxg_suid_file");
+	ASSERT_EQ(1, wait_events(since, pid, &e));
+	EXPECT_STREQ("suid_chmod", e.vector);
+	EXPECT_STREQ("nxg_chmod", e.comm);
+	EXPECT_STREQ("nxg_suid_file", e.what);
+	EXPECT_EQ(4, e.level);
+}
+
+static pid_t etc_writer(const char *comm)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int fd;
+
+		prctl(PR_SET_NAME, comm);
+		fd = open("/etc/nxg_guard_probe", O_WRONLY | O_CREAT, 0644);
+		_exit(fd < 0 ? 1 : 0);
+	}
+	return pid;
+}
+
+TEST_F(guard, threat_etc_write)
+{
+	unsigned long long since = last_seq();
+	struct ev e;
+	pid_t pid = etc_writer("nxg_etc");
+
+	ASSERT_EQ(0, wait_child(pid));
+	unlink("/etc/nxg_guard_probe");
+	ASSERT_EQ(1, wait_events(since, pid, &e));
+	EXPECT_STREQ("etc_write", e.vector);
+	EXPECT_STREQ("nxg_etc", e.comm);
+	EXPECT_STREQ("nxg_guard_probe", e.what);
+	EXPECT_EQ(0, e.uid);
+	EXPECT_EQ(5, e.level);
+}
+
+/* Allow-listed activity raises nothing, and the probe did see it. */
+TEST_F(guard, threat_allow_list)
+{
+	unsigned long long since;
+	long long allowed;
+	char buf[128];
+	struct ev e;
+	pid_t pid;
+
+	ASSERT_EQ(0, nx_write(G "allow/etc_write", "nxg_other nxg_allowed"));
+	ASSERT_LT(0, nx_read(G "allow/etc_write", buf, sizeof(buf)));
+	EXPECT_STREQ("nxg_other nxg_allowed", buf);
+	since = last_seq();
+	allowed = allowed_count("etc_write");
+	ASSERT_LE(0, allowed);
+	pid = etc_writer("nxg_allowed");
+	ASSERT_EQ(0, wait_child(pid));
+	unlink("/etc/nxg_guard_probe");
+	nx_msleep(2000);
+	EXPECT_EQ(0, events(since, pid, &e, 1));
+	EXPECT_LT(allowed, allowed_count("etc_write"));
+	/* Another comm is still reported. */
+	pid = etc_writer("nxg_etc");
+	ASSERT_EQ(0, wait_child(pid));
+	unlink("/etc/nxg_guard_probe");
+	EXPECT_EQ(1, wait_events(since, pid, &e));
+	ASSERT_EQ(0, nx_write(G "allow/etc_write", ""));
+	ASSERT_LT(0, nx_read(G "allow/etc_write", buf, sizeof(buf)));
+	EXPECT_STREQ("", buf);
+}
+
+TEST_F(guard, threat_module_load)
+{
+	unsigned long long since = last_seq();
+	struct ev e;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(nx_insmod(NEXUS_TEST_MODULES "/nexus_test_guard.ko", NULL) ?
+		      1 : 0);
+	ASSERT_EQ(0, wait_child(pid));
+	EXPECT_EQ(0, nx_rmmod("nexus_test_guard"));
+	ASSERT_EQ(1, wait_events(since, pid, &e));
+	EXPECT_STREQ("module_load", e.vector);
+	EXPECT_STREQ("nexus_test_guard", e.what);
+	/* Test modules are never signed: warning, one more if not enforced. */
+	EXPECT_EQ(expected(4, "module.sig_enforce"), e.level);
+}
+
+/* Bad policy and allow-list input is refused and changes nothing. */
+TEST_F(guard, threat_bad_input_refused)
+{
+	char buf[256];
+
+	EXPECT_EQ(-EINVAL, nx_write(G "policy/etc_write", "panic"));
+	EXPECT_EQ(-EINVAL, nx_write(G "policy/etc_write", ""));
+	EXPECT_EQ(-EINVAL, nx_write(G "policy/posture_drift", "kill"));
+	ASSERT_LT(0, nx_read(G "policy/etc_write", buf, sizeof(buf)));
+	EXPECT_STREQ("log", buf);
+	ASSERT_EQ(0, nx_write(G "allow/etc_write", "keep"));
+	EXPECT_EQ(-EINVAL, nx_write(G "allow/etc_write", "ok bad/name"));
+	EXPECT_EQ(-ENAMETOOLONG,
+		  nx_write(G "allow/etc_write", "a_comm_longer_than_15"));
+	EXPECT_EQ(-E2BIG, nx_write(G "allow/etc_write", "a b c d e f g h i"));
+	ASSERT_LT(0, nx_read(G "allow/etc_write", buf, sizeof(buf)));
+	EXPECT_STREQ("keep", buf);
+	ASSERT_EQ(0, nx_write(G "allow/etc_write", "\n"));
+	EXPECT_EQ(-ERANGE, nx_write(G "notify_level", "8"));
+	EXPECT_EQ(-ERANGE, nx_write(G "window_ms", "0"));
+}
+
+TEST_HARNESS_MAIN
