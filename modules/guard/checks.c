@@ -13,8 +13,9 @@
 	.name = _n, .path = "/proc/sys/" _p, .src = NXG_SRC_SYSCTL,	\
 	.cls = NXG_CL_##_c, .cmp = NXG_##_cmp, .want = _w,		\
 	.want_str = _ws, .source = _s, .care = _care }
+/* The token is the name after "cmdline.". */
 #define CMDLINE(_tok, _c, _care) {					\
-	.name = "cmdline." _tok, .path = _tok, .src = NXG_SRC_CMDLINE,	\
+	.name = "cmdline." _tok, .src = NXG_SRC_CMDLINE,		\
 	.cls = NXG_CL_##_c, .want_str = "absent", .source = "kspp",	\
 	.care = _care }
 #define KCONFIG(_n, _on) {						\
@@ -25,9 +26,9 @@
 	.name = "cpu." _n, .src = NXG_SRC_CPU,				\
 	.cls = NXG_CL_SELF_PROTECTION, .want = _bit,			\
 	.want_str = "all", .source = "kspp" }
+/* The file is the name after "vuln." in NXG_VULN_DIR. */
 #define VULN(_n) {							\
 	.name = "vuln." _n,						\
-	.path = "/sys/devices/system/cpu/vulnerabilities/" _n,		\
 	.src = NXG_SRC_VULN, .cls = NXG_CL_SELF_PROTECTION,		\
 	.want_str = "not_vulnerable", .source = "kernel" }
 

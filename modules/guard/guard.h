@@ -79,7 +79,7 @@ enum nxg_result {
 /**
  * struct nxg_check - one posture check (const).
  * @name: e.g. "kernel.kptr_restrict"; sysctls use their sysctl name.
- * @path: the file read (sysctl, vulnerability), the cmdline token, or NULL.
+ * @path: the file read (sysctls, the taint), or NULL.
  * @src: enum nxg_src.
  * @cls: enum nxg_class.
  * @cmp: enum nxg_cmp, for sysctls.

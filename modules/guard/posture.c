@@ -169,7 +169,7 @@ static u8 nxg_eval_cmdline(const struct nxg_check *c, char *cur)
 		snprintf(cur, NXG_CUR_LEN, "error %d", nxg_cmdline_len);
 		return NXG_RES_ERROR;
 	}
-	if (nxg_cmdline_has(c->path)) {
+	if (nxg_cmdline_has(c->name + strlen("cmdline."))) {
 		strscpy(cur, "present", NXG_CUR_LEN);
 		return NXG_RES_FAIL;
 	}
@@ -286,10 +286,15 @@ static u8 nxg_eval_cpu(const struct nxg_check *c, char *cur)
 	return on >= all ? NXG_RES_PASS : NXG_RES_FAIL;
 }
 
+#define NXG_VULN_DIR	"/sys/devices/system/cpu/vulnerabilities/"
+
 static u8 nxg_eval_vuln(const struct nxg_check *c, char *cur)
 {
-	char buf[160];
-	int n = nxg_file_read(c->path, buf, sizeof(buf));
+	char buf[160], path[96];
+	int n;
+
+	snprintf(path, sizeof(path), NXG_VULN_DIR "%s", c->name + strlen("vuln."));
+	n = nxg_file_read(path, buf, sizeof(buf));
 
 	if (n == -ENOENT) {
 		strscpy(cur, "-", NXG_CUR_LEN);

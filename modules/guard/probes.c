@@ -289,11 +289,13 @@ unsigned int nxg_probes_drain(struct nxg_rec *out, unsigned int max)
 
 	for_each_possible_cpu(cpu) {
 		struct nxg_ring *r = per_cpu_ptr(&nxg_rings, cpu);
+		/* Pairs with the probe's release: records up to head are whole. */
 		unsigned long head = smp_load_acquire(&r->head);
 		unsigned long tail = r->tail;
 
 		while (tail != head && n < max)
 			out[n++] = r->rec[tail++ & (NXG_RING - 1)];
+		/* The slots are copied before the probes may reuse them. */
 		smp_store_release(&r->tail, tail);
 	}
 	return n;

@@ -114,6 +114,7 @@ static int cmdline_has(const char *cmdline, const char *tok)
 static const char * const classes[] = {
 	"self_protection", "attack_surface", "userspace_hardening", "network",
 };
+
 static const int weights[] = { 3, 2, 2, 1 };
 
 FIXTURE(guard) {
@@ -406,7 +407,8 @@ static int events(unsigned long long since, int pid, struct ev *out, int max)
 		if (line[0] == '#')
 			continue;
 		memset(&e, 0, sizeof(e));
-		if (sscanf(line, "%llu\t%*u\t%31[^\t]\t%d\t%d\t%31[^\t]\t%d\t%63[^\t]\t%15[^\t]\t%15[^\t]",
+		if (sscanf(line, "%llu\t%*u\t%31[^\t]\t%d\t%d\t%31[^\t]\t"
+			   "%d\t%63[^\t]\t%15[^\t]\t%15[^\t]",
 			   &e.seq, e.vector, &e.level, &e.pid, e.comm, &e.uid,
 			   e.what, e.door, e.action) != 9)
 			continue;
@@ -658,8 +660,9 @@ TEST_F(guard, threat_exec_memfd)
 	pid_t pid = fork();
 
 	if (pid == 0) {
-		char buf[65536], *argv[] = { "nxg_act", "exit", NULL };
-		char *envp[] = { NULL };
+		static char * const argv[] = { "nxg_act", "exit", NULL };
+		static char * const envp[] = { NULL };
+		char buf[65536];
 		int in = open(ACT, O_RDONLY), fd = memfd_create("nxg", 0);
 		ssize_t n;
 
