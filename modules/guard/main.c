@@ -261,19 +261,26 @@ const struct nexus_module_ops nxg_ops = {
 
 static int __init nxg_mod_init(void)
 {
-	int ret = nexus_register_module(&nxg_ops);
+	/* The rings exist before the tick that drains them can run. */
+	int ret = nxg_probes_init();
 
 	if (ret)
 		return ret;
+	ret = nexus_register_module(&nxg_ops);
+	if (ret)
+		goto err_probes;
 	ret = nexus_debugfs_create(&nxg_ops, "guard_posture", nxg_posture_show);
 	if (!ret)
 		ret = nexus_debugfs_create(&nxg_ops, "guard_threats",
 					   nxg_threats_show);
-	if (ret) {
-		nexus_unregister_module(&nxg_ops);
-		return ret;
-	}
-	return nxg_probes_init();
+	if (ret)
+		goto err_reg;
+	return 0;
+err_reg:
+	nexus_unregister_module(&nxg_ops);
+err_probes:
+	nxg_probes_exit();
+	return ret;
 }
 
 static void __exit nxg_mod_exit(void)

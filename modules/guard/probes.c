@@ -220,7 +220,10 @@ struct nxg_ring {
 	struct nxg_rec rec[NXG_RING];
 };
 
-static DEFINE_PER_CPU(struct nxg_ring, nxg_rings);
+/* From the dynamic per-CPU allocator: 5.7 KiB a CPU is too much for the
+ * small per-CPU reserve static module variables come from.
+ */
+static struct nxg_ring __percpu *nxg_rings;
 
 /**
  * nxg_kill_pid() - SIGKILL a task by pid (the tick's half of kill)
@@ -239,7 +242,7 @@ static void nxg_emit(unsigned int v, u8 level, u64 arg, const char *what)
 	u8 killed = 0;
 
 	if (nxg_allowed(v)) {
-		this_cpu_inc(nxg_rings.allowed[v]);
+		this_cpu_inc(nxg_rings->allowed[v]);
 		return;
 	}
 	if (READ_ONCE(nxg_policy[v]) == NXG_POL_KILL) {
@@ -251,7 +254,7 @@ static void nxg_emit(unsigned int v, u8 level, u64 arg, const char *what)
 		}
 	}
 	local_irq_save(flags);
-	r = this_cpu_ptr(&nxg_rings);
+	r = this_cpu_ptr(nxg_rings);
 	if (r->head - READ_ONCE(r->tail) >= NXG_RING) {
 		r->drops++;
 		local_irq_restore(flags);
@@ -288,7 +291,7 @@ unsigned int nxg_probes_drain(struct nxg_rec *out, unsigned int max)
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
-		struct nxg_ring *r = per_cpu_ptr(&nxg_rings, cpu);
+		struct nxg_ring *r = per_cpu_ptr(nxg_rings, cpu);
 		/* Pairs with the probe's release: records up to head are whole. */
 		unsigned long head = smp_load_acquire(&r->head);
 		unsigned long tail = r->tail;
@@ -587,12 +590,15 @@ static void nxg_hook_remove(struct nxg_hook *h)
  * A hook that fails is logged and shown in the threats file; the others
  * still run.  Process context.
  *
- * Return: 0.
+ * Return: 0 or -ENOMEM.
  */
 int nxg_probes_init(void)
 {
 	unsigned int i;
 
+	nxg_rings = alloc_percpu(struct nxg_ring);
+	if (!nxg_rings)
+		return -ENOMEM;
 	nxg_paths_get();
 	for_each_kernel_tracepoint(nxg_tp_match, NULL);
 	for (i = 0; i < ARRAY_SIZE(nxg_hooks); i++) {
@@ -626,6 +632,8 @@ void nxg_probes_exit(void)
 	for (v = 0; v < NXG_V_COUNT; v++)
 		kfree(rcu_replace_pointer(nxg_allow[v], NULL, true));
 	nxg_paths_put();
+	free_percpu(nxg_rings);
+	nxg_rings = NULL;
 }
 
 /**
@@ -639,7 +647,7 @@ void nxg_probes_dump(struct seq_file *m)
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
-		struct nxg_ring *r = per_cpu_ptr(&nxg_rings, cpu);
+		struct nxg_ring *r = per_cpu_ptr(nxg_rings, cpu);
 
 		drops += READ_ONCE(r->drops);
 		for (v = 0; v < NXG_V_COUNT; v++)
