@@ -34,4 +34,8 @@ for k in ${NEXUS_BENCH_KERNELS:-6.1}; do
 	echo "== read_ahead workload untuned, with NEXUS, with TuneD's values ($k, TCG) =="
 	tools/vm/nexus-vm run --kernel "$k" --share bench/vm --timeout 900 -- \
 		sh /mnt/share/tune.sh
+	echo
+	echo "== nexus_guard detectors in the test VM ($k, TCG) =="
+	tools/vm/nexus-vm run --kernel "$k" --share bench/vm --timeout 900 -- \
+		sh /mnt/share/guard.sh
 done

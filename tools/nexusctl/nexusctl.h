@@ -50,6 +50,7 @@ void nx_usage_error(const char *cmd, const char *fmt, ...)
 /* The unique entry of @words that @s is a prefix of, or -1 (-2: ambiguous). */
 int nx_match_word(const char *s, const char * const *words, int n);
 int nx_print_collectors(bool json);
+int nx_show_posture(void);
 struct nexus_finding;
 struct nexus_decision;
 /* One finding or decision as a JSON object on nx_jw, as "show" prints it. */

@@ -23,6 +23,7 @@
 enum nx_show_kind {
 	NX_SHOW_FINDINGS, NX_SHOW_DECISIONS, NX_SHOW_TABLE,
 	NX_SHOW_COLLECTORS, NX_SHOW_METRICS, NX_SHOW_TUNING, NX_SHOW_PLANS,
+	NX_SHOW_POSTURE,
 };
 
 struct nx_show_target {
@@ -45,6 +46,7 @@ static const struct nx_show_target nx_targets[] = {
 	{ "tuning", NX_SHOW_TUNING, "tune", "nexus_tune", NULL, 0 },
 	{ "collectors", NX_SHOW_COLLECTORS, NULL, NULL, NULL, 0 },
 	{ "metrics", NX_SHOW_METRICS, NULL, NULL, "metrics", 0 },
+	{ "posture", NX_SHOW_POSTURE, "guard", "nexus_guard", NULL, 0 },
 };
 
 /* Split @line into tokens, honouring "double quotes"; returns the count. */
@@ -535,7 +537,7 @@ int nx_cmd_show(int argc, char **argv)
 
 	if (argc < 2) {
 		nx_usage_error("show", "show what? %s",
-			       "predictions, forecasts, anomalies, decisions, plans, tuning, collectors or metrics");
+			       "predictions, forecasts, anomalies, decisions, plans, tuning, collectors, metrics or posture");
 		return NX_EXIT_USAGE;
 	}
 	for (i = 0; i < ARRAY_SIZE(nx_targets); i++)
@@ -597,6 +599,8 @@ int nx_cmd_show(int argc, char **argv)
 		return nx_show_tuning();
 	case NX_SHOW_PLANS:
 		return nx_show_plans();
+	case NX_SHOW_POSTURE:
+		return nx_show_posture();
 	}
 	return NX_EXIT_ERR;
 }
