@@ -229,6 +229,45 @@ TEST_F(guard, posture_matches_system)
 		  nx_read_ll(G "posture_score"));
 }
 
+/*
+ * nexusctl show posture --json: one kernel-hardening-checker-shaped object
+ * per check, with the table's values.
+ */
+TEST_F(guard, nexusctl_posture_json)
+{
+	static struct row rows[256];
+	static char out[262144];
+	char want[256];
+	struct row *r;
+	size_t len = 0, n;
+	int objects = 0, rows_n;
+	char *p;
+	FILE *fp;
+
+	if (system("command -v nexusctl >/dev/null 2>&1"))
+		SKIP(return, "nexusctl not installed");
+	ASSERT_EQ(0, rescan());
+	fp = popen("nexusctl show posture --json", "r");
+	ASSERT_NE(NULL, fp);
+	while ((n = fread(out + len, 1, sizeof(out) - 1 - len, fp)) > 0)
+		len += n;
+	out[len] = '\0';
+	ASSERT_EQ(0, pclose(fp));
+	for (p = strstr(out, "\"option_name\""); p;
+	     p = strstr(p + 1, "\"option_name\""))
+		objects++;
+	rows_n = read_table(rows, 256);
+	EXPECT_EQ(rows_n, objects);
+	r = find_row(rows, 256, "kernel.kptr_restrict");
+	ASSERT_NE(NULL, r);
+	snprintf(want, sizeof(want),
+		 "\"option_name\":\"kernel.kptr_restrict\",\"type\":\"sysctl\",\"desired_val\":\"2\",\"decision\":\"kspp\",\"reason\":\"self_protection\"");
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%.300s", out);
+	snprintf(want, sizeof(want), "\"check_result_bool\":%s,\"current_val\":\"%s\"",
+		 strcmp(r->f[2], "OK") ? "false" : "true", r->f[3]);
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s", want);
+}
+
 /* Is the finding @id on the stream of @fd (opened before it was raised)? */
 static int stream_has_finding(int fd, unsigned long long id,
 			      unsigned long long flag)
