@@ -125,7 +125,8 @@ extern const struct nexus_module_ops nxg_ops;
 
 int nxg_posture_init(void);
 void nxg_posture_exit(void);
-void nxg_posture_eval(bool publish);
+void nxg_posture_start(void);
+bool nxg_posture_step(bool publish, unsigned int max);
 void nxg_posture_accept(void);
 unsigned int nxg_posture_score(void);
 unsigned int nxg_posture_level(void);

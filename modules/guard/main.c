@@ -203,20 +203,28 @@ static const struct attribute_group *nxg_groups[] = {
 	NULL,
 };
 
+/* Checks evaluated per tick: a cycle of ~75 checks takes ~10 ticks. */
+#define NXG_CHECKS_PER_TICK	8
+
 static void nxg_tick(u64 now_ns)
 {
 	u64 period = (u64)READ_ONCE(nxg_posture_ms) * NSEC_PER_MSEC;
-	bool rescan = test_and_clear_bit(NXG_REQ_RESCAN, &nxg_requests);
+	static bool cycle;
 
 	nxg_threats_tick(now_ns);
 	if (test_and_clear_bit(NXG_REQ_ACCEPT, &nxg_requests)) {
 		nxg_posture_accept();
-		rescan = true;
+		set_bit(NXG_REQ_RESCAN, &nxg_requests);
 	}
-	if (rescan || now_ns - nxg_last_eval_ns >= period) {
-		nxg_posture_eval(true);
+	/* A rescan restarts a running cycle: it must see what came before. */
+	if (test_and_clear_bit(NXG_REQ_RESCAN, &nxg_requests) ||
+	    (!cycle && now_ns - nxg_last_eval_ns >= period)) {
+		nxg_posture_start();
 		nxg_last_eval_ns = now_ns;
+		cycle = true;
 	}
+	if (cycle && nxg_posture_step(true, NXG_CHECKS_PER_TICK))
+		cycle = false;
 }
 
 static void nxg_dump(struct seq_file *m)

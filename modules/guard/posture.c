@@ -143,7 +143,10 @@ static u8 nxg_eval_sysctl(const struct nxg_check *c, char *cur)
 	return v == c->want ? NXG_RES_PASS : NXG_RES_FAIL;
 }
 
-/* /proc/cmdline, read once per evaluation (evaluations never overlap). */
+/* The next check of the cycle. */
+static unsigned int nxg_cursor;
+
+/* /proc/cmdline, read once per cycle (cycles never overlap). */
 static char nxg_cmdline[2048];
 static int nxg_cmdline_len;
 
@@ -384,23 +387,40 @@ static void nxg_drift_publish(unsigned int i, const char *old, bool open,
 }
 
 /**
- * nxg_posture_eval() - evaluate every check now
- * @publish: report drift (false for the first evaluation at load)
+ * nxg_posture_start() - begin an evaluation cycle
  *
- * Process context; never concurrently with itself (the engine's tick and
+ * Reads what several checks share (the command line, the control
+ * registers of every CPU); nxg_posture_step() then evaluates the checks.
+ * Process context; never concurrently with a step (the engine's tick and
  * the module's init are serialised by the core).
  */
-void nxg_posture_eval(bool publish)
+void nxg_posture_start(void)
 {
-	char old[NXG_CUR_LEN];
-	unsigned int i;
-
 	nxg_cmdline_len = nxg_file_read("/proc/cmdline", nxg_cmdline,
 					sizeof(nxg_cmdline));
 	if (nxg_cmdline_len < 0)
 		nxg_cmdline[0] = '\0';
 	nxg_cr_sample();
-	for (i = 0; i < nxg_nr_checks; i++) {
+	nxg_cursor = 0;
+}
+
+/**
+ * nxg_posture_step() - evaluate the next checks of the cycle
+ * @publish: report drift (false for the first evaluation at load)
+ * @max: how many checks at most
+ *
+ * A cycle is spread over ticks so that one tick stays short under the
+ * engine's CPU budget (a file read costs tens of microseconds, far more
+ * under emulation).
+ *
+ * Return: true when the cycle is complete.
+ */
+bool nxg_posture_step(bool publish, unsigned int max)
+{
+	char old[NXG_CUR_LEN];
+
+	for (; max && nxg_cursor < nxg_nr_checks; max--, nxg_cursor++) {
+		unsigned int i = nxg_cursor;
 		struct nxg_state *s = &nxg_states[i];
 		u8 was = s->result;
 
@@ -418,13 +438,16 @@ void nxg_posture_eval(bool publish)
 			nxg_drift_publish(i, old, false, "cleared");
 		}
 	}
+	if (nxg_cursor < nxg_nr_checks)
+		return false;
 	nxg_stats.evals++;
+	return true;
 }
 
 /**
  * nxg_posture_accept() - accept the current posture: resolve open drift
  *
- * Same context as nxg_posture_eval().
+ * Same context as nxg_posture_step().
  */
 void nxg_posture_accept(void)
 {
@@ -519,7 +542,8 @@ int nxg_posture_init(void)
 				   GFP_KERNEL);
 	if (!nxg_states)
 		return -ENOMEM;
-	nxg_posture_eval(false);
+	nxg_posture_start();
+	nxg_posture_step(false, nxg_nr_checks);
 	return 0;
 }
 

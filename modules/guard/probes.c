@@ -381,10 +381,15 @@ static void nxg_exec_probe(void *data, struct task_struct *p, pid_t old_pid,
 	if (!f)
 		return;
 	d = f->f_path.dentry;
-	if (!strncmp(d->d_name.name, "memfd:", 6) && d_unlinked(d))
+	/*
+	 * A memfd's dentry is a pseudo one (its own parent, never hashed,
+	 * no link): d_unlinked() is false for it, so the name and the link
+	 * count tell it and a deleted file.
+	 */
+	if (!file_inode(f)->i_nlink && !strncmp(d->d_name.name, "memfd:", 6))
 		nxg_emit(NXG_V_EXEC, NXG_LVL_WARNING, NXG_EXEC_MEMFD,
 			 bprm->filename);
-	else if (d_unlinked(d))
+	else if (!file_inode(f)->i_nlink || d_unlinked(d))
 		nxg_emit(NXG_V_EXEC, NXG_LVL_WARNING, NXG_EXEC_DELETED,
 			 bprm->filename);
 	else if (nxg_under(f, NXG_P_TMP))
