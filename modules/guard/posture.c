@@ -121,11 +121,15 @@ static void nxg_set_cur(char *cur, const char *buf)
 	cur[n] = '\0';
 }
 
-static u8 nxg_eval_sysctl(const struct nxg_check *c, char *cur)
+/*
+ * The first line of file @path into @cur.  Return: NXG_RES_UNKNOWN when
+ * read (the caller judges it), NXG_RES_ABSENT when the file does not
+ * exist, NXG_RES_ERROR when it cannot be read.
+ */
+static u8 nxg_read_cur(const char *path, char *cur)
 {
-	char buf[64];
-	s64 v;
-	int n = nxg_file_read(c->path, buf, sizeof(buf));
+	char buf[160];
+	int n = nxg_file_read(path, buf, sizeof(buf));
 
 	if (n == -ENOENT) {
 		strscpy(cur, "-", NXG_CUR_LEN);
@@ -136,6 +140,16 @@ static u8 nxg_eval_sysctl(const struct nxg_check *c, char *cur)
 		return NXG_RES_ERROR;
 	}
 	nxg_set_cur(cur, buf);
+	return NXG_RES_UNKNOWN;
+}
+
+static u8 nxg_eval_sysctl(const struct nxg_check *c, char *cur)
+{
+	s64 v;
+	u8 res = nxg_read_cur(c->path, cur);
+
+	if (res != NXG_RES_UNKNOWN)
+		return res;
 	if (kstrtos64(cur, 10, &v))
 		return NXG_RES_ERROR;
 	if (c->cmp == NXG_GE)
@@ -208,15 +222,11 @@ static u8 nxg_eval_taint(const struct nxg_check *c, char *cur)
 	 */
 	const u64 ignore = BIT_ULL(TAINT_OOT_MODULE) |
 			   BIT_ULL(TAINT_UNSIGNED_MODULE) | BIT_ULL(TAINT_TEST);
-	char buf[32];
 	u64 v;
-	int n = nxg_file_read(c->path, buf, sizeof(buf));
+	u8 res = nxg_read_cur(c->path, cur);
 
-	if (n < 0) {
-		snprintf(cur, NXG_CUR_LEN, "error %d", n);
-		return NXG_RES_ERROR;
-	}
-	nxg_set_cur(cur, buf);
+	if (res != NXG_RES_UNKNOWN)
+		return res;
 	if (kstrtou64(cur, 10, &v))
 		return NXG_RES_ERROR;
 	return v & ~ignore ? NXG_RES_FAIL : NXG_RES_PASS;
@@ -293,22 +303,14 @@ static u8 nxg_eval_cpu(const struct nxg_check *c, char *cur)
 
 static u8 nxg_eval_vuln(const struct nxg_check *c, char *cur)
 {
-	char buf[160], path[96];
-	int n;
+	char path[96];
+	u8 res;
 
 	snprintf(path, sizeof(path), NXG_VULN_DIR "%s", c->name + strlen("vuln."));
-	n = nxg_file_read(path, buf, sizeof(buf));
-
-	if (n == -ENOENT) {
-		strscpy(cur, "-", NXG_CUR_LEN);
-		return NXG_RES_ABSENT;
-	}
-	if (n < 0) {
-		snprintf(cur, NXG_CUR_LEN, "error %d", n);
-		return NXG_RES_ERROR;
-	}
-	nxg_set_cur(cur, buf);
-	if (!strncmp(buf, "Not affected", 12) || !strncmp(buf, "Mitigation", 10))
+	res = nxg_read_cur(path, cur);
+	if (res != NXG_RES_UNKNOWN)
+		return res;
+	if (!strncmp(cur, "Not affected", 12) || !strncmp(cur, "Mitigation", 10))
 		return NXG_RES_PASS;
 	return NXG_RES_FAIL;
 }
