@@ -27,6 +27,7 @@
  */
 #define pr_fmt(fmt) "nexus_heal: " fmt
 
+#include <linux/delay.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/magic.h>
@@ -82,6 +83,7 @@ struct nxh_svc {
 	pid_t culprit;			/* named by the last health check */
 	int health;
 	char last[48];			/* what the last step did */
+	char last_kill[32];		/* the last culprit killed */
 };
 
 struct nxh_svc_knobs nxh_svc_knobs = {
@@ -389,7 +391,7 @@ static int nxh_svc_kill_culprit(struct nxh_svc *s)
 {
 	struct pid *pid;
 	pid_t nr;
-	int ret;
+	int ret, i;
 
 	mutex_lock(&s->lock);
 	nr = s->culprit;
@@ -400,11 +402,27 @@ static int nxh_svc_kill_culprit(struct nxh_svc *s)
 	if (!pid)
 		return -ESRCH;
 	ret = kill_pid(pid, SIGKILL, 1);
+	/*
+	 * Verified right after: give it up to 2 s to let go of its memory (a
+	 * task in D state dies only when it leaves the kernel).
+	 */
+	for (i = 0; !ret && i < 100; i++) {
+		struct task_struct *t = get_pid_task(pid, PIDTYPE_PID);
+		struct mm_struct *mm = t ? get_task_mm(t) : NULL;
+
+		if (t)
+			put_task_struct(t);
+		if (!mm)
+			break;
+		mmput(mm);
+		msleep(20);
+	}
 	put_pid(pid);
 	mutex_lock(&s->lock);
 	if (!ret)
 		s->kills++;
-	snprintf(s->last, sizeof(s->last), "killed %d: %d", nr, ret);
+	snprintf(s->last_kill, sizeof(s->last_kill), "killed %d: %d", nr, ret);
+	strscpy(s->last, s->last_kill, sizeof(s->last));
 	mutex_unlock(&s->lock);
 	return ret;
 }
@@ -704,7 +722,7 @@ void nxh_svc_dump(struct seq_file *m)
 	u64 now = ktime_get_ns();
 	int i;
 
-	seq_puts(m, "# service name path health frozen_by_nexus restarts recent_restarts last_status kills cgroup_kills culprit last_step\n");
+	seq_puts(m, "# service name path health frozen_by_nexus restarts recent_restarts last_status kills cgroup_kills culprit last_step last_kill\n");
 	mutex_lock(&nxh_svc_lock);
 	for (i = 0; i < NXH_SVC_MAX; i++) {
 		struct nxh_svc *s = nxh_svcs[i];
@@ -712,14 +730,15 @@ void nxh_svc_dump(struct seq_file *m)
 		if (!s)
 			continue;
 		mutex_lock(&s->lock);
-		seq_printf(m, "service %s %s %s %d %u %u %d %llu %llu %d %s\n",
+		seq_printf(m, "service %s %s %s %d %u %u %d %llu %llu %d %s %s\n",
 			   s->name, s->path,
 			   (unsigned int)s->health <
 			   ARRAY_SIZE(nxh_svc_fault_names) ?
 			   nxh_svc_fault_names[s->health] : "?",
 			   s->frozen, s->restart_n, nxh_svc_recent(s, now),
 			   s->last_status, s->kills, s->cgroup_kills,
-			   s->culprit, s->last[0] ? s->last : "-");
+			   s->culprit, s->last[0] ? s->last : "-",
+			   s->last_kill[0] ? s->last_kill : "-");
 		mutex_unlock(&s->lock);
 	}
 	mutex_unlock(&nxh_svc_lock);
