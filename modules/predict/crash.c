@@ -129,6 +129,7 @@ static struct nxp_series nxp_in[NXP_SERIES] = {
  * @lat: (ms, mean run-queue wait us).
  * @io: (ms, psi.io.full per-mille).
  * @oom_streak: consecutive samples the OOM condition held.
+ * @oom_since_ns: sample time at which the current streak began.
  * @cpu_streak: consecutive samples of CPU contention.
  * @io_streak: consecutive samples of I/O contention.
  * @cpu_failing: starvation episode in progress (scored once).
@@ -140,6 +141,7 @@ static struct nxp_series nxp_in[NXP_SERIES] = {
 struct nxp_detect {
 	struct nx_linreg oom, slab, lat, io;
 	u32 oom_streak, cpu_streak, io_streak;
+	u64 oom_since_ns;
 	bool cpu_failing, io_failing;
 	u64 resolve_ns, scan_ns;
 	s64 floor_kb;
@@ -514,6 +516,18 @@ static const struct nxp_task *nxp_fastest(s64 *kbps)
 	return best;
 }
 
+#define NXP_OOM_RECENT		8
+#define NXP_OOM_SUSTAIN_MS	5000
+
+/* True if the newest point of @r is below the one NXP_OOM_RECENT back. */
+static bool nxp_still_falling(const struct nx_linreg *r)
+{
+	u32 newest = (r->head + NX_LINREG_WIN - 1) % NX_LINREG_WIN;
+	u32 older = (r->head + NX_LINREG_WIN - NXP_OOM_RECENT) % NX_LINREG_WIN;
+
+	return r->n >= NXP_OOM_RECENT && r->x[newest] < r->x[older];
+}
+
 /*
  * OutOfMemory: time until the OOM headroom (mem.oom_headroom_kb: free
  * memory above the min watermarks plus what reclaim can free) and free
@@ -522,6 +536,13 @@ static const struct nxp_task *nxp_fastest(s64 *kbps)
  * trend is the net of allocation and reclaim.  Confidence: 60% how well a
  * line explains the window (R^2, discounted while the window fills), 20%
  * persistence (5 samples in a row), 20% PSI memory some (full weight at 20%).
+ *
+ * Two gates keep a burst of allocation from being read as a leak: the
+ * headroom must still be falling over the last NXP_OOM_RECENT samples (a
+ * burst that stopped leaves the window's line sloping for seconds after),
+ * and the failure must have been within the horizon for NXP_OOM_SUSTAIN_MS
+ * of sample time.  Without them a one-shot 100 MB allocation in a 1 GB
+ * machine raised OutOfMemory; a real leak loses those 5 s of lead.
  */
 static void nxp_detect_oom(u64 now, const struct nexus_prediction_params *cfg)
 {
@@ -543,11 +564,16 @@ static void nxp_detect_oom(u64 now, const struct nexus_prediction_params *cfg)
 	      nxp_ttf(&nxd.oom, nxd.floor_kb, nxp_ms(now), &r2);
 	if (total <= nxd.floor_kb)
 		r2 = NX_PERMILLE;
-	if (ttf < 0 || ttf > cfg->horizon_ms) {
+	if (ttf < 0 || ttf > cfg->horizon_ms ||
+	    (total > nxd.floor_kb && !nxp_still_falling(&nxd.oom))) {
 		nxd.oom_streak = 0;
 		return;
 	}
-	nxd.oom_streak++;
+	if (!nxd.oom_streak++)
+		nxd.oom_since_ns = nxp_in[NXP_ROOM].last_ns;
+	if (nxp_in[NXP_ROOM].last_ns - nxd.oom_since_ns <
+	    NXP_OOM_SUSTAIN_MS * NSEC_PER_MSEC)
+		return;
 	conf = r2 * 6 / 10 * min_t(u32, nxd.oom.n, 16) / 16 +
 	       200 * min_t(u32, nxd.oom_streak, 5) / 5 +
 	       200 * clamp_t(s64, nxp_in[NXP_PSI_MEM].value, 0, 200) / 200;
