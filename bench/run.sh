@@ -6,6 +6,7 @@
 #         the forecaster's error on NAB against predict_linear and Holt
 #   VM:   throughput overhead of NEXUS at levels 1 and 6, engine budgets;
 #         of nexusd's BPF collectors, nexusd's own CPU and memory;
+#         OOM lead time against earlyoom and a PSI rule;
 #         tuning a read workload: NEXUS against TuneD's values
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -38,4 +39,7 @@ for k in ${NEXUS_BENCH_KERNELS:-6.1}; do
 	echo "== nexus_guard detectors in the test VM ($k, TCG) =="
 	tools/vm/nexus-vm run --kernel "$k" --share bench/vm --timeout 900 -- \
 		sh /mnt/share/guard.sh
+	echo
+	echo "== OOM lead time and false alarms against earlyoom and a PSI rule ($k, TCG) =="
+	bench/oom/run.sh "$k"
 done
