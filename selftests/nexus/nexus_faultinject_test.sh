@@ -58,6 +58,11 @@ fi_set task-filter Y
 fi_set times -1
 fi_set verbose 0
 echo 0 >"$DBG/fail_page_alloc/min-order"
+# The stack dumps the bisection reads must not be rate limited away.
+if [ -e "$DBG/failslab/verbose_ratelimit_burst" ]; then
+	fi_set verbose_ratelimit_burst 100000
+	fi_set verbose_ratelimit_interval_ms 1
+fi
 
 # snapshot - what NEXUS shows of itself: modules, sysfs, debugfs, devices
 snapshot() {
