@@ -34,7 +34,7 @@ expect_err() {
 }
 
 echo "TAP version 13"
-echo "1..15"
+echo "1..17"
 
 printf '2015-01-01 00:00:00,1\n2015-01-01 00:05:00,2\n' >"$T/nohdr.csv"
 expect_err "$T/nohdr.csv" 1 "^nexusctl: $T/nohdr.csv:1: missing header" \
@@ -99,6 +99,35 @@ awk -F, 'NR == 1 { if ($0 != "timestamp,value,forecast,lower,upper,linreg,holt,e
 	NF != 9 || $9 != $2 { exit 1 }
 	$3 != $6 && $3 != $7 && $3 != $8 && $3 != $9 { exit 1 }' "$T/fcm"
 ok $(( rc != 0 || $? != 0 )) "forecast --models: each model's column, naive is the value, the forecast is one of them"
+
+# --json: the same rows as the CSV, as one JSON document
+"$CTL" replay "$T/good.csv" >"$T/csv" 2>/dev/null
+"$CTL" --json replay --records "$T/good.csv" >"$T/j" 2>"$T/err"
+rc=$?
+python3 - "$T/j" "$T/csv" <<'PY'
+import csv, json, sys
+d = json.load(open(sys.argv[1]))
+rows = list(csv.DictReader(open(sys.argv[2])))
+assert d["detector"] == "anomaly" and len(d["rows"]) == len(rows) == 500
+for j, c in zip(d["rows"], rows):
+    assert j["timestamp"] == c["timestamp"]
+    assert abs(j["anomaly_score"] - float(c["anomaly_score"])) < 1e-9
+    assert 0 <= j["anomaly_score"] <= 1
+for a in d["anomalies"]:
+    assert set(a) == {"start", "end", "open", "peak", "score", "direction", "tests"}
+PY
+ok $(( rc != 0 || $? != 0 || $(wc -c <"$T/err") != 0 )) "--json replay: the CSV's rows and scores, records in an anomalies array, nothing on stderr"
+"$CTL" --json replay --model forecast --horizon 3 --models "$T/good.csv" >"$T/j" 2>"$T/err"
+rc=$?
+python3 - "$T/j" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["model"] == "forecast" and d["horizon_rows"] == 3 and len(d["rows"]) == 500
+for r in d["rows"]:
+    assert r["lower"] <= r["forecast"] <= r["upper"]
+    assert r["forecast"] == r["models"][r["chosen"]] and r["models"]["naive"] == r["value"]
+PY
+ok $(( rc != 0 || $? != 0 )) "--json replay --model forecast: rows with the interval, the chosen model and each model's forecast"
 
 expect_err "$T/good.csv" 2 "--horizon needs an integer" "bad horizon exits 2" \
 	--model forecast --horizon 0

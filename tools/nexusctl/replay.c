@@ -200,11 +200,18 @@ static void nx_fmt_time(char *buf, size_t len, s64 ts)
 	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
+static const char * const nx_test_names[] = {
+	"spike", "level", "season", "cusum", "variance",
+};
+
+/*
+ * An anomaly record: a "# anomaly ..." line on stderr next to the CSV, or
+ * an object of the "anomalies" array in --json mode.
+ */
 static void nx_print_record(const struct nx_anomaly_record *r, bool open)
 {
-	static const char * const names[] = {
-		"spike", "level", "season", "cusum", "variance",
-	};
+	const char *dir = r->direction > 0 ? "up" :
+			  r->direction < 0 ? "down" : "mixed";
 	char s[32], e[32], p[32];
 	unsigned int i;
 	bool first = true;
@@ -212,17 +219,80 @@ static void nx_print_record(const struct nx_anomaly_record *r, bool open)
 	nx_fmt_time(s, sizeof(s), r->start);
 	nx_fmt_time(e, sizeof(e), r->end);
 	nx_fmt_time(p, sizeof(p), r->peak);
+	if (nx_opt_json) {
+		nx_json_begin_object(&nx_jw);
+		nx_json_kstr(&nx_jw, "start", s);
+		nx_json_kstr(&nx_jw, "end", e);
+		nx_json_kbool(&nx_jw, "open", open);
+		nx_json_kstr(&nx_jw, "peak", p);
+		nx_json_name(&nx_jw, "score");
+		nx_json_double(&nx_jw, r->peak_score / 1000.0);
+		nx_json_kstr(&nx_jw, "direction", dir);
+		nx_json_name(&nx_jw, "tests");
+		nx_json_begin_array(&nx_jw);
+		for (i = 0; i < ARRAY_SIZE(nx_test_names); i++)
+			if (r->tests & (1U << i))
+				nx_json_string(&nx_jw, nx_test_names[i]);
+		nx_json_end_array(&nx_jw);
+		nx_json_end_object(&nx_jw);
+		return;
+	}
 	fprintf(stderr, "# anomaly start=\"%s\" end=\"%s\"%s peak=\"%s\"",
 		s, e, open ? " (open)" : "", p);
 	fprintf(stderr, " score=%.3f direction=%s tests=", r->peak_score / 1000.0,
-		r->direction > 0 ? "up" : r->direction < 0 ? "down" : "mixed");
-	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		dir);
+	for (i = 0; i < ARRAY_SIZE(nx_test_names); i++) {
 		if (!(r->tests & (1U << i)))
 			continue;
-		fprintf(stderr, "%s%s", first ? "" : ",", names[i]);
+		fprintf(stderr, "%s%s", first ? "" : ",", nx_test_names[i]);
 		first = false;
 	}
 	fputc('\n', stderr);
+}
+
+/*
+ * In --json mode records are printed after the rows, as an array of their
+ * own, which cannot be written in the middle of the rows; on stderr they
+ * are printed as they close.
+ */
+struct nx_records {
+	struct nx_anomaly_record *r;
+	bool *open;
+	size_t n, cap;
+};
+
+static int nx_keep_record(struct nx_records *k,
+			  const struct nx_anomaly_record *r, bool open)
+{
+	if (k->n == k->cap) {
+		size_t cap = k->cap ? 2 * k->cap : 16;
+		struct nx_anomaly_record *nr = realloc(k->r, cap * sizeof(*nr));
+		bool *no;
+
+		if (!nr)
+			goto oom;
+		k->r = nr;
+		no = realloc(k->open, cap * sizeof(*no));
+		if (!no)
+			goto oom;
+		k->open = no;
+		k->cap = cap;
+	}
+	k->r[k->n] = *r;
+	k->open[k->n++] = open;
+	return 0;
+oom:
+	fprintf(stderr, "nexusctl: out of memory\n");
+	return -1;
+}
+
+static int nx_record(struct nx_records *k, const struct nx_anomaly_record *r,
+		     bool open)
+{
+	if (nx_opt_json)
+		return nx_keep_record(k, r, open);
+	nx_print_record(r, open);
+	return 0;
 }
 
 static int nx_replay_anomaly(struct nx_csv *c, const struct nx_replay_opts *o)
@@ -232,7 +302,9 @@ static int nx_replay_anomaly(struct nx_csv *c, const struct nx_replay_opts *o)
 	struct nx_anomaly_cfg cfg;
 	struct nx_kind_state ks = { 0 };
 	struct nx_scaler sc = { 0 };
+	struct nx_records recs = { 0 };
 	struct nx_row row;
+	size_t i;
 	int r;
 
 	if (!a) {
@@ -243,20 +315,57 @@ static int nx_replay_anomaly(struct nx_csv *c, const struct nx_replay_opts *o)
 	if (o->sensitivity >= 0)
 		cfg.sensitivity = (u32)o->sensitivity;
 	nx_anomaly_init(a, &cfg);
-	printf("timestamp,value,anomaly_score\n");
+	if (nx_opt_json) {
+		nx_json_begin_object(&nx_jw);
+		nx_json_kstr(&nx_jw, "detector", "anomaly");
+		nx_json_name(&nx_jw, "rows");
+		nx_json_begin_array(&nx_jw);
+	} else {
+		printf("timestamp,value,anomaly_score\n");
+	}
 	while ((r = nx_csv_next(c, &row, false)) > 0) {
 		double v = nx_kind_apply(o->kind, &ks, row.value);
 		s64 ts = row.ts_ms >= 0 ? row.ts_ms / 1000 :
 			 -((-row.ts_ms + 999) / 1000);
 		u32 score = nx_anomaly_update(a, ts, nx_scale(&sc, v));
 
-		printf("%s,%s,%.3f\n", row.ts_text, row.val_text,
-		       score / 1000.0);
-		if (o->records && nx_anomaly_take_record(a, &rec))
-			nx_print_record(&rec, false);
+		if (nx_opt_json) {
+			nx_json_begin_object(&nx_jw);
+			nx_json_kstr(&nx_jw, "timestamp", row.ts_text);
+			nx_json_name(&nx_jw, "value");
+			nx_json_double(&nx_jw, row.value);
+			nx_json_name(&nx_jw, "anomaly_score");
+			nx_json_double(&nx_jw, score / 1000.0);
+			nx_json_end_object(&nx_jw);
+		} else {
+			printf("%s,%s,%.3f\n", row.ts_text, row.val_text,
+			       score / 1000.0);
+		}
+		if (o->records && nx_anomaly_take_record(a, &rec) &&
+		    nx_record(&recs, &rec, false))
+			r = -1;
+		if (r < 0)
+			break;
 	}
-	if (!r && o->records && a->rec_open)
-		nx_print_record(&a->rec, true);
+	if (!r && o->records && a->rec_open && nx_record(&recs, &a->rec, true))
+		r = -1;
+	if (nx_opt_json) {
+		nx_json_end_array(&nx_jw);
+		if (o->records) {
+			nx_json_name(&nx_jw, "anomalies");
+			nx_json_begin_array(&nx_jw);
+		}
+	}
+	for (i = 0; i < recs.n; i++)
+		nx_print_record(&recs.r[i], recs.open[i]);
+	if (nx_opt_json) {
+		if (o->records)
+			nx_json_end_array(&nx_jw);
+		nx_json_end_object(&nx_jw);
+		nx_json_done(&nx_jw);
+	}
+	free(recs.r);
+	free(recs.open);
 	free(a);
 	return r < 0 ? 1 : 0;
 }
@@ -266,6 +375,50 @@ static int nx_replay_anomaly(struct nx_csv *c, const struct nx_replay_opts *o)
  * second apart, so that --horizon counts rows whatever the timestamps.
  */
 #define NX_ROW_MS	1000
+
+/* One forecast row; @models: each model's forecast, or NULL. */
+static void nx_forecast_csv(const struct nx_row *row,
+			    const struct nx_forecaster *f,
+			    const struct nx_scaler *sc, const s64 *models)
+{
+	int m;
+
+	printf("%s,%s,%.6g,%.6g,%.6g", row->ts_text, row->val_text,
+	       nx_unscale(sc, f->fc), nx_unscale(sc, f->lower),
+	       nx_unscale(sc, f->upper));
+	for (m = 0; models && m < NX_FC_MODELS; m++)
+		printf(",%.6g", nx_unscale(sc, models[m]));
+	printf("\n");
+}
+
+static void nx_forecast_json(const struct nx_row *row,
+			     const struct nx_forecaster *f,
+			     const struct nx_scaler *sc, const s64 *models)
+{
+	int m;
+
+	nx_json_begin_object(&nx_jw);
+	nx_json_kstr(&nx_jw, "timestamp", row->ts_text);
+	nx_json_name(&nx_jw, "value");
+	nx_json_double(&nx_jw, row->value);
+	nx_json_name(&nx_jw, "forecast");
+	nx_json_double(&nx_jw, nx_unscale(sc, f->fc));
+	nx_json_name(&nx_jw, "lower");
+	nx_json_double(&nx_jw, nx_unscale(sc, f->lower));
+	nx_json_name(&nx_jw, "upper");
+	nx_json_double(&nx_jw, nx_unscale(sc, f->upper));
+	nx_json_kstr(&nx_jw, "chosen", nx_fc_model_names[f->model]);
+	if (models) {
+		nx_json_name(&nx_jw, "models");
+		nx_json_begin_object(&nx_jw);
+		for (m = 0; m < NX_FC_MODELS; m++) {
+			nx_json_name(&nx_jw, nx_fc_model_names[m]);
+			nx_json_double(&nx_jw, nx_unscale(sc, models[m]));
+		}
+		nx_json_end_object(&nx_jw);
+	}
+	nx_json_end_object(&nx_jw);
+}
 
 static int nx_replay_forecast(struct nx_csv *c, const struct nx_replay_opts *o)
 {
@@ -282,25 +435,34 @@ static int nx_replay_forecast(struct nx_csv *c, const struct nx_replay_opts *o)
 		return 1;
 	}
 	nx_fc_init(f, (s64)o->horizon * NX_ROW_MS, -NX_VALUE_MAX, NX_VALUE_MAX);
-	printf("timestamp,value,forecast,lower,upper");
-	for (m = 0; o->models && m < NX_FC_MODELS; m++)
-		printf(",%s", nx_fc_model_names[m]);
-	printf("\n");
+	if (nx_opt_json) {
+		nx_json_begin_object(&nx_jw);
+		nx_json_kstr(&nx_jw, "model", "forecast");
+		nx_json_ku64(&nx_jw, "horizon_rows", o->horizon);
+		nx_json_name(&nx_jw, "rows");
+		nx_json_begin_array(&nx_jw);
+	} else {
+		printf("timestamp,value,forecast,lower,upper");
+		for (m = 0; o->models && m < NX_FC_MODELS; m++)
+			printf(",%s", nx_fc_model_names[m]);
+		printf("\n");
+	}
 	while ((r = nx_csv_next(c, &row, false)) > 0) {
 		s64 x = nx_scale(&sc, nx_kind_apply(o->kind, &ks, row.value));
 
 		nx_fc_sample(f, (s64)i * NX_ROW_MS, x);
 		nx_fc_publish(f);
-		printf("%s,%s,%.6g,%.6g,%.6g", row.ts_text, row.val_text,
-		       nx_unscale(&sc, f->fc), nx_unscale(&sc, f->lower),
-		       nx_unscale(&sc, f->upper));
-		if (o->models) {
-			nx_fc_models(f, out);
-			for (m = 0; m < NX_FC_MODELS; m++)
-				printf(",%.6g", nx_unscale(&sc, out[m]));
-		}
-		printf("\n");
+		nx_fc_models(f, out);
+		if (nx_opt_json)
+			nx_forecast_json(&row, f, &sc, o->models ? out : NULL);
+		else
+			nx_forecast_csv(&row, f, &sc, o->models ? out : NULL);
 		i++;
+	}
+	if (nx_opt_json) {
+		nx_json_end_array(&nx_jw);
+		nx_json_end_object(&nx_jw);
+		nx_json_done(&nx_jw);
 	}
 	free(f);
 	return r < 0 ? 1 : 0;
