@@ -504,6 +504,30 @@ TEST_F_TIMEOUT(coll, disable_detaches, 60)
 	EXPECT_LT(0, nx_wait_above(S "collectors/sched/rate", 3000, 0));
 }
 
+/*
+ * Reproducer of the debug lane's lockdep report "possible circular locking
+ * dependency" between a seq_file's lock and nx_collectors_lock: starting
+ * the memory collector reads the /proc/pressure files (seq_files) under
+ * nx_collectors_lock, and reading the collectors dump takes
+ * nx_collectors_lock under the dump's seq_file lock.  On a lockdep kernel
+ * both orders in one run used to be reported (the test VM fails the run on
+ * any lockdep report); elsewhere it checks the dump and the restart.
+ */
+TEST_F_TIMEOUT(coll, lockdep_dump_vs_collector_start, 60)
+{
+	static char dump[16384];
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(0, nx_write(S "tracing/memory", "0"));
+		ASSERT_EQ(0, nx_write(S "tracing/memory", "1"));
+		EXPECT_EQ(1, nx_read_ll(S "collectors/memory/attached"));
+		ASSERT_LT(0, nx_read_all(NEXUS_DEBUGFS "/collectors", dump,
+					 sizeof(dump)));
+		EXPECT_NE(NULL, strstr(dump, "memory: /proc/meminfo 0"));
+	}
+}
+
 TEST_F_TIMEOUT(coll, level_zero_detaches_all, 60)
 {
 	static const char * const names[] = { "sched", "memory", "block", "perf" };
