@@ -6,18 +6,8 @@ set -u
 CTL=${1:?usage: test_cli.sh NEXUSCTL}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-n=0
-failed=0
 
-ok() {	# ok COND-STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
+. "$(dirname "$0")/tap.sh"
 
 # expect_err FILE EXIT_CODE REGEX DESC [ARGS...]
 expect_err() {

@@ -6,18 +6,8 @@ set -u
 NAB=${1:?usage: test_nab.sh NABSCORE}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-n=0
-failed=0
 
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
+. "$(dirname "$0")/tap.sh"
 
 # score PROFILE FILE: the normalised score of PROFILE in nabscore output
 score() { awk -v p="$1" '$1 == p && $2 ~ /^-?[0-9]/ { print $2 }' "$2"; }

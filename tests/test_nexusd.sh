@@ -12,18 +12,8 @@ NXD=${1:?usage: test_nexusd.sh NEXUSD}
 T=$(mktemp -d)
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null; rm -rf "$T"' EXIT
-n=0
-failed=0
 
-ok() {	# ok COND-STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
+. "$(dirname "$0")/tap.sh"
 
 # expect RC REGEX DESC ARGS... - nexusd ARGS exits RC saying REGEX on stderr
 expect() {

@@ -11,17 +11,7 @@ CTL=${1:?usage: test_top.sh NEXUSCTL}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 
-n=0
-failed=0
-ok() {	# ok STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
+. "$(dirname "$0")/tap.sh"
 
 # expect CODE REGEX DESC ARGS... : exit CODE, stderr matching REGEX
 expect() {
