@@ -47,17 +47,6 @@ static int snapshot(long long raised[NKINDS], unsigned long long *samples)
 	return 0;
 }
 
-static pid_t spawn(const char *const argv[])
-{
-	pid_t pid = fork();
-
-	if (!pid) {
-		execvp(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	return pid;
-}
-
 FIXTURE(benign) {
 	int unused;
 };
@@ -96,7 +85,7 @@ TEST_F_TIMEOUT(benign, mixed_load_raises_no_memory_prediction, 180)
 	nx_msleep(3000);	/* a flat history first */
 	ASSERT_EQ(0, snapshot(before, &s0)) TH_LOG("no scoreboard in %s", DUMP);
 
-	load = spawn(mix);
+	load = nx_spawn(mix);
 	ASSERT_LT(0, load);
 	ASSERT_EQ(load, waitpid(load, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)

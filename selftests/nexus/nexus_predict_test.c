@@ -77,17 +77,6 @@ static int forecast(const char *metric, char *model, long long *now,
 		      lo, hi, conf) == 6 ? 0 : -1;
 }
 
-static pid_t spawn(const char *const argv[])
-{
-	pid_t pid = fork();
-
-	if (!pid) {
-		execvp(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	return pid;
-}
-
 FIXTURE(predict) {
 	int unused;
 };
@@ -214,7 +203,7 @@ TEST_F_TIMEOUT(predict, leak_predicts_oom, 240)
 	ASSERT_EQ(0, access(exe, X_OK));
 	ASSERT_EQ(0, nx_write("/proc/self/oom_score_adj", "-1000"));
 	nx_msleep(3000);	/* a flat history first */
-	pid = spawn(argv);
+	pid = nx_spawn(argv);
 	ASSERT_LT(0, pid);
 	snprintf(pidstr, sizeof(pidstr), "pid %d ", pid);
 	t0 = nx_now_s();
@@ -299,7 +288,7 @@ TEST_F_TIMEOUT(predict, cpu_hogs_raise_starvation, 90)
 	double t0;
 	pid_t pid;
 
-	pid = spawn(argv);
+	pid = nx_spawn(argv);
 	ASSERT_LT(0, pid);
 	t0 = nx_now_s();
 	while (!seen && nx_now_s() - t0 < 35) {

@@ -153,6 +153,18 @@ static inline double nx_now_s(void)
 	return nx_now_ns() / 1e9;
 }
 
+/* nx_spawn - fork and exec @argv (PATH searched); the child's pid or -1. */
+static inline pid_t nx_spawn(const char *const argv[])
+{
+	pid_t pid = fork();
+
+	if (!pid) {
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	return pid;
+}
+
 /* nx_msleep - sleep for @ms milliseconds. */
 static inline void nx_msleep(unsigned int ms)
 {
