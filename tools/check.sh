@@ -94,7 +94,7 @@ for k in $kernels; do
 		/opt/nexus/selftests/run_kselftest.sh $tests
 	phase "kselftest-reload-$k" "$LOG/kselftest-reload-$k.log" \
 		env NEXUS_VM_TCG=single tools/vm/nexus-vm run --kernel "$k" \
-		--timeout 1200 -- /opt/nexus/selftests/run_kselftest.sh nexus_reload_test.sh
+		--timeout 1500 -- /opt/nexus/selftests/run_kselftest.sh -t 1300 nexus_reload_test.sh
 done
 if [ "$DEBUG_LANE" != off ]; then
 	# shellcheck source=tools/check-debug.sh

@@ -871,7 +871,19 @@ static void nxt_dump_log(struct seq_file *m)
 
 static void nxt_dump(struct seq_file *m)
 {
+	int i;
+
 	mutex_lock(&nxt_lock);
+	/*
+	 * Show the values the kernel has now: a knob NEXUS is not working on
+	 * is otherwise only read again when its type is enabled, and a value
+	 * changed behind its back (by an admin, or a test putting it back)
+	 * was shown stale.  Admin detection reads again on its own.
+	 */
+	for (i = 0; i < NXT_NR_KNOBS; i++)
+		if (nxt_knobs[i].used &&
+		    (nxt_knobs[i].dev < 0 || !nxt_devs[nxt_knobs[i].dev].gone))
+			nxt_knob_read(&nxt_knobs[i]);
 	nxt_hw_dump(m);
 	nxt_dump_knobs(m);
 	nxt_bn_dump(m);
