@@ -54,6 +54,14 @@ if [ $quick -eq 0 ]; then
 	[ $rc -eq 0 ] && grep -qx shared-content "$tmp/out" && [ ! -e "$tmp/share/new" ]
 	result $? "$kernel: --share is readable and read-only in the guest (exit $rc)"
 
+	# The command's own output is not the kernel's log, even when it names
+	# a detector (reproducer: a selftest called lockdep_dump_... failed runs).
+	"$VM" run --kernel "$kernel" --no-load --timeout 300 -- \
+		'echo "ok 1 coll.lockdep_dump BUG: WARNING: KASAN"' >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	[ $rc -eq 0 ] && grep -q lockdep_dump "$tmp/out"
+	result $? "$kernel: output that names a detector is not a kernel report (exit $rc)"
+
 	start=$SECONDS
 	"$VM" run --kernel "$kernel" --no-load --timeout 40 -- 'sleep 1000' \
 		>"$tmp/out" 2>"$tmp/err"
