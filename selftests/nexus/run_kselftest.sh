@@ -5,7 +5,8 @@
 # case, numbered across all programs, prefixed with the program's name:
 #   ok 3 nexus_sysfs_test: sysfs.level_by_name
 # A program that dies without reporting its cases, or exits with a failure
-# none of its cases shows, adds a failing line of its own.
+# none of its cases shows, adds a failing line of its own.  A comment line
+# after each program gives its run time in seconds.
 #
 # Usage: run_kselftest.sh [-t TIMEOUT] [-p PREFIX] [TEST...]
 
@@ -25,9 +26,12 @@ fail=0
 echo "TAP version 13"
 for t in $tests; do
 	out=/tmp/ksft.$t.out
+	start=$(date +%s)
 	timeout "$timeout" "$dir/$t" >"$out" 2>&1
 	rc=$?
 	sed 's/^/# /' "$out"
+	# What each program costs make check's time budget.
+	echo "# $prefix$t: $(($(date +%s) - start))s"
 	cases=0
 	failed=0
 	while IFS= read -r line; do
