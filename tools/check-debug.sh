@@ -20,10 +20,23 @@
 DEBUG_SUBSET="nexus_sysfs_test nexus_core_test nexus_module_test nexus_ioctl_test nexus_collectors_test"
 DEBUG_SUBSET_CYCLES=5
 
+# debug_kernel_wait - wait for check.sh's background build; its log and status
+debug_kernel_wait() {
+	local rc=0
+	wait "$dk_pid" || rc=$?
+	cat "$LOG/debug-kernel.log"
+	return $rc
+}
+
 # debug_lane full|subset - the lane's phases, with check.sh's phase()
 debug_lane() {
 	local what=$1 tests cycles=
-	phase debug-kernel "$LOG/debug-kernel.log" tools/debug-kernel/build.sh
+	if [ -n "${dk_pid:-}" ]; then
+		# check.sh started the build in the background.
+		phase debug-kernel "$LOG/debug-kernel-wait.log" debug_kernel_wait
+	else
+		phase debug-kernel "$LOG/debug-kernel.log" tools/debug-kernel/build.sh
+	fi
 	tools/debug-kernel/build.sh --dir >/dev/null || return
 	if [ "$what" = full ]; then
 		tests=$(grep -vxE 'nexus_(reload|faultinject|kmemleak)_test\.sh' \

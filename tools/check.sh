@@ -77,6 +77,15 @@ echo "TAP version 13"
 start=$SECONDS
 tools/deps.sh --check 2>/dev/null || tools/deps.sh || { echo "not ok 1 - deps: installing the Debian packages failed"; echo "0 passed, 1 failed"; exit 1; }
 echo "# phase deps: $((SECONDS - start))s"
+# The debug kernel takes about 1400 CPU-seconds to build from scratch.  It
+# starts now, under nice 19, beside the Debian kernels' lanes (their guests
+# leave CPU idle while tests wait on the system), and the debug lane waits
+# for it; with a cached build it returns at once.
+dk_pid=
+if [ "$DEBUG_LANE" != off ]; then
+	tools/debug-kernel/build.sh >"$LOG/debug-kernel.log" 2>&1 &
+	dk_pid=$!
+fi
 phase build "$LOG/build.log" make -s modules tools selftests
 if [ -f tests/Makefile ]; then
 	phase unit "$LOG/unit.log" make -s -C tests check
