@@ -56,6 +56,8 @@ static u64 nexus_units_last;
 static atomic64_t nexus_shed_total = ATOMIC64_INIT(0);
 static u64 nexus_ticks_total;
 static u64 nexus_over_windows;
+/* Modules below this priority are shed on request (0: none). */
+static unsigned int nexus_shed_below;
 
 /**
  * nexus_work_charge() - account work against max_decision_cycles
@@ -159,7 +161,8 @@ static void nexus_engine_tick(void)
 	nexus_engine_drain(level);
 	nexus_collectors_sample(start);
 	if (state != NEXUS_STATE_PAUSED)
-		nexus_registry_tick(start, level, nexus_shed_low);
+		nexus_registry_tick(start, level, nexus_shed_low,
+				    READ_ONCE(nexus_shed_below));
 out:
 	nexus_ticks_total++;
 }
@@ -181,6 +184,24 @@ static int nexus_engine_fn(void *unused)
 	}
 	return 0;
 }
+
+/**
+ * nexus_engine_shed() - stop running low-priority modules, on request
+ * @below: modules whose priority is below it are not ticked; 0 ends it
+ *
+ * For an emergency (nexus_heal's survival mode): the work NEXUS itself
+ * does that is not needed to get through it stops until the request is
+ * withdrawn.  The shed ticks are counted as under CPU budget pressure.
+ * Whoever asks must withdraw it (0) when done and before it unloads.
+ */
+void nexus_engine_shed(unsigned int below)
+{
+	below = min(below, 10U);
+	if (xchg(&nexus_shed_below, below) != below)
+		pr_info("modules below priority %u %s\n", below ? below : 10,
+			below ? "shed on request" : "run again");
+}
+EXPORT_SYMBOL_GPL(nexus_engine_shed);
 
 /**
  * nexus_engine_kick() - run a tick now (after a config change)
@@ -316,6 +337,7 @@ void nexus_engine_dump_budget(struct seq_file *m)
 		   nexus_engine_work_last_sec(),
 		   READ_ONCE(nexus_cfg.max_decision_cycles),
 		   nexus_engine_work_shed());
-	seq_printf(m, "ticks %llu\nshedding_low_priority %d\n",
-		   nexus_engine_ticks(), READ_ONCE(nexus_shed_low));
+	seq_printf(m, "ticks %llu\nshedding_low_priority %d\nshed_below_priority %u\n",
+		   nexus_engine_ticks(), READ_ONCE(nexus_shed_low),
+		   READ_ONCE(nexus_shed_below));
 }

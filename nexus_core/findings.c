@@ -7,6 +7,12 @@
  * NEXUS_FINDINGS_LEN; each publication is a stream event, and a finding
  * flagged NEXUS_FINDING_NOTIFY is also announced as a KOBJ_CHANGE uevent on
  * /dev/nexus (SUBSYSTEM=misc) so that udev or systemd can react.
+ *
+ * Each publication is also a NEXUS_EV_FINDING bus event: the engine
+ * delivers it in its next tick to the modules whose event_mask has it,
+ * and they read the finding with nexus_finding_get().  That is how an
+ * actuator (nexus_heal) acts on what an analyzer found without the two
+ * modules knowing each other.
  */
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -62,12 +68,40 @@ u64 nexus_finding_publish(const struct nexus_module_ops *src,
 
 	nexus_work_charge(1);
 	nexus_stream_emit(NEXUS_EV_FINDING, 0, f->id, f->flags);
+	nexus_bus_push(NEXUS_EV_FINDING, 0, f->id, f->flags);
 	notify = f->flags & NEXUS_FINDING_NOTIFY;
 	if (notify)
 		nexus_sysfs_uevent_finding(f);
 	return f->id;
 }
 EXPORT_SYMBOL_GPL(nexus_finding_publish);
+
+/**
+ * nexus_finding_get() - a copy of a finding the core still keeps
+ * @id: its id (from a NEXUS_EV_FINDING event's arg0)
+ * @out: where to copy it
+ *
+ * Not from interrupt context (it takes the findings' spinlock).  The copy is the finding's latest
+ * publication; a finding updated since the event shows the update.
+ *
+ * Return: 0, or -ENOENT if @id is unknown or was overwritten by newer
+ * findings.
+ */
+int nexus_finding_get(u64 id, struct nexus_finding *out)
+{
+	struct nexus_finding *f;
+	int ret = -ENOENT;
+
+	spin_lock(&nexus_findings_lock);
+	f = id ? nexus_finding_slot(id) : NULL;
+	if (f) {
+		*out = *f;
+		ret = 0;
+	}
+	spin_unlock(&nexus_findings_lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(nexus_finding_get);
 
 /**
  * nexus_findings_read() - findings with an id above a cursor, oldest first

@@ -169,7 +169,8 @@ void nexus_engine_note_shed(u64 n);
 
 /* ---- registry.c ---- */
 extern struct mutex nexus_registry_lock;
-void nexus_registry_tick(u64 now_ns, enum nexus_level level, bool shed_low);
+void nexus_registry_tick(u64 now_ns, enum nexus_level level, bool shed_low,
+			 unsigned int shed_below);
 void nexus_registry_event(const struct nexus_event *ev, enum nexus_level level);
 unsigned int nexus_registry_count(void);
 int nexus_registry_module_state(const struct nexus_module_ops *ops,

@@ -183,10 +183,12 @@ static bool nexus_chaos_tick_skip(void)
  * @now_ns: monotonic time of this tick
  * @level: the level in force
  * @shed_low: CPU budget pressure: skip modules with priority below 5
+ * @shed_below: on request: skip modules with priority below it (0: none)
  *
  * Engine context.
  */
-void nexus_registry_tick(u64 now_ns, enum nexus_level level, bool shed_low)
+void nexus_registry_tick(u64 now_ns, enum nexus_level level, bool shed_low,
+			 unsigned int shed_below)
 {
 	struct nexus_registered *r;
 
@@ -196,6 +198,7 @@ void nexus_registry_tick(u64 now_ns, enum nexus_level level, bool shed_low)
 		    level < r->ops->min_level)
 			continue;
 		if ((shed_low && r->ops->priority < 5) ||
+		    r->ops->priority < shed_below ||
 		    nexus_chaos_tick_skip() ||
 		    !nexus_work_charge(NEXUS_TICK_UNITS)) {
 			r->shed++;

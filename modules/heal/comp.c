@@ -10,8 +10,6 @@
  */
 #define pr_fmt(fmt) "nexus_heal: " fmt
 
-#include <linux/ctype.h>
-#include <linux/export.h>
 #include <linux/jiffies.h>
 #include <linux/module.h>
 #include <linux/seq_file.h>
@@ -50,21 +48,6 @@ static u64 nxh_prng_next(void)
 	x ^= x >> 27;
 	nxh_prng = x;
 	return x * 0x2545f4914f6cdd1dULL;
-}
-
-static bool nxh_name_valid(const char *name)
-{
-	size_t len, i;
-
-	if (!name)
-		return false;
-	len = strnlen(name, NEXUS_SHORT_LEN);
-	if (!len || len >= NEXUS_SHORT_LEN)
-		return false;
-	for (i = 0; i < len; i++)
-		if (!islower(name[i]) && !isdigit(name[i]) && name[i] != '_')
-			return false;
-	return true;
 }
 
 static struct nxh_comp *nxh_find(const char *name)
@@ -150,29 +133,22 @@ void nxh_leave(struct nxh_comp *hc)
 }
 
 /**
- * nexus_component_register() - have a component watched and healed
- * @ops: the component; must stay valid until nexus_component_unregister()
+ * nxh_attach() - watch and heal a component (the provider's attach)
+ * @ops: the component, validated by the core; valid until nxh_detach()
  *
- * From now on nexus_heal checks @ops->health every poll_ms, takes
- * checkpoints every checkpoint_interval_ms if @ops->checkpoint is set, and
- * when the component fails builds a recovery plan along the escalation
- * chain and runs it through @ops->recover (at level healing and above; at
- * correction the plan is only shown).  Process context.
+ * From now on its health is checked every poll_ms, checkpoints are taken
+ * every checkpoint_interval_ms if @ops->checkpoint is set, and when it
+ * fails a recovery plan runs through @ops->recover.  Called by the core
+ * under its components lock.
  *
- * Return: 0; -EINVAL for a bad name or class, a missing @ops->health or
- * @ops->recover, or unknown strategy bits; -EEXIST if the name is taken;
- * -ENOSPC beyond NXH_MAX_COMPONENTS; -ENOMEM.
+ * Return: 0, -EEXIST if the name is taken, -ENOSPC beyond
+ * NXH_MAX_COMPONENTS, -ENOMEM.
  */
-int nexus_component_register(const struct nexus_component_ops *ops)
+static int nxh_attach(const struct nexus_component_ops *ops)
 {
-	u32 all = GENMASK(NEXUS_HEAL_SURVIVAL_MODE, NEXUS_HEAL_SOFT_RESET);
 	struct nxh_comp *hc;
 	int ret;
 
-	if (!ops || !nxh_name_valid(ops->name) || !nxh_name_valid(ops->class) ||
-	    !ops->health || !ops->recover || (ops->strategies & ~all) ||
-	    (ops->chaos_faults & ~GENMASK(NEXUS_HEAL_FAULT_MAX, 1)))
-		return -EINVAL;
 	hc = nexus_kzalloc(sizeof(*hc), GFP_KERNEL);
 	if (!hc)
 		return -ENOMEM;
@@ -192,7 +168,7 @@ int nexus_component_register(const struct nexus_component_ops *ops)
 	list_add_tail(&hc->list, &nxh_comps);
 	nxh_nr_comps++;
 	mutex_unlock(&nxh_lock);
-	pr_info("component %s (class %s) registered\n", ops->name, ops->class);
+	pr_info("component %s (class %s) attached\n", ops->name, ops->class);
 	nxh_kick();
 	return 0;
 err:
@@ -200,18 +176,17 @@ err:
 	nexus_kfree(hc);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(nexus_component_register);
 
 /**
- * nexus_component_unregister() - stop watching and healing a component
- * @ops: the ops it registered
+ * nxh_detach() - stop watching and healing a component (the provider's detach)
+ * @ops: the ops attached
  *
  * A running plan is aborted between steps; a step still running is asked
- * to stop through @ops->abort (again every second) and waited for.  After
- * this returns no callback of @ops runs any more.  Process context; may
- * sleep as long as a step takes to return.
+ * to stop through @ops->abort (again every 100 ms) and waited for.  After
+ * this returns no callback of @ops runs any more.  May sleep as long as a
+ * step takes to return.
  */
-void nexus_component_unregister(const struct nexus_component_ops *ops)
+static void nxh_detach(const struct nexus_component_ops *ops)
 {
 	struct nxh_comp *hc, *found = NULL;
 
@@ -238,29 +213,24 @@ void nexus_component_unregister(const struct nexus_component_ops *ops)
 	}
 	/* The plan loop sees dead and stops; its last call has returned. */
 	flush_work(&found->plan_work);
-	pr_info("component %s unregistered\n", ops->name);
+	pr_info("component %s detached\n", ops->name);
 	nxh_comp_put(found);
 }
-EXPORT_SYMBOL_GPL(nexus_component_unregister);
 
 /**
- * nexus_component_report() - a component reports a fault of its own
- * @ops: the registered component
+ * nxh_report() - a component reported a fault (the provider's report)
+ * @ops: the component
  * @fault: fault class 1..NEXUS_HEAL_FAULT_MAX, or 0 if unknown
  *
- * Healing starts at once (the next poll is not awaited), also if a plan
- * for this fault gave up before.  Process context.
+ * Healing starts at once, also if a plan for this fault gave up before.
  *
- * Return: 0, -EINVAL for a bad fault class, -ENOENT if not registered.
+ * Return: 0, -ENOENT if not attached.
  */
-int nexus_component_report(const struct nexus_component_ops *ops,
-			   unsigned int fault)
+static int nxh_report(const struct nexus_component_ops *ops, unsigned int fault)
 {
 	struct nxh_comp *hc;
 	int ret = -ENOENT;
 
-	if (fault > NEXUS_HEAL_FAULT_MAX)
-		return -EINVAL;
 	mutex_lock(&nxh_lock);
 	list_for_each_entry(hc, &nxh_comps, list) {
 		if (hc->ops == ops) {
@@ -274,7 +244,46 @@ int nexus_component_report(const struct nexus_component_ops *ops,
 		nxh_kick();
 	return ret;
 }
-EXPORT_SYMBOL_GPL(nexus_component_report);
+
+const struct nexus_heal_provider nxh_provider = {
+	.attach = nxh_attach,
+	.detach = nxh_detach,
+	.report = nxh_report,
+};
+
+/**
+ * nxh_comp_found() - a finding names a component: report it
+ * @f: an active prediction or anomaly recommending recovery
+ *
+ * The component whose name is the first word of @f->component gets a
+ * report of a fault of unknown class, once per finding.  Engine context.
+ *
+ * Return: true if a component was reported.
+ */
+bool nxh_comp_found(const struct nexus_finding *f)
+{
+	struct nxh_comp *hc;
+	bool ret = false;
+
+	mutex_lock(&nxh_lock);
+	list_for_each_entry(hc, &nxh_comps, list) {
+		size_t n = strlen(hc->ops->name);
+
+		if (strncmp(f->component, hc->ops->name, n) ||
+		    (f->component[n] && f->component[n] != ' '))
+			continue;
+		if (hc->last_finding != f->id) {
+			hc->last_finding = f->id;
+			hc->found++;
+			if (!hc->reported)
+				hc->reported = -1;
+			ret = true;
+		}
+		break;
+	}
+	mutex_unlock(&nxh_lock);
+	return ret;
+}
 
 /**
  * nxh_call_health() - a component's health, as a fault class
@@ -537,7 +546,7 @@ int nxh_comp_init(void)
 /**
  * nxh_comp_exit() - stop the monitor
  *
- * Components hold references to this module, so none is registered here.
+ * After nexus_heal_provider_clear(): no component is attached.
  */
 void nxh_comp_exit(void)
 {
@@ -555,7 +564,7 @@ void nxh_comp_dump(struct seq_file *m)
 	struct nxh_comp *hc;
 	unsigned int f;
 
-	seq_puts(m, "# component class health fault failures per_min plans last_plan checkpoints injected strategies chaos_faults history(fault:count)\n");
+	seq_puts(m, "# component class health fault failures per_min plans last_plan checkpoints injected strategies chaos_faults findings history(fault:count)\n");
 	mutex_lock(&nxh_lock);
 	list_for_each_entry(hc, &nxh_comps, list) {
 		u64 span = hc->last_failure_ns - hc->first_failure_ns;
@@ -565,14 +574,15 @@ void nxh_comp_dump(struct seq_file *m)
 		if (span >= NSEC_PER_SEC * 60)
 			per_min = div64_u64(hc->failures * 60 * NSEC_PER_SEC,
 					    span);
-		seq_printf(m, "component %s %s %s %u %llu %llu %llu %s %llu %llu 0x%x 0x%x",
+		seq_printf(m, "component %s %s %s %u %llu %llu %llu %s %llu %llu 0x%x 0x%x %llu",
 			   hc->ops->name, hc->ops->class,
 			   hc->health ? "faulty" : "ok", hc->fault,
 			   hc->failures, per_min, hc->plans,
 			   hc->planning ? "running" :
 			   nxh_status_name(hc->plan.status), hc->checkpoints,
 			   hc->injected, hc->ops->strategies,
-			   hc->ops->inject ? hc->ops->chaos_faults : 0);
+			   hc->ops->inject ? hc->ops->chaos_faults : 0,
+			   hc->found);
 		for (f = 0; f < NXH_NFAULT; f++)
 			if (hc->fault_count[f])
 				seq_printf(m, " %u:%llu", f, hc->fault_count[f]);

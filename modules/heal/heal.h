@@ -103,6 +103,8 @@ struct nxh_comp {
 	u64 last_ckpt_ns;
 	u64 checkpoints;	/* taken since registration */
 	u64 injected;		/* chaos injections */
+	u64 found;		/* findings that named it */
+	u64 last_finding;	/* the last of them */
 	struct nxh_plan plan;	/* the running or last plan */
 };
 
@@ -120,12 +122,21 @@ struct nxh_svc_knobs {
 	u32 mem_permille;	/* memory.current / memory.max: over limit */
 };
 
+/* Knobs of the survival mode (survive.c). */
+struct nxh_survival_knobs {
+	u32 enabled;		/* act on imminent OutOfMemory at all */
+	u32 permille;		/* least confidence of the prediction */
+	u32 ttf_ms;		/* longest time to failure acted on */
+};
+
 extern struct nxh_knobs nxh_knobs;
+extern struct nxh_survival_knobs nxh_survival_knobs;
 extern struct nxh_svc_knobs nxh_svc_knobs;
 extern struct mutex nxh_lock;
 extern const struct nexus_module_ops nxh_ops;
 extern const struct attribute_group *nxh_groups[];
 extern struct workqueue_struct *nxh_wq;
+extern const struct nexus_heal_provider nxh_provider;
 
 const char *nxh_strategy_name(unsigned int s);
 
@@ -140,6 +151,7 @@ void nxh_leave(struct nxh_comp *hc);
 int nxh_chaos_inject(const char *name, unsigned int fault);
 void nxh_kick(void);
 void nxh_comp_dump(struct seq_file *m);
+bool nxh_comp_found(const struct nexus_finding *f);
 void nxh_chaos_dump(struct seq_file *m);
 
 /* plan.c: plans, execution, learning */
@@ -160,5 +172,15 @@ int nxh_svc_unwatch(const char *line);
 ssize_t nxh_svc_list(char *buf);
 void nxh_svc_dump(struct seq_file *m);
 void nxh_svc_exit(void);
+int nxh_svc_write(const char *dir, const char *file, const char *val);
+
+/* detect.c: findings naming a component */
+void nxh_detect_event(const struct nexus_event *ev);
+
+/* survive.c: the component "system", survival mode on imminent OOM */
+void nxh_survival_note(const struct nexus_finding *f);
+int nxh_survival_init(void);
+void nxh_survival_exit(void);
+void nxh_survival_dump(struct seq_file *m);
 
 #endif /* _NEXUS_HEAL_INTERNAL_H */

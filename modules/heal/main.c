@@ -124,6 +124,12 @@ static struct nexus_knob nxh_svc_dstate =
 	NEXUS_KNOB(svc_dstate_ms, &nxh_svc_knobs.dstate_ms, 1000, 600000);
 static struct nexus_knob nxh_svc_mem =
 	NEXUS_KNOB(svc_mem_permille, &nxh_svc_knobs.mem_permille, 500, 1000);
+static struct nexus_knob nxh_surv_on =
+	NEXUS_KNOB(survival, &nxh_survival_knobs.enabled, 0, 1);
+static struct nexus_knob nxh_surv_permille =
+	NEXUS_KNOB(survival_permille, &nxh_survival_knobs.permille, 500, 1000);
+static struct nexus_knob nxh_surv_ttf =
+	NEXUS_KNOB(survival_ttf_ms, &nxh_survival_knobs.ttf_ms, 1000, 600000);
 static struct kobj_attribute nxh_plans_attr =
 	__ATTR(plans, 0400, plans_show, NULL);
 static struct kobj_attribute nxh_plans_succeeded_attr =
@@ -142,6 +148,9 @@ static struct attribute *nxh_attrs[] = {
 	&nxh_svc_restarts.attr.attr,
 	&nxh_svc_dstate.attr.attr,
 	&nxh_svc_mem.attr.attr,
+	&nxh_surv_on.attr.attr,
+	&nxh_surv_permille.attr.attr,
+	&nxh_surv_ttf.attr.attr,
 	&nxh_plans_attr.attr,
 	&nxh_plans_succeeded_attr.attr,
 	&nxh_plans_gave_up_attr.attr,
@@ -161,6 +170,7 @@ static void nxh_dump(struct seq_file *m)
 {
 	nxh_comp_dump(m);
 	nxh_svc_dump(m);
+	nxh_survival_dump(m);
 	nxh_plan_dump(m);
 	nxh_chaos_dump(m);
 }
@@ -169,8 +179,10 @@ const struct nexus_module_ops nxh_ops = {
 	.name = "heal",
 	.abi_version = NEXUS_MODULE_ABI,
 	.owner = THIS_MODULE,
+	.event_mask = NEXUS_EV_MASK(NEXUS_EV_FINDING),
 	.min_level = NEXUS_LEVEL_CORRECTION,
 	.priority = 8,
+	.on_event = nxh_detect_event,
 	.apply = nxh_apply,
 	.dump = nxh_dump,
 	.groups = nxh_groups,
@@ -195,7 +207,16 @@ static int __init nxh_mod_init(void)
 	ret = nxh_comp_init();
 	if (ret)
 		goto err_reg;
+	/* The components registered with the core, now and later. */
+	ret = nexus_heal_provider_set(&nxh_provider);
+	if (ret)
+		goto err_comp;
+	ret = nxh_survival_init();
+	if (ret)
+		pr_warn("no survival mode: %d\n", ret);
 	return 0;
+err_comp:
+	nxh_comp_exit();
 err_reg:
 	nexus_unregister_module(&nxh_ops);
 err_plan:
@@ -209,9 +230,12 @@ static void __exit nxh_mod_exit(void)
 {
 	/*
 	 * The services are this module's own components: unwatched (and
-	 * thawed) first.  No other is left: each holds a reference to it.
+	 * thawed) first.  The others stay registered with the core, detached
+	 * (their plans aborted, their running steps waited for).
 	 */
 	nxh_svc_exit();
+	nxh_survival_exit();
+	nexus_heal_provider_clear(&nxh_provider);
 	nxh_comp_exit();
 	destroy_workqueue(nxh_wq);
 	nxh_plan_exit();

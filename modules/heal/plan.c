@@ -191,7 +191,8 @@ static void nxh_plan_build(struct nxh_comp *hc,
 		else
 			elig[n++] = s;
 	}
-	if (READ_ONCE(nxh_knobs.learning))
+	if (READ_ONCE(nxh_knobs.learning) &&
+	    !(hc->ops->flags & NEXUS_COMPONENT_LADDER))
 		row = nxh_learn_row(hc->ops->class, p->fault, false);
 	for (i = 0; i < n; i++) {
 		u16 pr = nxh_p(row, elig[i]);
@@ -351,6 +352,9 @@ int nxh_apply(struct nexus_decision *d)
 	size_t len;
 	int ret, h = (int)d->old_value;
 
+	/* heal's records of what a step did: nothing more to execute */
+	if (d->kind == NEXUS_DECISION_LOG)
+		return 0;
 	nexus_healing_config(&cfg);
 	ret = nxh_call_step(ex->hc, ex->strategy, ex->cookie,
 			    cfg.healing_timeout_ms);

@@ -131,8 +131,15 @@ static ssize_t nxh_svc_read(const char *dir, const char *file, char *buf,
 	return len;
 }
 
-/* Write @val to a cgroup file; 0 or -errno. */
-static int nxh_svc_write(const char *dir, const char *file, const char *val)
+/**
+ * nxh_svc_write() - write a value to a file, as a root shell would
+ * @dir: its directory (a cgroup's, or /proc/sys/vm)
+ * @file: its name
+ * @val: what to write
+ *
+ * Return: 0 or -errno.
+ */
+int nxh_svc_write(const char *dir, const char *file, const char *val)
 {
 	struct file *f = nxh_svc_open(dir, file, O_WRONLY);
 	loff_t pos = 0;

@@ -35,20 +35,11 @@ DEFINE_MUTEX(nxt_lock);
 /* ---- parameters (sysfs, u32 each, read with READ_ONCE) ---- */
 
 static u32 nxt_interval_ms = 10000;	/* between experiment starts */
-static u32 nxt_window = 8;		/* samples per evaluation window */
+u32 nxt_window = 8;		/* samples per evaluation window */
 static u32 nxt_confidence = 950;	/* of the t-test: 900, 950, 990 */
-static u32 nxt_min_gain = 100;		/* per-mille improvement to keep */
+u32 nxt_min_gain = 100;		/* per-mille improvement to keep */
 
 /* ---- the change log ---- */
-
-enum nxt_op {
-	NXT_OP_CHANGE,		/* a step applied (an experiment) */
-	NXT_OP_PROPOSAL,	/* a step the level did not allow */
-	NXT_OP_REFUSED,		/* a step refused (budget) or failed */
-	NXT_OP_RESTORE,		/* a knob set back by NEXUS */
-	NXT_OP_ADMIN,		/* someone else changed a knob NEXUS had */
-	NXT_OP_GONE,		/* the disk of a changed knob went away */
-};
 
 static const char * const nxt_op_names[] = {
 	[NXT_OP_CHANGE] = "change",
@@ -64,40 +55,8 @@ static const char * const nxt_outcome_names[NEXUS_OUTCOME_COUNT] = {
 	"failed",
 };
 
-/**
- * struct nxt_change - one record of the change log.
- * @seq: sequence number, from 1.
- * @ts_ns: when.
- * @decision: the audit log's decision id, or 0.
- * @op: enum nxt_op.
- * @outcome: the decision's enum nexus_decision_outcome.
- * @knob: the knob.
- * @old: its value before.
- * @new: its value after (or proposed).
- * @result: for a change: pending, kept, rolled_back, inconclusive,
- *	admin_override, disabled, rollback, unloaded; else what happened.
- * @welch: the test that judged a change (valid when @judged).
- * @judged: @welch is set.
- * @evidence: the bottleneck and its evidence, or why.
- */
-struct nxt_change {
-	u64 seq;
-	u64 ts_ns;
-	u64 decision;
-	u8 op;
-	u8 outcome;
-	char knob[NXT_NAME_LEN];
-	s64 old;
-	s64 new;
-	const char *result;
-	struct nx_welch welch;
-	bool judged;
-	char evidence[NEXUS_REASON_LEN];
-};
-
-#define NXT_LOG_LEN	64
 static struct nxt_change nxt_log[NXT_LOG_LEN];
-static u64 nxt_log_seq;
+u64 nxt_log_seq;
 
 /* Counters, shown in sysfs. */
 static struct {
@@ -130,7 +89,13 @@ static struct nxt_change *nxt_log_add(u8 op, const struct nxt_knob *k,
 	return c;
 }
 
-static struct nxt_change *nxt_log_find(u64 seq)
+/**
+ * nxt_log_find() - a record of the change log
+ * @seq: its sequence number
+ *
+ * Return: the record, or NULL if it was overwritten.  Under nxt_lock.
+ */
+struct nxt_change *nxt_log_find(u64 seq)
 {
 	struct nxt_change *c = &nxt_log[seq % NXT_LOG_LEN];
 
@@ -175,7 +140,7 @@ static struct nxt_exp nxt_exps[NXT_EXPS];
 static u64 nxt_last_start_ns;
 static u64 nxt_last_detect_ns;
 static u64 nxt_next_scan_ns;
-static u64 nxt_period_ns = NSEC_PER_SEC;
+u64 nxt_period_ns = NSEC_PER_SEC;
 /* scratch for metric reads, under nxt_lock */
 static struct nexus_sample nxt_samples[2 * NXT_WIN_MAX + 8];
 static s64 nxt_after[NXT_WIN_MAX];
@@ -216,12 +181,19 @@ static u64 nxt_audit(const struct nxt_knob *k, s64 old, s64 new,
 	return d.id;
 }
 
-/*
- * Set a knob back to @v (its value before a change).  Restoring is always
- * allowed, whatever the level: it returns the knob to the value it had
- * before NEXUS.  Not if someone else changed it since NEXUS wrote it.
+/**
+ * nxt_restore() - set a knob NEXUS changed back to an earlier value
+ * @k: the knob
+ * @v: its value before a change
+ * @why: the reason, in the change log and the audit log
+ *
+ * Restoring is always allowed, whatever the level: it returns the knob to
+ * the value it had before NEXUS.  Not if someone else changed it since
+ * NEXUS wrote it.  Under nxt_lock.
+ *
+ * Return: 0, -EBUSY if someone else changed it, or the write's error.
  */
-static int nxt_restore(struct nxt_knob *k, s64 v, const char *why)
+int nxt_restore(struct nxt_knob *k, s64 v, const char *why)
 {
 	struct nxt_change *c;
 	int ret;
@@ -256,6 +228,22 @@ static void nxt_exp_end(struct nxt_exp *e, const char *result)
 		c->result = result;
 	nxt_knobs[e->knob].in_exp = false;
 	e->active = false;
+}
+
+/**
+ * nxt_knob_exp_end() - end the experiment running on a knob, if any
+ * @knob: index in nxt_knobs
+ * @result: the result its change record gets
+ *
+ * Under nxt_lock.
+ */
+void nxt_knob_exp_end(int knob, const char *result)
+{
+	int i;
+
+	for (i = 0; i < NXT_EXPS; i++)
+		if (nxt_exps[i].active && nxt_exps[i].knob == knob)
+			nxt_exp_end(&nxt_exps[i], result);
 }
 
 /* Undo an experiment's change and back off the knob. */
@@ -425,6 +413,10 @@ static void nxt_try_step(const struct nxt_bn *b, u64 now)
 	case NEXUS_OUTCOME_APPLIED:
 		c = nxt_log_add(NXT_OP_CHANGE, k, d.old_value, next, "pending",
 				why);
+		c->bn = b->kind;
+		c->dev = b->dev;
+		c->better = better;
+		strscpy(c->metric, metric, sizeof(c->metric));
 		nxt_cnt.changes++;
 		e->active = true;
 		e->knob = nxt_knob_index(k);
@@ -889,6 +881,7 @@ static void nxt_dump(struct seq_file *m)
 	nxt_bn_dump(m);
 	nxt_dump_exps(m);
 	nxt_dump_log(m);
+	nxt_heal_dump(m);
 	mutex_unlock(&nxt_lock);
 }
 
@@ -937,11 +930,21 @@ const struct nexus_module_ops nxt_ops = {
 
 static int __init nxt_mod_init(void)
 {
-	return nexus_register_module(&nxt_ops);
+	int ret = nexus_register_module(&nxt_ops);
+
+	if (ret)
+		return ret;
+	/* Outside the registry lock that ops->init runs under. */
+	ret = nxt_heal_register();
+	if (ret)
+		pr_warn("not a healable component: %d\n", ret);
+	return 0;
 }
 
 static void __exit nxt_mod_exit(void)
 {
+	/* No heal callback runs after this; then every knob is put back. */
+	nxt_heal_unregister();
 	nexus_unregister_module(&nxt_ops);
 }
 

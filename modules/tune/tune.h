@@ -265,4 +265,72 @@ int nxt_bn_action(const struct nxt_bn *b, struct nxt_knob **knob, int *dir,
 		  char *metric, size_t len, int *better);
 void nxt_bn_dump(struct seq_file *m);
 
+/* ---- main.c: the change log, restoring ---- */
+
+enum nxt_op {
+	NXT_OP_CHANGE,		/* a step applied (an experiment) */
+	NXT_OP_PROPOSAL,	/* a step the level did not allow */
+	NXT_OP_REFUSED,		/* a step refused (budget) or failed */
+	NXT_OP_RESTORE,		/* a knob set back by NEXUS */
+	NXT_OP_ADMIN,		/* someone else changed a knob NEXUS had */
+	NXT_OP_GONE,		/* the disk of a changed knob went away */
+};
+
+/**
+ * struct nxt_change - one record of the change log.
+ * @seq: sequence number, from 1.
+ * @ts_ns: when.
+ * @decision: the audit log's decision id, or 0.
+ * @op: enum nxt_op.
+ * @outcome: the decision's enum nexus_decision_outcome.
+ * @knob: the knob.
+ * @old: its value before.
+ * @new: its value after (or proposed).
+ * @result: for a change: pending, kept, rolled_back, inconclusive,
+ *	admin_override, disabled, rollback, healed, unloaded; else what
+ *	happened.
+ * @welch: the test that judged a change (valid when @judged).
+ * @judged: @welch is set.
+ * @bn: a change: the bottleneck kind it addressed.
+ * @dev: a change: the bottleneck's disk, or -1.
+ * @better: a change: +1 if a larger @metric is better, -1 if smaller.
+ * @metric: a change: the metric it was judged by.
+ * @evidence: the bottleneck and its evidence, or why.
+ */
+struct nxt_change {
+	u64 seq;
+	u64 ts_ns;
+	u64 decision;
+	u8 op;
+	u8 outcome;
+	char knob[NXT_NAME_LEN];
+	s64 old;
+	s64 new;
+	const char *result;
+	struct nx_welch welch;
+	bool judged;
+	u8 bn;
+	s8 dev;
+	s8 better;
+	char metric[NEXUS_NAME_LEN];
+	char evidence[NEXUS_REASON_LEN];
+};
+
+#define NXT_LOG_LEN	64
+
+extern u64 nxt_log_seq;
+extern u32 nxt_window;
+extern u32 nxt_min_gain;
+extern u64 nxt_period_ns;
+
+struct nxt_change *nxt_log_find(u64 seq);
+int nxt_restore(struct nxt_knob *k, s64 v, const char *why);
+void nxt_knob_exp_end(int knob, const char *result);
+
+/* ---- heal.c: tune as a component healed by nexus_heal ---- */
+
+int nxt_heal_register(void);
+void nxt_heal_unregister(void);
+void nxt_heal_dump(struct seq_file *m);
+
 #endif /* _NEXUS_TUNE_H */

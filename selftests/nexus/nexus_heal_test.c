@@ -7,7 +7,9 @@
  * a hanging step times out; the attempts cap; disabled and unsupported
  * rungs are skipped; at correction the plan is shown, not run; chaos is
  * reproducible from its seed and refused without opt-in; every knob
- * rejects bad values; unregistering mid-plan leaves tc0 consistent.
+ * rejects bad values; unregistering tc0 or unloading nexus_heal mid-plan
+ * leaves tc0 consistent; a prediction naming tc0 and recommending
+ * recovery starts a plan before tc0's own health check fails.
  *
  * The health poll runs every 200 ms so plans start within a second.
  */
@@ -150,8 +152,24 @@ FIXTURE_TEARDOWN(heal)
 		nx_write(S "preset", "default");
 }
 
+/* Lines of the last read_file() that start with @prefix. */
+static int count_lines(const char *prefix)
+{
+	const char *l;
+	int n = 0;
+
+	for (l = dump; l; l = strchr(l, '\n')) {
+		if (*l == '\n')
+			l++;
+		n += !strncmp(l, prefix, strlen(prefix));
+	}
+	return n;
+}
+
 TEST_F(heal, knobs_reject_bad_values)
 {
+	int chaos0;
+
 	EXPECT_EQ(-EINVAL, nx_write(H "poll_ms", "often"));
 	EXPECT_EQ(-EINVAL, nx_write(H "poll_ms", "-1"));
 	EXPECT_EQ(-ERANGE, nx_write(H "poll_ms", "99"));
@@ -165,6 +183,8 @@ TEST_F(heal, knobs_reject_bad_values)
 	EXPECT_EQ(-EINVAL, nx_write(H "learn_reset", "now"));
 
 	/* inject: refused while chaos is off or lacks the component target */
+	ASSERT_LT(0, read_file(DUMP));
+	chaos0 = count_lines("chaos ");
 	EXPECT_EQ(-EPERM, nx_write(H "inject", "tc0 1"));
 	ASSERT_EQ(0, nx_write(S "chaos/enabled", "1"));
 	ASSERT_EQ(0, nx_write(S "chaos/targets", "1"));
@@ -180,7 +200,8 @@ TEST_F(heal, knobs_reject_bad_values)
 	EXPECT_EQ(-EOPNOTSUPP, nx_write(H "inject", "tc1 1"));
 	EXPECT_EQ(-EOPNOTSUPP, nx_write(H "inject", "tc0 5"));
 	EXPECT_EQ(0, nx_read_ll(TC "fault"));
-	EXPECT_FALSE(nx_file_contains(DUMP, "\nchaos "));
+	ASSERT_LT(0, read_file(DUMP));
+	EXPECT_EQ(chaos0, count_lines("chaos "));
 	/* accepted: the fault is injected, recorded, and healed */
 	EXPECT_EQ(0, nx_write(H "inject", "tc0 1"));
 	EXPECT_TRUE(nx_file_contains(DUMP, " 0 tc0 1 demand\n"));
@@ -485,8 +506,7 @@ TEST_F(heal, unregister_mid_plan_leaves_component_consistent)
 	/* a soft reset hangs in tc0 */
 	ASSERT_EQ(0, nx_wait_str(S "state", "healing", 10000));
 	ASSERT_EQ(0, nx_wait_str(TC "inflight", "1", 10000));
-	/* neither module can go while the step runs */
-	EXPECT_NE(0, nx_rmmod("nexus_heal"));
+	/* the component's module cannot go while its step runs */
 	EXPECT_NE(0, nx_rmmod("nexus_test_component"));
 	/* unregistering aborts the step and waits for it */
 	t = now_ms();
@@ -511,6 +531,73 @@ TEST_F(heal, unregister_mid_plan_leaves_component_consistent)
 	EXPECT_EQ(1000, nx_read_ll(H "poll_ms"));
 	ASSERT_EQ(0, nx_insmod(TC_KO, NULL));
 	EXPECT_TRUE(nx_file_contains(DUMP, "component tc0 test ok "));
+}
+
+/*
+ * Components register with the core, not with nexus_heal: unloading heal
+ * mid-plan aborts the hanging step and leaves tc0 registered and
+ * consistent; the next nexus_heal takes it over.
+ */
+TEST_F(heal, rmmod_heal_mid_plan_leaves_component_consistent)
+{
+	double t;
+
+	ASSERT_EQ(0, nx_write(S "healing/healing_timeout_ms", "60000"));
+	ASSERT_EQ(0, nx_write(TC "fault", "4"));
+	ASSERT_EQ(0, nx_wait_str(TC "inflight", "1", 10000));
+	t = now_ms();
+	ASSERT_EQ(0, nx_rmmod("nexus_heal"));
+	EXPECT_GT(10000, now_ms() - t);
+	EXPECT_EQ(1, nx_read_ll(TC "registered"));
+	EXPECT_EQ(0, nx_read_ll(TC "inflight"));
+	EXPECT_LE(1, nx_read_ll(TC "aborts"));
+	EXPECT_EQ(0, nx_wait_str(S "state", "running", 5000));
+	nx_msleep(1000);
+	EXPECT_EQ(0, nx_read_ll(TC "late_calls"));
+	/* tc0 without a healer: its report is refused, not kept */
+	EXPECT_EQ(-ENODEV, nx_write(TC "report", "1"));
+	ASSERT_EQ(0, nx_write(TC "clear", "1"));
+	ASSERT_EQ(0, nx_insmod(HEAL_KO, NULL));
+	ASSERT_EQ(0, nx_write(H "poll_ms", "200"));
+	EXPECT_TRUE(nx_file_contains(DUMP, "component tc0 test ok "));
+	EXPECT_TRUE(nx_file_contains(DUMP, "component tc1 test ok "));
+	/* and heals it again */
+	ASSERT_EQ(0, nx_write(TC "fault", "1"));
+	ASSERT_NE(0ULL, wait_plan(0, self->line, sizeof(self->line), 10000));
+	EXPECT_TRUE(has(self->line, " tc0 fault 1 succeeded "))
+		TH_LOG("%s", self->line);
+}
+
+/*
+ * An analyzer's finding naming tc0 reaches heal through the core: one
+ * that only alerts starts nothing, one that recommends a soft recovery
+ * starts a plan (fault class 0: reported, not seen by the health check).
+ */
+TEST_F(heal, prediction_naming_component_starts_plan)
+{
+	long long plans = nx_read_ll(H "plans");
+	unsigned long long id;
+
+	ASSERT_EQ(-EINVAL, nx_write(TC "predict", "tc0"));
+	ASSERT_EQ(-ERANGE, nx_write(TC "predict", "tc0 8"));
+	/* alert (1): noted, nothing done */
+	ASSERT_EQ(0, nx_write(TC "predict", "tc0 1"));
+	/* another component's name is not tc0's */
+	ASSERT_EQ(0, nx_write(TC "predict", "tc01 3"));
+	nx_msleep(1500);
+	EXPECT_EQ(plans, nx_read_ll(H "plans"));
+	/* soft_recover (3) */
+	ASSERT_EQ(0, nx_write(TC "predict", "tc0 3"));
+	id = wait_plan(self->prev, self->line, sizeof(self->line), 10000);
+	ASSERT_NE(0ULL, id);
+	TH_LOG("%s", self->line);
+	EXPECT_TRUE(has(self->line, " tc0 fault 0 succeeded ladder steps soft_reset:ok:0:"));
+	ASSERT_LT(0, tc_log(self->log, sizeof(self->log)));
+	EXPECT_STREQ("soft_reset", self->log);
+	/* the component line counts one finding (field 14) */
+	ASSERT_LT(0, read_file(DUMP));
+	EXPECT_TRUE(has(dump, " 0x1fe 0x1e 1 0:1")) TH_LOG("%s", dump);
+	EXPECT_EQ(plans + 1, nx_read_ll(H "plans"));
 }
 
 TEST_HARNESS_MAIN

@@ -22,7 +22,9 @@
 
 #define S NEXUS_SYSFS "/"
 #define T NEXUS_SYSFS "/modules/tune/"
+#define H NEXUS_SYSFS "/modules/heal/"
 #define DUMP NEXUS_DEBUGFS "/tune"
+#define HDUMP NEXUS_DEBUGFS "/heal"
 #define DISK "nullb0"
 #define RA "/sys/block/" DISK "/queue/read_ahead_kb"
 #define NULLB_PARAMS "nr_devices=1 irqmode=2 completion_nsec=1000000 gb=256"
@@ -215,6 +217,8 @@ FIXTURE_TEARDOWN(tune)
 	}
 	if (nx_loaded())
 		nx_write(S "preset", "default");
+	if (!access(H "poll_ms", F_OK))
+		nx_write(H "poll_ms", "1000");
 	if (self->ra0 > 0)
 		set_ll(RA, self->ra0);
 }
@@ -462,6 +466,149 @@ TEST_F_TIMEOUT(tune, rollback_restores, 90)
 	ASSERT_LT(0, read_dump());
 	EXPECT_EQ(0, nx_read_ll(T "experiments"));
 	EXPECT_NE(NULL, strstr(dump, " rollback ")) TH_LOG("%s", dump);
+}
+
+/*
+ * tune's own line in its dump: registered injected regressions
+ * micro_rollbacks full_rollback_knobs checkpoints injections.
+ */
+static int heal_counters(long long v[7])
+{
+	char *l;
+
+	if (read_dump() < 0)
+		return -1;
+	l = strstr(dump, "\nheal ");
+	if (!l || sscanf(l, "\nheal %lld %lld %lld %lld %lld %lld %lld", &v[0],
+			 &v[1], &v[2], &v[3], &v[4], &v[5], &v[6]) != 7)
+		return -1;
+	return 0;
+}
+
+/* The newest plan of component "tune" in heal's dump, into @line. */
+static int tune_plan(char *line, size_t size)
+{
+	static char hd[65536];
+	char *l, *found = NULL;
+
+	if (nx_read_all(HDUMP, hd, sizeof(hd)) < 0)
+		return -1;
+	for (l = strstr(hd, "\nplan "); l; l = strstr(l + 1, "\nplan "))
+		if (!strncmp(strchr(l + 6, ' '), " tune ", 6))
+			found = l + 1;
+	if (!found)
+		return -1;
+	snprintf(line, size, "%.*s", (int)strcspn(found, "\n"), found);
+	return 0;
+}
+
+/* nexus_heal polls "tune" every 200 ms and has learned nothing: 0. */
+static int heal_prepare(void)
+{
+	if (nx_write(H "poll_ms", "200") || nx_write(H "learn_reset", "1"))
+		return -1;
+	return nx_file_contains(HDUMP, "component tune" " tune ") ? 0 : -1;
+}
+
+/*
+ * tune is a component of nexus_heal: a checkpoint taken before any change,
+ * a change, then a regression (chaos) with micro rollback disabled: the
+ * plan's full rollback puts the knob back to its value at the checkpoint.
+ */
+TEST_F_TIMEOUT(tune, heal_full_rollback_to_checkpoint, 90)
+{
+	long long c[7], old, new;
+	char line[1024];
+
+	if (access(H "poll_ms", F_OK))
+		SKIP(return, "nexus_heal is not loaded");
+	ASSERT_EQ(0, heal_prepare());
+	ASSERT_EQ(0, nx_write(S "level", "autonomous"));
+	ASSERT_EQ(0, set_ll(RA, 8));
+	ASSERT_EQ(0, heal_counters(c));
+	old = c[5];
+	ASSERT_EQ(0, nx_write(S "healing/checkpoint_interval_ms", "300"));
+	for (new = 0; new < 40 && !heal_counters(c) && c[5] <= old; new++)
+		nx_msleep(250);
+	ASSERT_LT(old, c[5]) TH_LOG("no checkpoint of tune: %s", dump);
+	/* no other checkpoint from now on */
+	ASSERT_EQ(0, nx_write(S "healing/checkpoint_interval_ms", "86400000"));
+	ASSERT_EQ(0, nx_write(T "enable/read_ahead_kb", "1"));
+	self->rd = reader(0, SLOT(7));
+	ASSERT_LT(0, self->rd);
+	ASSERT_LE(32, wait_ge(RA, 32, 40000));
+	ASSERT_EQ(0, nx_write(T "interval_ms", "3600000"));
+	ASSERT_EQ(0, nx_write(S "healing/enable_micro_rollback", "0"));
+	ASSERT_EQ(0, nx_write(S "chaos/targets", "8"));
+	ASSERT_EQ(0, nx_write(S "chaos/enabled", "1"));
+	ASSERT_EQ(0, nx_write(H "inject", "tune 1"));
+	ASSERT_EQ(0, nx_wait_str(RA, "8", 15000)) TH_LOG("read_ahead_kb %lld",
+							 nx_read_ll(RA));
+	ASSERT_EQ(0, nx_write(S "chaos/enabled", "0"));
+	ASSERT_EQ(0, nx_wait_str(S "state", "running", 10000));
+	ASSERT_EQ(0, tune_plan(line, sizeof(line)));
+	TH_LOG("%s", line);
+	EXPECT_NE(NULL, strstr(line, " tune fault 1 succeeded "));
+	EXPECT_NE(NULL, strstr(line, " full_rollback:ok:0:"));
+	EXPECT_NE(NULL, strstr(line, " micro_rollback:disabled"));
+	ASSERT_EQ(0, heal_counters(c));
+	EXPECT_EQ(0, c[1]);		/* the injected fault is gone */
+	EXPECT_LE(1, c[4]);
+	ASSERT_EQ(0, find_log("restore", "restored", &old, &new)) TH_LOG("%s", dump);
+	EXPECT_EQ(8, new);
+	EXPECT_NE(NULL, strstr(dump, "heal: full_rollback")) TH_LOG("%s", dump);
+	ASSERT_EQ(0, find_log("change", "healed", &old, &new)) TH_LOG("%s", dump);
+	EXPECT_EQ(8, old);
+	/* the knob backs off: not raised again at once */
+	nx_msleep(2000);
+	EXPECT_EQ(8, nx_read_ll(RA));
+}
+
+/*
+ * A change tune kept (read_ahead_kb raised, buffered reads faster) whose
+ * target regresses: the reads turn O_DIRECT, slower than before the
+ * change, and the small-requests bottleneck is back.  nexus_heal's plan
+ * for "tune" undoes the last change (micro rollback), and tune is healthy.
+ */
+TEST_F_TIMEOUT(tune, heal_micro_rollback_on_regression, 120)
+{
+	long long kept = nx_read_ll(T "kept"), c[7], old, new;
+	char line[1024];
+
+	if (access(H "poll_ms", F_OK))
+		SKIP(return, "nexus_heal is not loaded");
+	ASSERT_EQ(0, heal_prepare());
+	ASSERT_EQ(0, nx_write(S "level", "autonomous"));
+	ASSERT_EQ(0, set_ll(RA, 8));
+	ASSERT_EQ(0, nx_write(T "enable/read_ahead_kb", "1"));
+	self->rd = reader(0, SLOT(8));
+	ASSERT_LT(0, self->rd);
+	ASSERT_LE(32, wait_ge(RA, 32, 40000));
+	/* one change only */
+	ASSERT_EQ(0, nx_write(T "interval_ms", "3600000"));
+	ASSERT_LE(kept + 1, wait_ge(T "kept", kept + 1, 30000)) TH_LOG("not kept");
+	ASSERT_EQ(32, nx_read_ll(RA));
+	kill(self->rd, SIGKILL);
+	waitpid(self->rd, NULL, 0);
+	self->rd = reader(1, SLOT(9));
+	ASSERT_LT(0, self->rd);
+	ASSERT_EQ(0, nx_wait_str(RA, "8", 30000)) TH_LOG("read_ahead_kb %lld",
+							 nx_read_ll(RA));
+	ASSERT_EQ(0, nx_wait_str(S "state", "running", 10000));
+	ASSERT_EQ(0, tune_plan(line, sizeof(line)));
+	TH_LOG("%s", line);
+	EXPECT_NE(NULL, strstr(line, " tune fault 1 succeeded "));
+	EXPECT_NE(NULL, strstr(line, " micro_rollback:ok:0:"));
+	ASSERT_EQ(0, heal_counters(c));
+	EXPECT_LE(1, c[2]);
+	EXPECT_LE(1, c[3]);
+	EXPECT_NE(NULL, strstr(dump, "regressed: blk.")) TH_LOG("%s", dump);
+	ASSERT_EQ(0, find_log("change", "healed", &old, &new)) TH_LOG("%s", dump);
+	EXPECT_EQ(8, old);
+	EXPECT_EQ(32, new);
+	EXPECT_NE(NULL, strstr(dump, "heal: micro_rollback")) TH_LOG("%s", dump);
+	EXPECT_TRUE(nx_file_contains(NEXUS_DEBUGFS "/decisions", "rollback applied 0"));
+	EXPECT_TRUE(nx_file_contains(HDUMP, "component tune" " tune ok "));
 }
 
 #define MAX_KNOBS 64

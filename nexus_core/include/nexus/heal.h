@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * NEXUS healing: what a kernel component registers with nexus_heal.ko to be
- * watched and healed.  See Documentation/heal.rst.
+ * NEXUS healing: what a kernel component registers with the core to be
+ * watched and healed by nexus_heal.ko.  See Documentation/heal.rst.
  *
  * A component is one instance of something that can fail and be recovered
  * (a driver instance, a cache, a NEXUS actuator).  It registers a const
- * struct nexus_component_ops; nexus_heal polls its health, takes periodic
- * checkpoints, and when it fails builds a recovery plan along the
- * escalation chain and runs its steps through @recover.
+ * struct nexus_component_ops with nexus_core; while nexus_heal is loaded it
+ * polls its health, takes periodic checkpoints, and when it fails builds a
+ * recovery plan along the escalation chain and runs its steps through
+ * @recover.  Neither module depends on the other: the core hands the
+ * components to the healer (struct nexus_heal_provider).
  */
 #ifndef _NEXUS_HEAL_H
 #define _NEXUS_HEAL_H
@@ -24,6 +26,12 @@ struct module;
 /* Fault classes are 1..NEXUS_HEAL_FAULT_MAX; 0 means "unknown fault". */
 #define NEXUS_HEAL_FAULT_MAX	15
 
+/* nexus_component_ops.flags */
+#define NEXUS_COMPONENT_LADDER	BIT(0)	/* plans always climb from the bottom */
+
+/* Components registered at most. */
+#define NEXUS_MAX_COMPONENTS	64
+
 /**
  * struct nexus_component_ops - a healable component.
  * @name: unique instance name ([a-z0-9_], < NEXUS_SHORT_LEN).
@@ -31,6 +39,8 @@ struct module;
  *	learns is kept per class and fault class, so instances of one class
  *	share it.
  * @owner: THIS_MODULE; a reference is held while a callback runs.
+ * @flags: NEXUS_COMPONENT_*.  LADDER: what was learned does not reorder
+ *	the rungs, so a milder step is always tried before a harsher one.
  * @strategies: NEXUS_HEAL_CAP() of each enum nexus_healing_strategy that
  *	@recover implements.  Rungs a component lacks are skipped.
  * @chaos_faults: bit n set: chaos may inject fault class n through @inject.
@@ -56,6 +66,7 @@ struct nexus_component_ops {
 	const char *name;
 	const char *class;
 	struct module *owner;
+	u32 flags;
 	u32 strategies;
 	u32 chaos_faults;
 	void *priv;
@@ -70,5 +81,24 @@ int nexus_component_register(const struct nexus_component_ops *ops);
 void nexus_component_unregister(const struct nexus_component_ops *ops);
 int nexus_component_report(const struct nexus_component_ops *ops,
 			   unsigned int fault);
+
+/**
+ * struct nexus_heal_provider - the healer's side (nexus_heal only).
+ * @attach: start watching a component; 0 or -errno (it is then not
+ *	watched).
+ * @detach: stop: abort its plan, wait for a running step; after it
+ *	returns no callback of the component runs.
+ * @report: the component reported fault class @fault (0 unknown).
+ *
+ * The core calls them under one mutex, never concurrently.
+ */
+struct nexus_heal_provider {
+	int (*attach)(const struct nexus_component_ops *ops);
+	void (*detach)(const struct nexus_component_ops *ops);
+	int (*report)(const struct nexus_component_ops *ops, unsigned int fault);
+};
+
+int nexus_heal_provider_set(const struct nexus_heal_provider *p);
+void nexus_heal_provider_clear(const struct nexus_heal_provider *p);
 
 #endif /* _NEXUS_HEAL_H */

@@ -151,7 +151,11 @@ int nexus_metric_next(int id);
 /* Findings and decisions. */
 u64 nexus_finding_publish(const struct nexus_module_ops *src,
 			  struct nexus_finding *f);
+int nexus_finding_get(u64 id, struct nexus_finding *out);
 int nexus_decide(const struct nexus_module_ops *src, struct nexus_decision *d);
+
+/* Shed modules below a priority on request (0: stop shedding). */
+void nexus_engine_shed(unsigned int below);
 
 /* Work accounting against max_decision_cycles; false once exhausted. */
 bool nexus_work_charge(unsigned int units);

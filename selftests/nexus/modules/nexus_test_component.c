@@ -13,7 +13,9 @@
  *                 reset fixes it.
  * Parameters in /sys/module/nexus_test_component/parameters/: fault (rw),
  * report (wo: set a fault and report it), log (the strategies tc0 received),
- * clear (wo: healthy, normal mode, empty log), unregister (wo), counters.
+ * clear (wo: healthy, normal mode, empty log), unregister (wo), counters,
+ * predict (wo: "COMPONENT ACTION" publishes an active Crash prediction
+ * naming COMPONENT with recommended action ACTION, as an analyzer would).
  */
 #define pr_fmt(fmt) "nexus_test_component: " fmt
 
@@ -228,6 +230,36 @@ module_param_cb(fault, &tc_fault_ops, NULL, 0600);
 MODULE_PARM_DESC(fault, "tc0's fault class (0 healthy)");
 module_param_cb(report, &tc_fault_ops, (void *)1, 0200);
 MODULE_PARM_DESC(report, "set a fault class and report it to nexus_heal");
+
+static int tc_set_predict(const char *val, const struct kernel_param *kp)
+{
+	struct nexus_finding f = {
+		.class = NEXUS_FINDING_PREDICTION,
+		.kind = NEXUS_PRED_CRASH,
+		.confidence = 900,
+		.flags = NEXUS_FINDING_ACTIVE,
+		.metric = -1,
+		.time_to_failure_ms = 5000,
+	};
+	unsigned int action;
+	char extra;
+
+	if (sscanf(val, "%31s %u %c", f.component, &action, &extra) != 2)
+		return -EINVAL;
+	if (action >= NEXUS_ACTION_COUNT)
+		return -ERANGE;
+	f.action = action;
+	strscpy(f.detail, "published by nexus_test_component", sizeof(f.detail));
+	nexus_finding_publish(NULL, &f);
+	return 0;
+}
+
+static const struct kernel_param_ops tc_predict_ops = {
+	.set = tc_set_predict,
+};
+
+module_param_cb(predict, &tc_predict_ops, NULL, 0200);
+MODULE_PARM_DESC(predict, "publish a prediction: COMPONENT ACTION");
 
 static int tc_set_clear(const char *val, const struct kernel_param *kp)
 {

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nexus_heal: survival mode when OOM is imminent.  A program leaking
+ * 32 MiB/s makes nexus_predict raise OutOfMemory naming it; at level
+ * healing nexus_heal's plan for the component "system" climbs its ladder
+ * (free caches, shed NEXUS's own low-priority work) and, as those do not
+ * stop the leak, kills the predicted culprit before the kernel's OOM
+ * killer has to (its oom_kill count does not move).  A bystander, another
+ * copy of the same program that stopped growing at 16 MiB, lives.
+ */
+#include <signal.h>
+#include <sys/wait.h>
+#include "kselftest_harness.h"
+#include "nexus_test.h"
+
+#define S NEXUS_SYSFS "/"
+#define H NEXUS_SYSFS "/modules/heal/"
+#define DUMP NEXUS_DEBUGFS "/heal"
+
+static char dump[65536];
+static char exe[PATH_MAX];
+
+/* The kernel's OOM kills so far (/proc/vmstat oom_kill). */
+static long long oom_kills(void)
+{
+	char buf[16384], *p;
+
+	if (nx_read_all("/proc/vmstat", buf, sizeof(buf)) < 0)
+		return -1;
+	p = strstr(buf, "\noom_kill ");
+	return p ? atoll(p + 10) : -1;
+}
+
+FIXTURE(oom) {
+	pid_t leaker;
+	pid_t bystander;
+};
+
+FIXTURE_SETUP(oom)
+{
+	char dir[PATH_MAX - 64];
+	ssize_t n;
+
+	self->leaker = 0;
+	self->bystander = 0;
+	if (!nx_loaded())
+		SKIP(return, "nexus_core is not loaded");
+	if (access(H "survival", F_OK))
+		SKIP(return, "nexus_heal is not loaded");
+	if (access(NEXUS_SYSFS "/modules/predict", F_OK))
+		SKIP(return, "nexus_predict is not loaded");
+	n = readlink("/proc/self/exe", dir, sizeof(dir) - 1);
+	ASSERT_LT(0, n);
+	dir[n] = '\0';
+	*strrchr(dir, '/') = '\0';
+	snprintf(exe, sizeof(exe), "%s/nexus_leaker", dir);
+	ASSERT_EQ(0, access(exe, X_OK));
+	ASSERT_EQ(0, nx_write("/proc/self/oom_score_adj", "-1000"));
+	ASSERT_EQ(0, nx_write(S "preset", "default"));
+	ASSERT_EQ(0, nx_write(S "healing/max_healing_attempts", "3"));
+	ASSERT_EQ(0, nx_write(S "healing/healing_timeout_ms", "10000"));
+	ASSERT_EQ(0, nx_write(H "poll_ms", "200"));
+	ASSERT_EQ(0, nx_write(H "survival", "1"));
+	ASSERT_EQ(0, nx_write(H "survival_permille", "600"));
+	ASSERT_EQ(0, nx_write(H "survival_ttf_ms", "30000"));
+}
+
+FIXTURE_TEARDOWN(oom)
+{
+	pid_t *p[] = { &self->leaker, &self->bystander };
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		if (*p[i] > 0) {
+			kill(*p[i], SIGKILL);
+			waitpid(*p[i], NULL, 0);
+		}
+	}
+	if (!access(H "poll_ms", F_OK)) {
+		nx_write(H "poll_ms", "1000");
+		nx_write(H "survival_permille", "800");
+		nx_write(H "survival_ttf_ms", "15000");
+	}
+	if (nx_loaded())
+		nx_write(S "preset", "default");
+}
+
+TEST_F(oom, bad_values_refused)
+{
+	EXPECT_EQ(-ERANGE, nx_write(H "survival", "2"));
+	EXPECT_EQ(-EINVAL, nx_write(H "survival", "on"));
+	EXPECT_EQ(-ERANGE, nx_write(H "survival_permille", "499"));
+	EXPECT_EQ(-ERANGE, nx_write(H "survival_permille", "1001"));
+	EXPECT_EQ(-ERANGE, nx_write(H "survival_ttf_ms", "999"));
+	EXPECT_EQ(-ERANGE, nx_write(H "survival_ttf_ms", "600001"));
+	EXPECT_EQ(-EINVAL, nx_write(H "survival_ttf_ms", "-5"));
+	EXPECT_EQ(600, nx_read_ll(H "survival_permille"));
+	EXPECT_EQ(30000, nx_read_ll(H "survival_ttf_ms"));
+}
+
+TEST_F_TIMEOUT(oom, leak_culprit_killed_bystander_lives, 180)
+{
+	static const char * const by_argv[] = { exe, "16", "16", NULL };
+	static const char * const lk_argv[] = { exe, "32", "4096", NULL };
+	long long kills0 = oom_kills();
+	char want[128], *l;
+	int status = 0;
+	pid_t culprit;
+	double t0;
+
+	ASSERT_LE(0, kills0);
+	ASSERT_EQ(0, nx_write(S "level", "healing"));
+	self->bystander = nx_spawn(by_argv);
+	ASSERT_LT(0, self->bystander);
+	nx_msleep(3000);	/* a flat history first */
+	self->leaker = nx_spawn(lk_argv);
+	ASSERT_LT(0, self->leaker);
+	for (t0 = nx_now_s(); nx_now_s() - t0 < 150; nx_msleep(200))
+		if (waitpid(self->leaker, &status, WNOHANG) == self->leaker)
+			break;
+	ASSERT_LT(0, nx_read_all(DUMP, dump, sizeof(dump)));
+	ASSERT_LT(nx_now_s() - t0, 150) TH_LOG("the leaker lived: %s", dump);
+	culprit = self->leaker;
+	self->leaker = 0;
+	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	/* heal killed it, not the kernel's OOM killer */
+	EXPECT_EQ(kills0, oom_kills()) TH_LOG("%s", dump);
+	/* the bystander lives */
+	EXPECT_EQ(0, kill(self->bystander, 0));
+	EXPECT_EQ(0, waitpid(self->bystander, NULL, WNOHANG));
+	/* the milder steps first, then the kill */
+	l = strstr(dump, "\nplan ");
+	while (l && !strstr(l, " system fault 1 succeeded "))
+		l = strstr(l + 1, "\nplan ");
+	ASSERT_NE(NULL, l) TH_LOG("%s", dump);
+	l++;
+	TH_LOG("%.*s", (int)strcspn(l, "\n"), l);
+	EXPECT_EQ(0, strncmp(strstr(l, " steps "),
+			     " steps soft_reset:failed:-11:", 29));
+	EXPECT_NE(NULL, strstr(l, " hard_reset:failed:-11:"));
+	EXPECT_NE(NULL, strstr(l, " survival_mode:ok:0:"));
+	EXPECT_NE(NULL, strstr(dump, "survival_mode 0 SIGKILL 0: rss ")) TH_LOG("%s", dump);
+	EXPECT_NE(NULL, strstr(dump, "hard_reset 0 modules below priority 7 shed"));
+	EXPECT_TRUE(nx_file_contains(NEXUS_DEBUGFS "/decisions",
+				     " healing survival_mode applied 0 "));
+	/* the audit log names the culprit killed */
+	snprintf(want, sizeof(want),
+		 " heal pid %d (nexus_leaker) 0 0 survival survival_mode: SIGKILL 0",
+		 (int)culprit);
+	EXPECT_TRUE(nx_file_contains(NEXUS_DEBUGFS "/decisions", want)) TH_LOG("%s", want);
+}
+
+TEST_HARNESS_MAIN
