@@ -227,6 +227,7 @@ enum nexus_level nexus_decision_min_level(enum nexus_decision_kind kind);
 void nexus_sysfs_exit(void);
 int nexus_sysfs_add_module(const struct nexus_module_ops *ops, void **handle);
 void nexus_sysfs_del_module(void *handle);
+struct kobject *nexus_sysfs_module_kobj(void *handle);
 int nexus_debugfs_init(void);
 void nexus_debugfs_exit(void);
 void *nexus_debugfs_add_module(const struct nexus_module_ops *ops);

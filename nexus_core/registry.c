@@ -16,6 +16,7 @@
 #include <linux/ctype.h>
 #include <linux/slab.h>
 #include <linux/prandom.h>
+#include <linux/export.h>
 #include "internal.h"
 
 struct nexus_registered {
@@ -301,6 +302,34 @@ int nexus_registry_module_enable(const struct nexus_module_ops *ops, bool on)
 	mutex_unlock(&nexus_registry_lock);
 	return ret;
 }
+
+/**
+ * nexus_module_kobject() - a module's sysfs directory, for subdirectories
+ * @ops: the registered module
+ *
+ * /sys/kernel/nexus/modules/<name>/: a module may add kobjects below it
+ * and must remove them before nexus_unregister_module(), which removes
+ * the directory.  Process context.
+ *
+ * Return: the kobject (valid until nexus_unregister_module()), or NULL if
+ * @ops is not registered.
+ */
+struct kobject *nexus_module_kobject(const struct nexus_module_ops *ops)
+{
+	struct nexus_registered *r;
+	struct kobject *kobj = NULL;
+
+	mutex_lock(&nexus_registry_lock);
+	list_for_each_entry(r, &nexus_modules, list) {
+		if (r->ops == ops) {
+			kobj = nexus_sysfs_module_kobj(r->sysfs);
+			break;
+		}
+	}
+	mutex_unlock(&nexus_registry_lock);
+	return kobj;
+}
+EXPORT_SYMBOL_GPL(nexus_module_kobject);
 
 /**
  * nexus_registry_dump() - the registered modules, for debugfs

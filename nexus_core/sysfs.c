@@ -508,6 +508,19 @@ int nexus_sysfs_add_module(const struct nexus_module_ops *ops, void **handle)
 }
 
 /**
+ * nexus_sysfs_module_kobj() - the kobject of a module's directory
+ * @handle: from nexus_sysfs_add_module()
+ *
+ * Return: the kobject, or NULL.
+ */
+struct kobject *nexus_sysfs_module_kobj(void *handle)
+{
+	struct nexus_module_kobj *nmk = handle;
+
+	return nmk ? &nmk->kobj : NULL;
+}
+
+/**
  * nexus_sysfs_del_module() - remove a module's directory
  * @handle: from nexus_sysfs_add_module()
  *

@@ -168,6 +168,7 @@ static int nxh_attach(const struct nexus_component_ops *ops)
 	list_add_tail(&hc->list, &nxh_comps);
 	nxh_nr_comps++;
 	mutex_unlock(&nxh_lock);
+	nxh_sysfs_add(hc);
 	pr_info("component %s (class %s) attached\n", ops->name, ops->class);
 	nxh_kick();
 	return 0;
@@ -203,6 +204,7 @@ static void nxh_detach(const struct nexus_component_ops *ops)
 	mutex_unlock(&nxh_lock);
 	if (WARN_ON(!found))
 		return;
+	nxh_sysfs_del(found);
 	/* Order dead before reading inflight; pairs with nxh_enter(). */
 	smp_mb();
 	wake_up_all(&found->wq);

@@ -84,6 +84,7 @@ struct nxh_comp {
 	atomic_t inflight;	/* callbacks running in workers */
 	wait_queue_head_t wq;	/* woken when a call ends or dead is set */
 	bool dead;		/* unregistering */
+	struct kobject *kobj;	/* components/<name>/ (attach, detach) */
 
 	/* lock: nxh_lock */
 	int health;		/* last health check */
@@ -173,6 +174,12 @@ ssize_t nxh_svc_list(char *buf);
 void nxh_svc_dump(struct seq_file *m);
 void nxh_svc_exit(void);
 int nxh_svc_write(const char *dir, const char *file, const char *val);
+
+/* sysfs.c: components/<name>/ */
+int nxh_sysfs_init(void);
+void nxh_sysfs_exit(void);
+void nxh_sysfs_add(struct nxh_comp *hc);
+void nxh_sysfs_del(struct nxh_comp *hc);
 
 /* detect.c: findings naming a component */
 void nxh_detect_event(const struct nexus_event *ev);

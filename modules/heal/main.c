@@ -204,9 +204,12 @@ static int __init nxh_mod_init(void)
 	ret = nexus_debugfs_create(&nxh_ops, "heal_learn", nxh_learn_show);
 	if (ret)
 		goto err_reg;
-	ret = nxh_comp_init();
+	ret = nxh_sysfs_init();
 	if (ret)
 		goto err_reg;
+	ret = nxh_comp_init();
+	if (ret)
+		goto err_sysfs;
 	/* The components registered with the core, now and later. */
 	ret = nexus_heal_provider_set(&nxh_provider);
 	if (ret)
@@ -217,6 +220,8 @@ static int __init nxh_mod_init(void)
 	return 0;
 err_comp:
 	nxh_comp_exit();
+err_sysfs:
+	nxh_sysfs_exit();
 err_reg:
 	nexus_unregister_module(&nxh_ops);
 err_plan:
@@ -236,6 +241,7 @@ static void __exit nxh_mod_exit(void)
 	nxh_svc_exit();
 	nxh_survival_exit();
 	nexus_heal_provider_clear(&nxh_provider);
+	nxh_sysfs_exit();
 	nxh_comp_exit();
 	destroy_workqueue(nxh_wq);
 	nxh_plan_exit();

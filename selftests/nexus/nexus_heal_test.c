@@ -14,6 +14,7 @@
  * The health poll runs every 200 ms so plans start within a second.
  */
 #include <time.h>
+#include <sys/stat.h>
 #include "kselftest_harness.h"
 #include "nexus_test.h"
 
@@ -21,6 +22,7 @@
 #define H NEXUS_SYSFS "/modules/heal/"
 #define TC "/sys/module/nexus_test_component/parameters/"
 #define DUMP NEXUS_DEBUGFS "/heal"
+#define C0 H "components/tc0/"
 #define LEARN NEXUS_DEBUGFS "/heal_learn"
 #define HEAL_KO "/opt/nexus/modules/nexus_heal.ko"
 #define TC_KO NEXUS_TEST_MODULES "/nexus_test_component.ko"
@@ -566,6 +568,57 @@ TEST_F(heal, rmmod_heal_mid_plan_leaves_component_consistent)
 	ASSERT_NE(0ULL, wait_plan(0, self->line, sizeof(self->line), 10000));
 	EXPECT_TRUE(has(self->line, " tc0 fault 1 succeeded "))
 		TH_LOG("%s", self->line);
+}
+
+/*
+ * components/<name>/: one read-only value per file, there while the
+ * component is attached.
+ */
+TEST_F(heal, component_sysfs_directory)
+{
+	static const char * const files[] = {
+		"class", "health", "fault", "state", "failures", "plans",
+		"checkpoints", "findings", "history", "strategies",
+		"chaos_faults",
+	};
+	char path[128], buf[256];
+	struct stat st;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		snprintf(path, sizeof(path), C0 "%s", files[i]);
+		ASSERT_EQ(0, stat(path, &st)) TH_LOG("%s", path);
+		EXPECT_EQ(0444, st.st_mode & 07777) TH_LOG("%s", path);
+		EXPECT_EQ(-EACCES, nx_write(path, "1")) TH_LOG("%s", path);
+	}
+	EXPECT_EQ(0, access(H "components/system/health", R_OK));
+	ASSERT_LT(0, nx_read(C0 "class", buf, sizeof(buf)));
+	EXPECT_STREQ("test", buf);
+	ASSERT_LT(0, nx_read(C0 "strategies", buf, sizeof(buf)));
+	EXPECT_STREQ("soft_reset hard_reset micro_rollback full_rollback reconstruct substitute quarantine survival_mode",
+		     buf);
+	ASSERT_LT(0, nx_read(C0 "chaos_faults", buf, sizeof(buf)));
+	EXPECT_STREQ("0x1e", buf);
+	ASSERT_LT(0, nx_read(H "components/tc1/chaos_faults", buf, sizeof(buf)));
+	EXPECT_STREQ("0x0", buf);
+	ASSERT_LT(0, nx_read(C0 "history", buf, sizeof(buf)));
+	EXPECT_STREQ("-", buf);
+	/* a fault, healed: its history */
+	ASSERT_EQ(0, nx_write(TC "fault", "1"));
+	ASSERT_NE(0ULL, wait_plan(self->prev, self->line, sizeof(self->line),
+				  10000));
+	ASSERT_LT(0, nx_read(C0 "history", buf, sizeof(buf)));
+	EXPECT_STREQ("1:1", buf);
+	ASSERT_LT(0, nx_read(C0 "state", buf, sizeof(buf)));
+	EXPECT_STREQ("succeeded", buf);
+	ASSERT_LT(0, nx_read(C0 "health", buf, sizeof(buf)));
+	EXPECT_STREQ("ok", buf);
+	EXPECT_EQ(1, nx_read_ll(C0 "plans"));
+	EXPECT_EQ(1, nx_read_ll(C0 "failures"));
+	/* gone with the component */
+	ASSERT_EQ(0, nx_write(TC "unregister", "1"));
+	EXPECT_NE(0, access(C0 "health", F_OK));
+	EXPECT_EQ(0, access(H "components/tc1/health", F_OK));
 }
 
 /*

@@ -19,6 +19,7 @@
 struct module;
 struct seq_file;
 struct attribute_group;
+struct kobject;
 
 /* Bump on any incompatible change of struct nexus_module_ops. */
 #define NEXUS_MODULE_ABI	1
@@ -60,6 +61,7 @@ struct nexus_module_ops {
 
 int nexus_register_module(const struct nexus_module_ops *ops);
 void nexus_unregister_module(const struct nexus_module_ops *ops);
+struct kobject *nexus_module_kobject(const struct nexus_module_ops *ops);
 
 /* Level and state. */
 enum nexus_level nexus_current_level(void);
