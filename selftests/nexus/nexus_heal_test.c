@@ -595,8 +595,8 @@ TEST_F(heal, component_sysfs_directory)
 	ASSERT_LT(0, nx_read(C0 "class", buf, sizeof(buf)));
 	EXPECT_STREQ("test", buf);
 	ASSERT_LT(0, nx_read(C0 "strategies", buf, sizeof(buf)));
-	EXPECT_STREQ("soft_reset hard_reset micro_rollback full_rollback reconstruct substitute quarantine survival_mode",
-		     buf);
+	EXPECT_EQ(0, strncmp(buf, "soft_reset hard_reset micro_rollback ", 37));
+	EXPECT_TRUE(has(buf, " full_rollback reconstruct substitute quarantine survival_mode"));
 	ASSERT_LT(0, nx_read(C0 "chaos_faults", buf, sizeof(buf)));
 	EXPECT_STREQ("0x1e", buf);
 	ASSERT_LT(0, nx_read(H "components/tc1/chaos_faults", buf, sizeof(buf)));

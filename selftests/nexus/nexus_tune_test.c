@@ -502,12 +502,21 @@ static int tune_plan(char *line, size_t size)
 	return 0;
 }
 
+/* heal's dump has the component "tune" (class "tune") in @state. */
+static int tune_component(const char *state)
+{
+	char want[64];
+
+	snprintf(want, sizeof(want), "component %s %s %s", "tune", "tune", state);
+	return nx_file_contains(HDUMP, want);
+}
+
 /* nexus_heal polls "tune" every 200 ms and has learned nothing: 0. */
 static int heal_prepare(void)
 {
 	if (nx_write(H "poll_ms", "200") || nx_write(H "learn_reset", "1"))
 		return -1;
-	return nx_file_contains(HDUMP, "component tune" " tune ") ? 0 : -1;
+	return tune_component("") ? 0 : -1;
 }
 
 /*
@@ -608,7 +617,7 @@ TEST_F_TIMEOUT(tune, heal_micro_rollback_on_regression, 120)
 	EXPECT_EQ(32, new);
 	EXPECT_NE(NULL, strstr(dump, "heal: micro_rollback")) TH_LOG("%s", dump);
 	EXPECT_TRUE(nx_file_contains(NEXUS_DEBUGFS "/decisions", "rollback applied 0"));
-	EXPECT_TRUE(nx_file_contains(HDUMP, "component tune" " tune ok "));
+	EXPECT_TRUE(tune_component("ok "));
 }
 
 #define MAX_KNOBS 64
