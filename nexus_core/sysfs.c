@@ -547,9 +547,10 @@ void nexus_sysfs_del_module(void *handle)
 void nexus_sysfs_uevent_finding(const struct nexus_finding *f)
 {
 	char id[40], kind[48], conf[32], ttf[40], comp[16 + NEXUS_COMPONENT_LEN];
+	char src[16 + NEXUS_SHORT_LEN], state[32], detail[16 + NEXUS_REASON_LEN];
 	char ev[] = "NEXUS_EVENT=finding";
 	struct kobject *dev = nexus_chardev_kobj();
-	char *envp[7];
+	char *envp[10];
 
 	if (!dev)
 		return;
@@ -561,13 +562,20 @@ void nexus_sysfs_uevent_finding(const struct nexus_finding *f)
 	snprintf(conf, sizeof(conf), "NEXUS_CONFIDENCE=%u", f->confidence);
 	snprintf(ttf, sizeof(ttf), "NEXUS_TTF_MS=%llu", f->time_to_failure_ms);
 	snprintf(comp, sizeof(comp), "NEXUS_COMPONENT=%s", f->component);
+	snprintf(src, sizeof(src), "NEXUS_SOURCE=%s", f->source);
+	snprintf(state, sizeof(state), "NEXUS_STATE=%s",
+		 f->flags & NEXUS_FINDING_RESOLVED ? "resolved" : "active");
+	snprintf(detail, sizeof(detail), "NEXUS_DETAIL=%s", f->detail);
 	envp[0] = ev;
 	envp[1] = id;
 	envp[2] = kind;
 	envp[3] = conf;
 	envp[4] = ttf;
 	envp[5] = comp;
-	envp[6] = NULL;
+	envp[6] = src;
+	envp[7] = state;
+	envp[8] = detail;
+	envp[9] = NULL;
 	kobject_uevent_env(dev, KOBJ_CHANGE, envp);
 }
 

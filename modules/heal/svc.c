@@ -241,8 +241,14 @@ static pid_t nxh_svc_dstate(struct nxh_svc *s, char *buf, u64 now)
 	return tgid;
 }
 
-/* The process of the cgroup with the largest resident set, else 0. */
-static pid_t nxh_svc_biggest(struct nxh_svc *s, char *buf)
+/*
+ * The process of the cgroup with the largest resident set, if that is at
+ * least half of @cur (the cgroup's memory.current): the one filling the
+ * cgroup.  Else 0: no task is to blame alone, and killing the largest of
+ * small ones would kill a bystander (as after the memory cgroup's own OOM
+ * killer took the hog and its memory is not yet uncharged).
+ */
+static pid_t nxh_svc_biggest(struct nxh_svc *s, char *buf, u64 cur)
 {
 	unsigned long best = 0;
 	pid_t pid, found = 0;
@@ -273,21 +279,21 @@ static pid_t nxh_svc_biggest(struct nxh_svc *s, char *buf)
 			found = pid;
 		}
 	}
-	return found;
+	return (u64)best << PAGE_SHIFT >= cur / 2 ? found : 0;
 }
 
-/* memory.current at svc_mem_permille of memory.max or more. */
-static bool nxh_svc_mem_high(struct nxh_svc *s, char *buf)
+/* memory.current (into @cur) at svc_mem_permille of memory.max or more. */
+static bool nxh_svc_mem_high(struct nxh_svc *s, char *buf, u64 *cur)
 {
-	u64 cur, max;
+	u64 max;
 
 	if (nxh_svc_read(s->path, "memory.max", buf, 32) <= 0 ||
 	    kstrtou64(strim(buf), 10, &max))
 		return false;	/* "max", or no memory controller here */
 	if (nxh_svc_read(s->path, "memory.current", buf, 32) <= 0 ||
-	    kstrtou64(strim(buf), 10, &cur))
+	    kstrtou64(strim(buf), 10, cur))
 		return false;
-	return div64_u64(cur * 1000, max ? max : 1) >=
+	return div64_u64(*cur * 1000, max ? max : 1) >=
 	       READ_ONCE(nxh_svc_knobs.mem_permille);
 }
 
@@ -295,7 +301,7 @@ static bool nxh_svc_mem_high(struct nxh_svc *s, char *buf)
 static int nxh_svc_assess(struct nxh_svc *s, char *buf, u64 now,
 			  pid_t *culprit)
 {
-	u64 populated;
+	u64 populated, cur = 0;
 
 	*culprit = 0;
 	/* thawed by someone else since NEXUS froze it: watched again */
@@ -314,9 +320,9 @@ static int nxh_svc_assess(struct nxh_svc *s, char *buf, u64 now,
 	*culprit = nxh_svc_dstate(s, buf, now);
 	if (*culprit)
 		return NXH_SVC_DSTATE;
-	if (!nxh_svc_mem_high(s, buf))
+	if (!nxh_svc_mem_high(s, buf, &cur))
 		return NXH_SVC_OK;
-	*culprit = nxh_svc_biggest(s, buf);
+	*culprit = nxh_svc_biggest(s, buf, cur);
 	return NXH_SVC_MEMORY;
 }
 

@@ -215,10 +215,25 @@ TEST_F(heal, knobs_reject_bad_values)
 TEST_F(heal, soft_reset_fixes_transient_fault)
 {
 	long long ok0 = nx_read_ll(H "plans_succeeded");
+	int fd = nx_uevent_socket();
+	unsigned long long id;
+	char ev[4096], want[64];
 
+	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, nx_write(TC "fault", "1"));
-	ASSERT_NE(0ULL, wait_plan(self->prev, self->line, sizeof(self->line),
-				  20000));
+	id = wait_plan(self->prev, self->line, sizeof(self->line), 20000);
+	ASSERT_NE(0ULL, id);
+	/* the plan's start and success were uevents on /dev/nexus */
+	ASSERT_EQ(0, nx_uevent_wait(fd, "NEXUS_COMPONENT=tc0", 3000, ev, sizeof(ev)));
+	snprintf(want, sizeof(want), "\nNEXUS_DETAIL=heal plan %llu started: ", id);
+	EXPECT_TRUE(has(ev, want)) TH_LOG("%s", ev);
+	EXPECT_TRUE(has(ev, "\nNEXUS_SOURCE=heal\n")) TH_LOG("%s", ev);
+	EXPECT_TRUE(has(ev, "\nNEXUS_STATE=active\n")) TH_LOG("%s", ev);
+	ASSERT_EQ(0, nx_uevent_wait(fd, "NEXUS_COMPONENT=tc0", 3000, ev, sizeof(ev)));
+	snprintf(want, sizeof(want), "\nNEXUS_DETAIL=heal plan %llu succeeded: ", id);
+	EXPECT_TRUE(has(ev, want)) TH_LOG("%s", ev);
+	EXPECT_TRUE(has(ev, "\nNEXUS_STATE=resolved\n")) TH_LOG("%s", ev);
+	close(fd);
 	TH_LOG("%s", self->line);
 	EXPECT_TRUE(has(self->line, " tc0 fault 1 succeeded ladder steps soft_reset:ok:0:"));
 	ASSERT_LT(0, tc_log(self->log, sizeof(self->log)));

@@ -6,9 +6,6 @@
  * refused by level, CPU budget shedding, unload while the engine runs,
  * and the uevent a NOTIFY finding sends.
  */
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <linux/netlink.h>
 #include "kselftest_harness.h"
 #include "nexus_test.h"
 
@@ -166,53 +163,6 @@ TEST_F(mod, unload_while_ticking)
 }
 
 /* A socket on the kernel's uevent multicast group, 200 ms receive timeout. */
-static int uevent_socket(void)
-{
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = 1 };
-	struct timeval tv = { .tv_usec = 200000 };
-	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC,
-			NETLINK_KOBJECT_UEVENT);
-
-	if (fd < 0)
-		return -1;
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
-	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv))) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/*
- * Wait up to @ms for a uevent carrying @key; copy its NUL-separated
- * variables, joined by '\n', into @out.  Returns 0 when found.
- */
-static int uevent_wait(int fd, const char *key, int ms, char *out, size_t size)
-{
-	char buf[4096];
-	double t0 = nx_now_s();
-
-	while ((nx_now_s() - t0) * 1000 < ms) {
-		ssize_t n = recv(fd, buf, sizeof(buf) - 1, 0), i;
-		bool hit = false;
-
-		if (n <= 0)
-			continue;
-		buf[n] = '\0';
-		for (i = 0; i < n; i += strlen(buf + i) + 1)
-			if (!strcmp(buf + i, key))
-				hit = true;
-		if (!hit)
-			continue;
-		for (i = 0; i < n - 1; i++)
-			if (!buf[i])
-				buf[i] = '\n';
-		snprintf(out, size, "%s", buf);
-		return 0;
-	}
-	return -1;
-}
-
 static bool has(const char *ev, const char *var)
 {
 	return strstr(ev, var);
@@ -223,7 +173,7 @@ TEST_F(mod, notify_finding_sends_uevent)
 {
 	char key[64], ev[4096];
 	long long id;
-	int fd = uevent_socket();
+	int fd = nx_uevent_socket();
 
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(-EINVAL, nx_write(M "publish", "loud"));
@@ -231,7 +181,7 @@ TEST_F(mod, notify_finding_sends_uevent)
 	id = nx_read_ll(M "last_finding");
 	ASSERT_LT(0, id);
 	snprintf(key, sizeof(key), "NEXUS_FINDING_ID=%lld", id);
-	ASSERT_EQ(0, uevent_wait(fd, key, 3000, ev, sizeof(ev)))
+	ASSERT_EQ(0, nx_uevent_wait(fd, key, 3000, ev, sizeof(ev)))
 		TH_LOG("no uevent with %s", key);
 	EXPECT_TRUE(has(ev, "ACTION=change\n")) TH_LOG("%s", ev);
 	EXPECT_TRUE(has(ev, "SUBSYSTEM=misc\n")) TH_LOG("%s", ev);
@@ -245,7 +195,7 @@ TEST_F(mod, notify_finding_sends_uevent)
 	ASSERT_EQ(0, nx_write(M "publish", "quiet"));
 	id = nx_read_ll(M "last_finding");
 	snprintf(key, sizeof(key), "NEXUS_FINDING_ID=%lld", id);
-	EXPECT_NE(0, uevent_wait(fd, key, 1500, ev, sizeof(ev)))
+	EXPECT_NE(0, nx_uevent_wait(fd, key, 1500, ev, sizeof(ev)))
 		TH_LOG("a finding without NOTIFY sent a uevent: %s", ev);
 	close(fd);
 }

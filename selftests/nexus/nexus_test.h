@@ -17,6 +17,10 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <linux/netlink.h>
 
 #define NEXUS_SYSFS "/sys/kernel/nexus"
 #define NEXUS_DEBUGFS "/sys/kernel/debug/nexus"
@@ -241,6 +245,56 @@ static inline void nx_reap_group(pid_t pid)
 	kill(-pid, SIGKILL);
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
+}
+
+/* nx_uevent_socket - a netlink socket receiving kernel uevents; -1 on error. */
+static inline int nx_uevent_socket(void)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = 1 };
+	struct timeval tv = { .tv_usec = 200000 };
+	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC,
+			NETLINK_KOBJECT_UEVENT);
+
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * nx_uevent_wait - wait up to @ms for a uevent carrying the variable @key
+ * ("NAME=value", exactly); copy its NUL-separated variables, joined by
+ * '\n', into @out.  Returns 0 when found.
+ */
+static inline int nx_uevent_wait(int fd, const char *key, int ms, char *out,
+				 size_t size)
+{
+	char buf[4096];
+	double t0 = nx_now_s();
+
+	while ((nx_now_s() - t0) * 1000 < ms) {
+		ssize_t n = recv(fd, buf, sizeof(buf) - 1, 0), i;
+		bool hit = false;
+
+		if (n <= 0)
+			continue;
+		buf[n] = '\0';
+		for (i = 0; i < n; i += strlen(buf + i) + 1)
+			if (!strcmp(buf + i, key))
+				hit = true;
+		if (!hit)
+			continue;
+		for (i = 0; i < n - 1; i++)
+			if (!buf[i])
+				buf[i] = '\n';
+		snprintf(out, size, "%s", buf);
+		return 0;
+	}
+	return -1;
 }
 
 #endif /* NEXUS_TEST_H */
