@@ -13,6 +13,8 @@
 #include <nexus/nexus.h>
 #include <nexus/heal.h>
 
+struct pid;
+
 #define NXH_MAX_COMPONENTS	64
 #define NXH_MAX_CKPT		64	/* max_rollback_depth's upper bound */
 #define NXH_HISTORY		32	/* finished plans kept for debugfs */
@@ -174,6 +176,7 @@ ssize_t nxh_svc_list(char *buf);
 void nxh_svc_dump(struct seq_file *m);
 void nxh_svc_exit(void);
 int nxh_svc_write(const char *dir, const char *file, const char *val);
+int nxh_kill_and_wait(struct pid *pid, bool *freed);
 
 /* sysfs.c: components/<name>/ */
 int nxh_sysfs_init(void);

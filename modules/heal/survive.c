@@ -29,7 +29,6 @@
  */
 #define pr_fmt(fmt) "nexus_heal: " fmt
 
-#include <linux/delay.h>
 #include <linux/mm.h>
 #include <linux/oom.h>
 #include <linux/pid.h>
@@ -219,7 +218,8 @@ static int nxh_sys_kill(const struct nexus_finding *f)
 	unsigned long rss = 0;
 	struct mm_struct *mm;
 	struct pid *pid;
-	int nr = 0, ret, i;
+	bool freed;
+	int nr = 0, ret;
 
 	strscpy(target, f->component, sizeof(target));
 	if (sscanf(f->component, "pid %d (%15[^)])", &nr, comm) != 2 || nr <= 0) {
@@ -252,27 +252,16 @@ static int nxh_sys_kill(const struct nexus_finding *f)
 			       "refused: %s", why);
 		return -EPERM;
 	}
-	ret = kill_pid(pid, SIGKILL, 1);
-	/* up to 2 s for it to let go of its memory */
-	for (i = 0; !ret && i < 100; i++) {
-		t = get_pid_task(pid, PIDTYPE_PID);
-		mm = t ? get_task_mm(t) : NULL;
-		if (t)
-			put_task_struct(t);
-		if (!mm)
-			break;
-		mmput(mm);
-		msleep(20);
-	}
+	ret = nxh_kill_and_wait(pid, &freed);
 	put_pid(pid);
 	if (!ret) {
 		nxh_sys_kills++;
-		if (i < 100)
+		if (freed)
 			nxh_sys_ok_until_ns = ktime_get_ns() + NXH_SYS_GRACE_NS;
 	}
 	nxh_sys_record(NEXUS_HEAL_SURVIVAL_MODE, ret, target,
 		       "SIGKILL %d: rss %lu kB, %s", ret, rss,
-		       ret ? "failed" : i < 100 ? "its memory freed" :
+		       ret ? "failed" : freed ? "its memory freed" :
 		       "still holding memory after 2 s");
 	return ret;
 }

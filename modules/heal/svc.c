@@ -400,11 +400,44 @@ out:
 	return ret;
 }
 
+/**
+ * nxh_kill_and_wait() - SIGKILL a process, then wait for its memory
+ * @pid: the process
+ * @freed: set when it let go of its memory within 2 s
+ *
+ * The kill is verified right after, so the process gets up to 2 s to
+ * release its memory (a task in D state dies only when it leaves the
+ * kernel).
+ *
+ * Return: kill_pid()'s result.
+ */
+int nxh_kill_and_wait(struct pid *pid, bool *freed)
+{
+	int ret = kill_pid(pid, SIGKILL, 1), i;
+
+	*freed = false;
+	for (i = 0; !ret && i < 100; i++) {
+		struct task_struct *t = get_pid_task(pid, PIDTYPE_PID);
+		struct mm_struct *mm = t ? get_task_mm(t) : NULL;
+
+		if (t)
+			put_task_struct(t);
+		if (!mm) {
+			*freed = true;
+			break;
+		}
+		mmput(mm);
+		msleep(20);
+	}
+	return ret;
+}
+
 static int nxh_svc_kill_culprit(struct nxh_svc *s)
 {
 	struct pid *pid;
+	bool freed;
 	pid_t nr;
-	int ret, i;
+	int ret;
 
 	mutex_lock(&s->lock);
 	nr = s->culprit;
@@ -414,22 +447,7 @@ static int nxh_svc_kill_culprit(struct nxh_svc *s)
 	pid = find_get_pid(nr);
 	if (!pid)
 		return -ESRCH;
-	ret = kill_pid(pid, SIGKILL, 1);
-	/*
-	 * Verified right after: give it up to 2 s to let go of its memory (a
-	 * task in D state dies only when it leaves the kernel).
-	 */
-	for (i = 0; !ret && i < 100; i++) {
-		struct task_struct *t = get_pid_task(pid, PIDTYPE_PID);
-		struct mm_struct *mm = t ? get_task_mm(t) : NULL;
-
-		if (t)
-			put_task_struct(t);
-		if (!mm)
-			break;
-		mmput(mm);
-		msleep(20);
-	}
+	ret = nxh_kill_and_wait(pid, &freed);
 	put_pid(pid);
 	mutex_lock(&s->lock);
 	if (!ret)

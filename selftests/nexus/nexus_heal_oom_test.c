@@ -38,9 +38,6 @@ FIXTURE(oom) {
 
 FIXTURE_SETUP(oom)
 {
-	char dir[PATH_MAX - 64];
-	ssize_t n;
-
 	self->leaker = 0;
 	self->bystander = 0;
 	if (!nx_loaded())
@@ -49,12 +46,7 @@ FIXTURE_SETUP(oom)
 		SKIP(return, "nexus_heal is not loaded");
 	if (access(NEXUS_SYSFS "/modules/predict", F_OK))
 		SKIP(return, "nexus_predict is not loaded");
-	n = readlink("/proc/self/exe", dir, sizeof(dir) - 1);
-	ASSERT_LT(0, n);
-	dir[n] = '\0';
-	*strrchr(dir, '/') = '\0';
-	snprintf(exe, sizeof(exe), "%s/nexus_leaker", dir);
-	ASSERT_EQ(0, access(exe, X_OK));
+	ASSERT_EQ(0, nx_helper_path("nexus_leaker", exe, sizeof(exe)));
 	ASSERT_EQ(0, nx_write("/proc/self/oom_score_adj", "-1000"));
 	ASSERT_EQ(0, nx_write(S "preset", "default"));
 	ASSERT_EQ(0, nx_write(S "healing/max_healing_attempts", "3"));

@@ -148,6 +148,20 @@ static int start_in(const char *dir, const char *secs)
 	return wait_contains(p, "populated 1", 5000);
 }
 
+/* Fork, join the watched cgroup, exec @path with @argv; the pid or -1. */
+static pid_t spawn_in_svc(const char *path, const char *const argv[])
+{
+	pid_t pid = fork();
+
+	if (!pid) {
+		if (nx_write(SVC "/cgroup.procs", "0"))
+			_exit(1);
+		execv(path, (char *const *)argv);
+		_exit(127);
+	}
+	return pid;
+}
+
 FIXTURE(svc) {
 	char line[1024];
 };
@@ -367,6 +381,7 @@ TEST_F(svc, rmmod_thaws_and_unwatches)
  */
 TEST_F_TIMEOUT(svc, stuck_task_is_the_culprit, 90)
 {
+	static const char * const sleep_argv[] = { "sleep", "60", NULL };
 	static char ko[PATH_MAX], pidstr[64];
 	pid_t stuck, bystander;
 	int status = 0, i;
@@ -376,14 +391,8 @@ TEST_F_TIMEOUT(svc, stuck_task_is_the_culprit, 90)
 	ASSERT_EQ(0, nx_insmod(ko, NULL));
 	ASSERT_EQ(0, nx_write(S "healing/max_healing_attempts", "1"));
 	ASSERT_EQ(0, nx_write(H "svc_dstate_ms", "1000"));
-	bystander = fork();
+	bystander = spawn_in_svc("/bin/busybox", sleep_argv);
 	ASSERT_LE(0, bystander);
-	if (!bystander) {
-		if (nx_write(SVC "/cgroup.procs", "0"))
-			_exit(1);
-		execl("/bin/busybox", "sleep", "60", (char *)NULL);
-		_exit(127);
-	}
 	stuck = fork();
 	ASSERT_LE(0, stuck);
 	if (!stuck) {
@@ -426,38 +435,24 @@ TEST_F_TIMEOUT(svc, stuck_task_is_the_culprit, 90)
  */
 TEST_F_TIMEOUT(svc, memory_hog_is_the_culprit, 90)
 {
-	char dir[PATH_MAX], exe[PATH_MAX + 16], pidstr[64];
+	static const char * const sleep_argv[] = { "sleep", "60", NULL };
+	char exe[PATH_MAX], pidstr[64];
+	static const char * const hog_argv[] = {
+		"nexus_leaker", "20", "48", NULL
+	};
 	pid_t hog, bystander;
 	int status = 0, i;
-	ssize_t n;
 
 	if (nx_write(CG "/cgroup.subtree_control", "+memory"))
 		SKIP(return, "no memory controller");
 	ASSERT_EQ(0, nx_write(SVC "/memory.max", "67108864"));
 	ASSERT_EQ(0, nx_write(H "svc_mem_permille", "700"));
-	n = readlink("/proc/self/exe", dir, sizeof(dir) - 1);
-	ASSERT_LT(0, n);
-	dir[n] = '\0';
-	*strrchr(dir, '/') = '\0';
-	snprintf(exe, sizeof(exe), "%s/nexus_leaker", dir);
-	ASSERT_EQ(0, access(exe, X_OK));
-	bystander = fork();
+	ASSERT_EQ(0, nx_helper_path("nexus_leaker", exe, sizeof(exe)));
+	bystander = spawn_in_svc("/bin/busybox", sleep_argv);
 	ASSERT_LE(0, bystander);
-	if (!bystander) {
-		if (nx_write(SVC "/cgroup.procs", "0"))
-			_exit(1);
-		execl("/bin/busybox", "sleep", "60", (char *)NULL);
-		_exit(127);
-	}
 	ASSERT_EQ(0, nx_write(H "watch", SVC));
-	hog = fork();
+	hog = spawn_in_svc(exe, hog_argv);
 	ASSERT_LE(0, hog);
-	if (!hog) {
-		if (nx_write(SVC "/cgroup.procs", "0"))
-			_exit(1);
-		execl(exe, "nexus_leaker", "20", "48", (char *)NULL);
-		_exit(127);
-	}
 	EXPECT_TRUE(wait_plan_with(" svc0 fault 4 succeeded ",
 				   " steps soft_reset:ok:0:", self->line,
 				   sizeof(self->line), 30000));

@@ -247,6 +247,25 @@ static inline void nx_reap_group(pid_t pid)
 	waitpid(pid, NULL, 0);
 }
 
+/*
+ * nx_helper_path - the helper program @name beside the running test
+ * program (the selftests directory), into @buf; 0 if it is executable.
+ */
+static inline int nx_helper_path(const char *name, char *buf, size_t size)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, size - 1);
+	char *slash;
+
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	slash = strrchr(buf, '/');
+	if (!slash || (size_t)(slash - buf) + 2 + strlen(name) > size)
+		return -1;
+	strcpy(slash + 1, name);
+	return access(buf, X_OK);
+}
+
 /* nx_uevent_socket - a netlink socket receiving kernel uevents; -1 on error. */
 static inline int nx_uevent_socket(void)
 {
