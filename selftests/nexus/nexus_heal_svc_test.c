@@ -428,10 +428,12 @@ TEST_F_TIMEOUT(svc, stuck_task_is_the_culprit, 90)
  * A service near its memory.max: nexus_leaker holding 48 MiB of 64 MiB
  * (svc_mem_permille 700) is the culprit with the largest resident set;
  * SoftReset kills it and the cgroup is healthy again; a bystander in the
- * same cgroup is left alone.  (With 58 MiB the hog met memory.max with
- * its page tables on 6.12 and the memory cgroup's own OOM killer took it
- * first; the culprit must hold at least half of memory.current, so the
- * bystander left alone in a cgroup not yet uncharged is not the next.)
+ * same cgroup is left alone.  (A first version, 58 MiB with
+ * svc_mem_permille 900, once found the cgroup empty on 6.12 before heal
+ * acted; the same hog alone in a 64 MiB cgroup on 6.12 stays at 61.5 MiB
+ * with no memory.events oom, so that was not explained.  The culprit
+ * must now hold half of memory.current: a bystander left alone is never
+ * taken for the hog.)
  */
 TEST_F_TIMEOUT(svc, memory_hog_is_the_culprit, 90)
 {
