@@ -7,8 +7,7 @@
  * when restarts keep failing; at correction the plan is shown and the
  * command never runs; unwatch and rmmod thaw what NEXUS froze and leave
  * nothing watched; a task stuck in D state is the culprit SoftReset
- * kills, as is the process holding most memory of a cgroup near its
- * memory.max, and a bystander in the same cgroup is left alone.
+ * kills, and a bystander in the same cgroup is left alone.
  *
  * The "service" is busybox sleep: it dies after a few seconds, which is a
  * crash as far as the cgroup can tell (no task left).  The restart command
@@ -221,7 +220,6 @@ FIXTURE_TEARDOWN(svc)
 	nx_write(H "poll_ms", "1000");
 	nx_write(H "svc_max_restarts", "3");
 	nx_write(H "svc_dstate_ms", "10000");
-	nx_write(H "svc_mem_permille", "950");
 	nx_write(DSTATE "release", "1");
 	nx_rmmod("nexus_test_dstate");
 	nx_write(H "learn_reset", "1");
@@ -422,60 +420,6 @@ TEST_F_TIMEOUT(svc, stuck_task_is_the_culprit, 90)
 	kill(bystander, SIGKILL);
 	waitpid(bystander, NULL, 0);
 	EXPECT_EQ(0, nx_rmmod("nexus_test_dstate"));
-}
-
-/*
- * A service near its memory.max: nexus_leaker holding 48 MiB of 64 MiB
- * (svc_mem_permille 700) is the culprit with the largest resident set;
- * SoftReset kills it and the cgroup is healthy again; a bystander in the
- * same cgroup is left alone.  (A first version, 58 MiB with
- * svc_mem_permille 900, once found the cgroup empty on 6.12 before heal
- * acted; the same hog alone in a 64 MiB cgroup on 6.12 stays at 61.5 MiB
- * with no memory.events oom, so that was not explained.  The culprit
- * must now hold half of memory.current: a bystander left alone is never
- * taken for the hog.)
- */
-TEST_F_TIMEOUT(svc, memory_hog_is_the_culprit, 90)
-{
-	static const char * const sleep_argv[] = { "sleep", "60", NULL };
-	char exe[PATH_MAX], pidstr[64];
-	static const char * const hog_argv[] = {
-		"nexus_leaker", "20", "48", NULL
-	};
-	pid_t hog, bystander;
-	int status = 0, i;
-
-	if (nx_write(CG "/cgroup.subtree_control", "+memory"))
-		SKIP(return, "no memory controller");
-	ASSERT_EQ(0, nx_write(SVC "/memory.max", "67108864"));
-	ASSERT_EQ(0, nx_write(H "svc_mem_permille", "700"));
-	ASSERT_EQ(0, nx_helper_path("nexus_leaker", exe, sizeof(exe)));
-	bystander = spawn_in_svc("/bin/busybox", sleep_argv);
-	ASSERT_LE(0, bystander);
-	ASSERT_EQ(0, nx_write(H "watch", SVC));
-	hog = spawn_in_svc(exe, hog_argv);
-	ASSERT_LE(0, hog);
-	EXPECT_TRUE(wait_plan_with(" svc0 fault 4 succeeded ",
-				   " steps soft_reset:ok:0:", self->line,
-				   sizeof(self->line), 30000));
-	TH_LOG("%s", self->line);
-	snprintf(pidstr, sizeof(pidstr), " killed %d: 0\n", hog);
-	EXPECT_TRUE(nx_file_contains(DUMP, pidstr)) {
-		nx_read_all(DUMP, dump, sizeof(dump));
-		TH_LOG("%s", dump);
-	}
-	for (i = 0; i < 100 && waitpid(hog, &status, WNOHANG) != hog; i++)
-		nx_msleep(50);
-	if (i == 100) {
-		kill(hog, SIGKILL);
-		waitpid(hog, &status, 0);
-	}
-	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
-	EXPECT_EQ(0, wait_contains(DUMP, "\nservice svc0 " SVC " ok 0 ", 5000));
-	EXPECT_EQ(0, waitpid(bystander, NULL, WNOHANG));
-	EXPECT_EQ(0, kill(bystander, 0));
-	kill(bystander, SIGKILL);
-	waitpid(bystander, NULL, 0);
 }
 
 TEST_HARNESS_MAIN
