@@ -205,15 +205,22 @@ static int within(double got, double want, double tol)
 }
 
 /*
- * Compare the mean of @metric (a rate) over INTERVALS sample intervals with
- * the rate of @counter() over the same intervals.  *got and *want return
- * both.  Returns 0 or -1 when a sample does not come.
+ * Compare the mean of @metric (a rate) over at least INTERVALS sample
+ * intervals with the rate of @counter() over the same intervals.  The
+ * sample boundaries and the counter reads are not simultaneous, which is
+ * off by an event or two whatever the rate: sampling goes on until the
+ * counter has moved by MIN_EVENTS (at most MAX_INTERVALS), so a slow
+ * kernel (the debug kernel forks 6 times a second under TCG) is measured
+ * as precisely as a fast one.  *got and *want return both.  Returns 0, or
+ * -1 when a sample does not come or the counter moved less than that.
  */
+#define MIN_EVENTS 100
+#define MAX_INTERVALS 60
 static int compare_rate(const char *metric, long long (*counter)(const char *),
 			const char *arg, double *got, double *want)
 {
 	unsigned long long seen = 0;
-	long long c0, c1, v, sum = 0;
+	long long c0, c1 = 0, v, sum = 0;
 	double t0, t1;
 	int i;
 
@@ -222,15 +229,19 @@ static int compare_rate(const char *metric, long long (*counter)(const char *),
 		return -1;
 	c0 = counter(arg);
 	t0 = nx_now_s();
-	for (i = 0; i < INTERVALS; i++) {
+	for (i = 0; i < MAX_INTERVALS; i++) {
 		if (next_sample(metric, &seen, 3000))
 			return -1;
 		metric_get(metric, &v, NULL);
 		sum += v;
+		c1 = counter(arg);
+		if (i + 1 >= INTERVALS && c1 - c0 >= MIN_EVENTS)
+			break;
 	}
-	c1 = counter(arg);
 	t1 = nx_now_s();
-	*got = (double)sum / INTERVALS;
+	if (c1 - c0 < MIN_EVENTS)
+		return -1;
+	*got = (double)sum / (i < MAX_INTERVALS ? i + 1 : i);
 	*want = (c1 - c0) / (t1 - t0);
 	return 0;
 }
@@ -336,8 +347,7 @@ TEST_F_TIMEOUT(coll, forks_match_proc_stat, 60)
 	nx_msleep(1500);
 	ASSERT_EQ(0, compare_rate("sched.forks", proc_stat, "processes", &got,
 				  &want));
-	TH_LOG("forks: nexus %.0f/s, /proc/stat %.0f/s", got, want);
-	ASSERT_LT(10, want);
+	TH_LOG("forks: nexus %.1f/s, /proc/stat %.1f/s", got, want);
 	EXPECT_TRUE(within(got, want, 0.05));
 	EXPECT_TRUE(metric_exists("sched.exits"));
 }
