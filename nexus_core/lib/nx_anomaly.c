@@ -6,7 +6,7 @@
 
 #define NX_A_FAST	(NX_Q16_ONE / 2)	/* one-step prediction EWMA */
 #define NX_A_SLOW	(NX_Q16_ONE / 64)	/* change-point reference */
-#define NX_A_ERR	(NX_Q16_ONE / 128)	/* error scales */
+#define NX_A_ERR	(NX_Q16_ONE / 256)	/* error scales */
 #define NX_A_RATE	(NX_Q16_ONE / 16)	/* median/MAD step per MAD */
 #define NX_A_CLIP	4			/* errors clipped at 4 scales */
 #define NX_A_SIGMA	97163			/* 1.4826 (MAD -> sigma), Q16 */
