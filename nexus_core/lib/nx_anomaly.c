@@ -33,8 +33,8 @@ void nx_anomaly_default_cfg(struct nx_anomaly_cfg *cfg)
 	cfg->sensitivity = 500;
 	cfg->learn = 100;
 	cfg->period = 86400;
-	cfg->alarm_on = 700;
-	cfg->alarm_off = 500;
+	cfg->alarm_on = 800;
+	cfg->alarm_off = 571;	/* 5/7 of alarm_on, as the module keeps it */
 	cfg->cooldown = 12;
 	cfg->tests = NX_ANOM_T_ALL;
 }
