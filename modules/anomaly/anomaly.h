@@ -48,12 +48,16 @@ struct nxa_knobs {
 };
 
 /*
- * The tests run by default: all of them, the detector NAB scores.  (The
- * context novelty test was off until its 1000s stopped hiding a CPU storm
- * behind the rest period and single stray samples stopped opening
- * anomalies: see Documentation/anomaly-module.rst.)
+ * The tests run by default: all but the context novelty tests
+ * (NX_ANOM_T_CTX).  They score 1000 on any bin transition never seen
+ * before, and a metric that idles near zero (cpu.util at 10 to 50
+ * permille) makes such transitions that are also 10 % changes all the
+ * time: on cpu.util traces recorded in the test VM they opened an anomaly
+ * in the 10 s of idle before the selftest's CPU storm in 2 of 3 runs, none
+ * without them (bench/anomaly, Documentation/anomaly-module.rst).  They
+ * can be switched on through "tests".
  */
-#define NXA_TESTS_DEFAULT	NX_ANOM_T_ALL
+#define NXA_TESTS_DEFAULT	(NX_ANOM_T_ALL & ~NX_ANOM_T_CTX)
 
 /**
  * struct nxa_anomaly - one anomaly, from open to close
