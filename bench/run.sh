@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make bench: every NEXUS benchmark; prints figures, asserts nothing.
-#   host: the event bus ring (ns/event), the anomaly detector on NAB,
+#   host: the event bus ring (ns/event), the anomaly detector on NAB and
+#         on cpu.util traces recorded in the VM,
 #         the forecaster's error on NAB against predict_linear and Holt
 #   VM:   throughput overhead of NEXUS at levels 1 and 6, engine budgets;
 #         of nexusd's BPF collectors, nexusd's own CPU and memory;
@@ -19,6 +20,9 @@ if [ -f bench/nab/Makefile ]; then
 	make -s -C tools/nexusctl >/dev/null && make -s -C bench/nab run
 	echo
 fi
+echo "== the anomaly module's VM scenarios on recorded cpu.util traces (host) =="
+make -s -C bench/anomaly run
+echo
 echo "== forecast error on NAB, MASE against naive (host) =="
 bench/forecast/run.sh
 echo

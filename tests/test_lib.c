@@ -35,6 +35,15 @@ static s64 gauss1000(void)
 	return s - 6 * 999 + 0;
 }
 
+/* Laplace noise of scale 700 (heavy tails next to gauss1000()) */
+static s64 laplace700(void)
+{
+	double u = (lcg() % 1000000 + 1) / 1000001.0;
+	s64 v = (s64)(-log(u) * 700);
+
+	return (lcg() & 1) ? v : -v;
+}
+
 static int near(s64 v, s64 want, s64 tol)
 {
 	return v >= want - tol && v <= want + tol;
@@ -97,6 +106,7 @@ static void test_quantile(void)
 	static s64 perm[10001];
 	struct nx_p2 p50, p90;
 	struct nx_qtrack q;
+	u64 saved;
 	int i;
 
 	for (i = 0; i < 10001; i++)
@@ -141,6 +151,21 @@ static void test_quantile(void)
 	tap_ok(near(nx_vround(q.q), 500, 40),
 	       "qtrack: median of uniform 0..999 (got %lld)",
 	       (long long)nx_vround(q.q));
+	/* The anomaly likelihood's tail tracker: tau 0.99, from below. */
+	saved = lcg_state;
+	nx_qtrack_init(&q, 64880);
+	nx_qtrack_update(&q, 0, 0);
+	for (i = 0; i < 1000; i++)
+		nx_qtrack_update(&q, nx_vq((s64)(lcg() % 1000)), nx_vq(16));
+	tap_ok(near(nx_vround(q.q), 990, 15),
+	       "qtrack: 99th percentile of uniform 0..999, reached from 0 in 1000 samples (got %lld)",
+	       (long long)nx_vround(q.q));
+	for (i = 0; i < 200000; i++)
+		nx_qtrack_update(&q, nx_vq((s64)(lcg() % 1000)), nx_vq(4));
+	tap_ok(near(nx_vround(q.q), 990, 5),
+	       "qtrack: 99th percentile of uniform 0..999 (got %lld)",
+	       (long long)nx_vround(q.q));
+	lcg_state = saved;	/* the later tests' inputs stay as they were */
 }
 
 static void test_cpd(void)
@@ -305,6 +330,7 @@ static void test_anomaly(void)
 {
 	struct nx_anomaly *a = malloc(sizeof(*a));
 	struct nx_anomaly_record rec;
+	u64 saved;
 	u32 s, maxs = 0, spike;
 	int i, zero = 1, learn0 = 1, rec_ok = 0;
 
@@ -364,6 +390,93 @@ static void test_anomaly(void)
 		tap_ok(first >= 850 && !again && larger >= 850,
 		       "anomaly: rest period holds a repeat (%u, %u) but not a 5x larger spike (%u)",
 		       first, again, larger);
+	}
+
+	/*
+	 * No refractory memory: a second, smaller event after the rest period
+	 * is scored on its own surprise (the peak memory this replaced held
+	 * a 10-sigma spike 60 samples after a 20-sigma one at about 370).
+	 * Likelihood only: a context test may score either at 1000.
+	 */
+	{
+		struct nx_anomaly_cfg cfg;
+		u32 first, second;
+
+		nx_anomaly_default_cfg(&cfg);
+		cfg.tests = NX_ANOM_T_ALL & ~NX_ANOM_T_CTX;
+		saved = lcg_state;
+		nx_anomaly_init(a, &cfg);
+		for (i = 0; i < 3000; i++)
+			nx_anomaly_update(a, 1400000000 + 300 * i,
+					  100000 + gauss1000());
+		first = nx_anomaly_update(a, 1400000000 + 300 * i++, 120000);
+		for (; i < 3060; i++)
+			nx_anomaly_update(a, 1400000000 + 300 * i,
+					  100000 + gauss1000());
+		second = nx_anomaly_update(a, 1400000000 + 300 * i, 110000);
+		tap_ok(first >= 850 && second >= 750 && second < first,
+		       "anomaly: a 10-sigma spike 60 samples after a 20-sigma one scores %u (first %u)",
+		       second, first);
+	}
+
+	/*
+	 * Tail calibration: heavy-tailed noise is this metric's normal, not
+	 * an anomaly.  Likelihood only (no context tests), 3 x 19000 scored
+	 * samples: Laplace noise gave 71 scores >= 700 when the likelihood
+	 * was scaled by the stddev of u; Gaussian noise gives almost none.
+	 */
+	{
+		struct nx_anomaly_cfg cfg;
+		int seed, k, n[2] = { 0, 0 };
+
+		nx_anomaly_default_cfg(&cfg);
+		cfg.tests = NX_ANOM_T_ALL & ~NX_ANOM_T_CTX;
+		for (k = 0; k < 2; k++)
+			for (seed = 1; seed <= 3; seed++) {
+				lcg_state = seed * 777;
+				nx_anomaly_init(a, &cfg);
+				for (i = 0; i < 20000; i++) {
+					s64 v = 100000 + (k ? laplace700() : gauss1000());
+
+					s = nx_anomaly_update(a, 1400000000 + 300 * i, v);
+					if (i >= 1000 && s >= 700)
+						n[k]++;
+				}
+			}
+		tap_ok(n[0] <= 6 && n[1] <= 20,
+		       "anomaly: pure noise, scores >= 700 in 57000 samples: Gaussian %d, Laplace %d",
+		       n[0], n[1]);
+	}
+
+	/*
+	 * The slow context (nx_ctx on an EWMA of the value): a jump to 20000
+	 * over uniform noise of 0..8000 makes no new raw transition (every
+	 * bin pair is seen), but the smoothed series jumps to where it never
+	 * was.  8 seeds: with the context tests it scores 1000 in most, the
+	 * likelihood alone never gets there.
+	 */
+	{
+		struct nx_anomaly_cfg cfg;
+		int seed, k, n[2] = { 0, 0 };
+
+		nx_anomaly_default_cfg(&cfg);
+		for (k = 0; k < 2; k++) {
+			cfg.tests = k ? NX_ANOM_T_ALL & ~NX_ANOM_T_CTX : NX_ANOM_T_ALL;
+			for (seed = 1; seed <= 8; seed++) {
+				lcg_state = seed;
+				nx_anomaly_init(a, &cfg);
+				for (i = 0; i < 2000; i++)
+					nx_anomaly_update(a, 1400000000 + 300 * i,
+							  100000 + lcg() % 8000);
+				s = nx_anomaly_update(a, 1400000000 + 300 * i, 120000);
+				if (s == NX_ANOM_SCORE_MAX)
+					n[k]++;
+			}
+		}
+		tap_ok(n[0] >= 4 && n[1] == 0,
+		       "anomaly: a jump beyond the smoothed range scores 1000 in %d of 8 series (%d without context tests)",
+		       n[0], n[1]);
+		lcg_state = saved;
 	}
 
 	/*
@@ -469,7 +582,7 @@ static void test_forecast(void)
 
 int main(void)
 {
-	tap_plan(52);
+	tap_plan(57);
 	test_fixed();
 	test_ewma();
 	test_quantile();

@@ -192,6 +192,27 @@ static bool nxa_material(s64 value, s64 location)
 	return d * 1000 >= base * READ_ONCE(nxa_knobs.min_change);
 }
 
+/*
+ * Sample @s follows a material sample that scored at or above the
+ * threshold (m->pend): the change must stay material against the same
+ * baseline for min_change_samples samples in a row before it is an
+ * anomaly, so that a single stray sample (a stall of the emulator, one
+ * slow I/O) is not one.  The anomaly starts at the first sample.
+ */
+static void nxa_confirm(struct nxa_metric *m, const struct nexus_sample *s)
+{
+	if (!nxa_material(s->value, m->pend_location)) {
+		m->confirm = 0;
+		m->held = true;
+		return;
+	}
+	if (++m->confirm < READ_ONCE(nxa_knobs.min_samples))
+		return;
+	m->confirm = 0;
+	m->held = false;
+	nxa_open(m, &m->pend, m->pend_score, m->pend_location, m->pend_scale);
+}
+
 /* Follow the detector's record after sample @s scored @score. */
 static void nxa_track(struct nxa_metric *m, const struct nexus_sample *s,
 		      u32 score, s64 location, s64 scale)
@@ -201,20 +222,33 @@ static void nxa_track(struct nxa_metric *m, const struct nexus_sample *s,
 
 	if (!m->open) {
 		if (!m->det.rec_open) {
-			if (m->held) {
+			if (m->held || m->confirm) {
 				struct nx_anomaly_record done;
 
 				/* It closed without a material change. */
 				nx_anomaly_take_record(&m->det, &done);
 				m->held = false;
+				m->confirm = 0;
 				nxa->small++;
 			}
 			return;
 		}
+		if (m->confirm) {
+			nxa_confirm(m, s);
+			return;
+		}
 		if (score >= m->det.cfg.alarm_on &&
 		    nxa_material(s->value, location)) {
-			m->held = false;
-			nxa_open(m, s, score, location, scale);
+			m->pend = *s;
+			m->pend_score = score;
+			m->pend_location = location;
+			m->pend_scale = scale;
+			m->confirm = 1;
+			if (READ_ONCE(nxa_knobs.min_samples) <= 1) {
+				m->confirm = 0;
+				m->held = false;
+				nxa_open(m, s, score, location, scale);
+			}
 		} else {
 			m->held = true;
 		}
@@ -243,6 +277,7 @@ static void nxa_reset(struct nxa_metric *m, const struct nx_anomaly_cfg *cfg,
 	nxa_close(m);
 	nx_anomaly_init(&m->det, cfg);
 	m->held = false;
+	m->confirm = 0;
 	m->gen = gen;
 	m->fed = 0;
 }
@@ -469,12 +504,13 @@ void nxa_dump(struct seq_file *m)
 
 	seq_printf(m, "sensitivity %u\nlearning_samples %u\nthreshold %u\n"
 		   "threshold_off %u\ncooldown %u\nnotify_threshold %u\n"
-		   "tests 0x%x\nmin_change_permille %u\n",
+		   "tests 0x%x\nmin_change_permille %u\nmin_change_samples %u\n",
 		   READ_ONCE(nxa_knobs.sensitivity), READ_ONCE(nxa_knobs.learn),
 		   READ_ONCE(nxa_knobs.threshold),
 		   READ_ONCE(nxa_knobs.threshold) * 5 / 7,
 		   READ_ONCE(nxa_knobs.cooldown), READ_ONCE(nxa_knobs.notify),
-		   READ_ONCE(nxa_knobs.tests), READ_ONCE(nxa_knobs.min_change));
+		   READ_ONCE(nxa_knobs.tests), READ_ONCE(nxa_knobs.min_change),
+		   READ_ONCE(nxa_knobs.min_samples));
 	seq_printf(m, "detectors %u\nactive %u\nanomalies_total %llu\n"
 		   "small_changes %llu\nsamples %llu\nread_gaps %llu\n"
 		   "work_stops %llu\nalloc_failures %llu\n", nxa->detectors,

@@ -21,11 +21,12 @@
 struct nxa_knobs nxa_knobs = {
 	.sensitivity = 500,
 	.learn = 100,
-	.threshold = 700,
+	.threshold = 800,
 	.cooldown = 12,
 	.notify = 950,
 	.tests = NXA_TESTS_DEFAULT,
 	.min_change = 100,
+	.min_samples = 2,
 };
 
 /* Bumped by a write to "reset"; each detector resets when it sees it. */
@@ -46,6 +47,7 @@ NXA_KNOB(notify_threshold, notify, 0, 1000);
 /* The test mask reads as it is documented: bits, in hex. */
 NXA_KNOB(tests, tests, 1, NX_ANOM_T_ALL, .hex = true);
 NXA_KNOB(min_change_permille, min_change, 0, 100000);
+NXA_KNOB(min_change_samples, min_samples, 1, 100);
 
 static ssize_t reset_store(struct kobject *kobj, struct kobj_attribute *attr,
 			   const char *buf, size_t count)
@@ -85,6 +87,7 @@ static struct attribute *nxa_attrs[] = {
 	&nxa_knob_notify_threshold.attr.attr,
 	&nxa_knob_tests.attr.attr,
 	&nxa_knob_min_change_permille.attr.attr,
+	&nxa_knob_min_change_samples.attr.attr,
 	&nxa_reset_attr.attr,
 	&nxa_detectors_attr.attr,
 	&nxa_active_attr.attr,

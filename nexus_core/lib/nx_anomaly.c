@@ -6,17 +6,20 @@
 
 #define NX_A_FAST	(NX_Q16_ONE / 2)	/* one-step prediction EWMA */
 #define NX_A_SLOW	(NX_Q16_ONE / 64)	/* change-point reference */
-#define NX_A_ERR	(NX_Q16_ONE / 128)	/* error scales */
+#define NX_A_ERR	(NX_Q16_ONE / 256)	/* error scales */
 #define NX_A_RATE	(NX_Q16_ONE / 16)	/* median/MAD step per MAD */
 #define NX_A_CLIP	4			/* errors clipped at 4 scales */
 #define NX_A_SIGMA	97163			/* 1.4826 (MAD -> sigma), Q16 */
 #define NX_A_ZREF	(4 * NX_Q16_ONE)	/* z counted as a test firing */
 #define NX_A_SHORT	(NX_Q16_ONE / 4)	/* short-run surprise mean */
-#define NX_A_PEAK	(NX_Q16_ONE / 1024)	/* decay of the peak memory */
 #define NX_A_LONG	(NX_Q16_ONE / 1024)	/* long-run surprise stats */
+#define NX_A_TAIL	64880			/* 0.99: the tail quantile of u */
+#define NX_A_TAIL_Z	152457			/* 2.3263: its Gaussian z, Q16 */
+#define NX_A_TAIL_RATE	(NX_Q16_ONE / 16)	/* its step per stddev of u */
+#define NX_A_SMOOTH	(NX_Q16_ONE / 8)	/* the slow context's EWMA */
 #define NX_A_CTXZ	(3 * NX_Q16_ONE)	/* z a novel context needs */
 #define NX_A_REST	50			/* rest period, samples */
-#define NX_A_REST_ON	850			/* raw score that starts it */
+#define NX_A_REST_ON	750			/* raw score that starts it */
 #define NX_A_REST_K	2			/* surprise ratio that breaks it */
 
 /**
@@ -30,8 +33,8 @@ void nx_anomaly_default_cfg(struct nx_anomaly_cfg *cfg)
 	cfg->sensitivity = 500;
 	cfg->learn = 100;
 	cfg->period = 86400;
-	cfg->alarm_on = 700;
-	cfg->alarm_off = 500;
+	cfg->alarm_on = 800;
+	cfg->alarm_off = 571;	/* 5/7 of alarm_on, as the module keeps it */
 	cfg->cooldown = 12;
 	cfg->tests = NX_ANOM_T_ALL;
 }
@@ -60,7 +63,9 @@ void nx_anomaly_init(struct nx_anomaly *a, const struct nx_anomaly_cfg *cfg)
 	nx_ewma_init(&a->slow, NX_A_SLOW);
 	nx_cusum_init(&a->cusum, NX_Q16_ONE / 2, 5 * NX_Q16_ONE);
 	nx_ph_init(&a->ph, NX_Q16_ONE / 4, 8 * NX_Q16_ONE);
+	nx_qtrack_init(&a->u_tail, NX_A_TAIL);
 	nx_ctx_init(&a->ctx);
+	nx_ctx_init(&a->ctx_slow);
 	a->since = U32_MAX;
 }
 EXPORT_SYMBOL_GPL(nx_anomaly_init);
@@ -102,13 +107,21 @@ static u32 nx_a_slot(const struct nx_anomaly *a, s64 ts)
  * Anomaly likelihood (after Ahmad et al., "Unsupervised real-time anomaly
  * detection for streaming data", Neurocomputing 2017): the surprise z is
  * judged against this metric's own history of surprises.  u = log2(1 + z);
- * Z = (short-run mean of u - long-run mean of u) / long-run stddev of u.
+ * Z = (short-run mean of u - long-run mean of u) / scale of u.
+ *
+ * The scale is calibrated on the tail, not on the stddev: u is far from
+ * Gaussian on bursty metrics, so after the learning period the scale is
+ * (q99(u) - mean(u)) / 2.3263, the value that puts this metric's own 99th
+ * percentile of u at the Gaussian z of 2.3263.  Bursty and smooth metrics
+ * then alarm at about the same rate for one threshold.  q99 is tracked by
+ * stochastic approximation from the first u on: it approaches from below,
+ * where the tracker moves fast, and is settled by the end of learning.
  * Returns Z in Q16.16 (>= 0).
  */
 static s64 nx_a_likelihood(struct nx_anomaly *a, s64 z)
 {
 	s64 u = nx_log2_q16((u64)(z >> 8) + 256) - (8 << NX_Q16_SHIFT);
-	s64 d, sd, zl;
+	s64 d, sd, scale, zl;
 	u32 al;
 
 	if (a->n <= 2) {
@@ -120,7 +133,12 @@ static s64 nx_a_likelihood(struct nx_anomaly *a, s64 z)
 	a->u_short += nx_fx_scale(u - a->u_short, NX_A_SHORT);
 	sd = (s64)nx_isqrt((u64)a->u_var << NX_Q16_SHIFT);
 	sd = max_t(s64, sd, NX_Q16_ONE / 8);
-	zl = nx_q16_div(max_t(s64, a->u_short, u) - a->u_mean, sd);
+	scale = sd;
+	if (a->n > a->cfg.learn)
+		scale = max_t(s64, nx_q16_div(a->u_tail.q - a->u_mean,
+					      NX_A_TAIL_Z), NX_Q16_ONE / 8);
+	zl = nx_q16_div(max_t(s64, a->u_short, u) - a->u_mean, scale);
+	nx_qtrack_update(&a->u_tail, u, (u64)nx_fx_scale(sd, NX_A_TAIL_RATE));
 	d = u - a->u_mean;
 	al = nx_a_alpha(a->n, NX_A_LONG);
 	a->u_mean += nx_fx_scale(d, al);
@@ -196,12 +214,24 @@ u32 nx_anomaly_update(struct nx_anomaly *a, s64 ts, s64 value)
 	s64 xq = nx_vq(nx_clamp_value(value));
 	u64 floor, s1, sl, ss = 0;
 	s64 zraw, e1, el, es = 0, z1, zl, zs = 0, zp, zc, zv, zin, z;
-	u32 slot = 0, tests = 0, score, sctx = 0;
+	u32 slot = 0, tests = 0, score, sctx = 0, sslow = 0;
 	bool season = false;
 	int dir, cp, vp;
 
-	if (a->cfg.tests & NX_ANOM_T_CTX)
+	if (a->cfg.tests & NX_ANOM_T_CTX) {
 		sctx = nx_ctx_update(&a->ctx, xq) ? NX_ANOM_SCORE_MAX : 0;
+		/*
+		 * The same test one time scale up, on an EWMA of the value.
+		 * Its range is that of the smoothed series, far narrower
+		 * than the raw one on a noisy metric, so a step that is
+		 * routine between raw bins (noise spans them all) is a jump
+		 * across bins the smoothed series never made.
+		 */
+		a->smooth = a->n ? a->smooth + nx_fx_scale(xq - a->smooth,
+							   NX_A_SMOOTH) : xq;
+		sslow = nx_ctx_update(&a->ctx_slow, a->smooth) ?
+			NX_ANOM_SCORE_MAX : 0;
+	}
 	if (a->since < U32_MAX)
 		a->since++;
 	if (!a->n++) {
@@ -282,23 +312,13 @@ u32 nx_anomaly_update(struct nx_anomaly *a, s64 ts, s64 value)
 	 * Context novelty (nx_ctx, after CAD OSE): a never seen transition
 	 * between bins of the range seen so far scores 1000, provided the
 	 * sample is also at least 3 sigma surprising, so that rare tail
-	 * transitions of plain noise do not count.
+	 * transitions of plain noise do not count; the same gate holds for
+	 * the smoothed series (without it, the new extremes that plain
+	 * noise keeps reaching in its first thousand samples fire it).
 	 */
 	zraw = z;
-	if (z < NX_A_CTXZ)
-		sctx = 0;
+	sctx = z < NX_A_CTXZ ? 0 : max_t(u32, sctx, sslow);
 	z = nx_a_likelihood(a, z);
-	/*
-	 * Refractory period: only a new high of Z, against a decaying memory
-	 * of recent highs, keeps its full value; the rest of an ongoing event
-	 * is reported at a quarter of its strength, so one event gives one alarm.
-	 */
-	if (z > a->z_peak) {
-		a->z_peak = z;
-	} else {
-		a->z_peak -= nx_fx_scale(a->z_peak, NX_A_PEAK);
-		z >>= 2;
-	}
 	score = 0;
 	if (a->n > a->cfg.learn) {
 		score = max_t(u32, nx_a_score(a, z), sctx);
@@ -319,8 +339,8 @@ u32 nx_anomaly_update(struct nx_anomaly *a, s64 ts, s64 value)
 		if (a->since <= NX_A_REST &&
 		    zraw / NX_A_REST_K <= a->rest_z)
 			score = 0;
-		else
-			a->rest_z = zraw;
+		else	/* at least 3 sigma: a slow context fires at any z */
+			a->rest_z = max_t(s64, zraw, NX_A_CTXZ);
 		a->since = 0;
 	} else if (a->since <= NX_A_REST) {
 		score = 0;

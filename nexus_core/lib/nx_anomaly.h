@@ -66,7 +66,7 @@ struct nx_anomaly_record {
 };
 
 /**
- * struct nx_anomaly - per-metric detector state (816 bytes on 64-bit)
+ * struct nx_anomaly - per-metric detector state (872 bytes on 64-bit)
  * @cfg: settings
  * @n: samples seen
  * @last_ts: timestamp of the previous sample (s)
@@ -86,10 +86,12 @@ struct nx_anomaly_record {
  * @u_mean: long-run mean of the log surprise u = log2(1 + z), Q16.16
  * @u_var: long-run variance of u, Q16.16
  * @u_short: short-run mean of u, Q16.16
- * @z_peak: decaying memory of the highest recent likelihood Z, Q16.16
+ * @u_tail: tracker of the 99th percentile of u, Q16.16
  * @since: samples since the last unsuppressed score >= NX_A_REST_ON
  * @rest_z: raw surprise z (Q16.16) of the sample that started the rest
- * @ctx: context novelty detector
+ * @smooth: EWMA (1/8) of the value, Q.8, for @ctx_slow
+ * @ctx: context novelty detector on the value
+ * @ctx_slow: context novelty detector on @smooth
  * @rec: the open (or last closed) record
  * @rec_open: a record is open
  * @rec_ready: a closed record waits for nx_anomaly_take_record()
@@ -117,10 +119,12 @@ struct nx_anomaly {
 	s64 u_mean;
 	s64 u_var;
 	s64 u_short;
-	s64 z_peak;
+	struct nx_qtrack u_tail;
 	u32 since;
 	s64 rest_z;
+	s64 smooth;
 	struct nx_ctx ctx;
+	struct nx_ctx ctx_slow;
 	struct nx_anomaly_record rec;
 	bool rec_open;
 	bool rec_ready;

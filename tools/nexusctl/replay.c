@@ -200,8 +200,9 @@ static void nx_fmt_time(char *buf, size_t len, s64 ts)
 	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
+/* Bit i of nx_anomaly_record.tests, NX_ANOM_T_SPIKE first. */
 static const char * const nx_test_names[] = {
-	"spike", "level", "season", "cusum", "variance",
+	"spike", "level", "season", "cusum", "variance", "context",
 };
 
 /*
