@@ -42,7 +42,7 @@
 
 #define NXP_LL_THREADS	32
 /* walk intervals with progress before a stall counts */
-#define NXP_LL_PROGRESS	2
+#define NXP_LL_PROGRESS	4
 
 /**
  * struct nxp_lthread - one runnable thread followed.
