@@ -15,6 +15,7 @@
 #include "nx_holt.h"
 #include "nx_linreg.h"
 #include "nx_quantile.h"
+#include "nx_shift.h"
 
 static u64 lcg_state = 12345;
 
@@ -580,13 +581,107 @@ static void test_forecast(void)
 	free(f);
 }
 
+/* a latency around @mid with multiplicative noise: sd of log2 about 0.3 */
+static s64 lat_noise(s64 mid)
+{
+	return (s64)(mid * pow(2.0, gauss1000() * 0.0003));
+}
+
+static void test_shift(void)
+{
+	const struct nx_shift_cfg cfg = {
+		.shift_permille = 500, .sustain = 8, .learn = 16, .min_abs = 100,
+	};
+	u64 seed = lcg_state;	/* the tests after this one keep their inputs */
+	struct nx_shift s;
+	int i, st, shifted = 0, at = -1, end = -1;
+	u32 conf = 0;
+	s64 b;
+
+	/* steady noisy load: 5000 samples, never a shift */
+	nx_shift_init(&s, &cfg);
+	for (i = 0; i < 5000; i++)
+		shifted |= nx_shift_update(&s, lat_noise(1000)) == NX_SHIFT_SHIFTED;
+	b = nx_shift_baseline(&s);
+	tap_ok(!shifted && near(b, 1000, 150),
+	       "shift: 5000 noisy samples around 1000 are no shift (baseline %lld)",
+	       (long long)b);
+
+	/* a step to 3x: confirmed within sustain + a few samples */
+	for (i = 0; i < 40 && at < 0; i++)
+		if (nx_shift_update(&s, lat_noise(3000)) == NX_SHIFT_SHIFTED)
+			at = i + 1;
+	conf = nx_shift_confidence(&s);
+	tap_ok(at >= 8 && at <= 14 && near(s.base, 1000, 150) && conf >= 600,
+	       "shift: a 3x step is confirmed after %d samples, baseline %lld, conf %u",
+	       at, (long long)s.base, conf);
+	for (i = 0; i < 200; i++)
+		shifted = nx_shift_update(&s, lat_noise(3000)) == NX_SHIFT_SHIFTED;
+	tap_ok(shifted && near(s.base, 1000, 150) && nx_shift_confidence(&s) >= 900,
+	       "shift: it holds while the level stays, baseline frozen (conf %u)",
+	       nx_shift_confidence(&s));
+
+	/* back to the old level: over after sustain samples */
+	for (i = 0; i < 40 && end < 0; i++)
+		if (nx_shift_update(&s, lat_noise(1000)) == NX_SHIFT_IDLE)
+			end = i + 1;
+	tap_ok(end >= 8 && end <= 12 && near(nx_shift_baseline(&s), 1000, 150),
+	       "shift: a return to the baseline ends it after %d samples", end);
+
+	/* a burst of 5 samples at 10x is not a sustained shift */
+	for (i = 0, shifted = 0; i < 300; i++)
+		shifted |= nx_shift_update(&s, lat_noise(i >= 100 && i < 105 ?
+						10000 : 1000)) ==
+			   NX_SHIFT_SHIFTED;
+	tap_ok(!shifted, "shift: a 5-sample burst is not a shift");
+
+	/* +20% is below the required +50% */
+	for (i = 0, shifted = 0; i < 1000; i++)
+		shifted |= nx_shift_update(&s, lat_noise(1200)) == NX_SHIFT_SHIFTED;
+	tap_ok(!shifted, "shift: a +20%% step is not a +50%% shift");
+
+	/* a fall is not a degradation */
+	nx_shift_init(&s, &cfg);
+	for (i = 0, shifted = 0; i < 1000; i++)
+		shifted |= nx_shift_update(&s, lat_noise(i < 200 ? 1000 : 250)) ==
+			   NX_SHIFT_SHIFTED;
+	tap_ok(!shifted, "shift: a step down is no shift");
+
+	/* 4x, but by less than min_abs */
+	nx_shift_init(&s, &cfg);
+	for (i = 0, shifted = 0; i < 500; i++)
+		shifted |= nx_shift_update(&s, lat_noise(i < 200 ? 10 : 40)) ==
+			   NX_SHIFT_SHIFTED;
+	tap_ok(!shifted, "shift: 10 -> 40 is below min_abs 100");
+
+	/* accepted: the new level is the baseline, and no shift from it */
+	nx_shift_init(&s, &cfg);
+	for (i = 0; i < 300; i++)
+		st = nx_shift_update(&s, lat_noise(i < 100 ? 1000 : 5000));
+	nx_shift_accept(&s);
+	b = nx_shift_baseline(&s);
+	for (i = 0, shifted = st == NX_SHIFT_SHIFTED ? 0 : -1; i < 300; i++)
+		shifted |= nx_shift_update(&s, lat_noise(5000)) == NX_SHIFT_SHIFTED;
+	tap_ok(!shifted && near(b, 5000, 750),
+	       "shift: accepted, 5000 is the new baseline (%lld)", (long long)b);
+
+	/* samples at 0 and at the clamp do not break it */
+	nx_shift_init(&s, &cfg);
+	for (i = 0; i < 100; i++)
+		nx_shift_update(&s, i & 1 ? 0 : NX_VALUE_MAX + 5);
+	tap_ok(nx_shift_baseline(&s) >= 0 && nx_shift_confidence(&s) <= 1000,
+	       "shift: extreme samples stay in range");
+	lcg_state = seed;
+}
+
 int main(void)
 {
-	tap_plan(57);
+	tap_plan(67);
 	test_fixed();
 	test_ewma();
 	test_quantile();
 	test_cpd();
+	test_shift();
 	test_holt();
 	test_linreg();
 	test_forecast();

@@ -21,7 +21,8 @@
  * A failure while the prediction is active, or within the horizon after it
  * was resolved, confirms it, with lead time = failure - first raised.  A
  * prediction resolved without the failure following within the horizon is
- * a false alarm.  A failure no prediction of its kind announced is a miss.
+ * a false alarm, unless it never had a failure in sight (a Degradation to
+ * a flat level: its outcome is "none").  A failure no prediction of its kind announced is a miss.
  * The scoreboard keeps these per kind.
  */
 #include <linux/kernel.h>
@@ -56,11 +57,16 @@ static const char * const nxp_state_names[] = {
  * @end_ns: when resolved.
  * @notified: highest action announced by uevent, -1 if none.
  * @lead_ms: failure - raised, when confirmed.
+ * @ttf_none: no failure in sight (the finding's time to failure is 0).
+ * @predicted: a failure was in sight at least once (else, resolved with no
+ *	failure, it is no false alarm: it announced none).
  */
 struct nxp_pred {
 	u8 state;
 	bool confirmed;
 	bool decided;
+	bool ttf_none;
+	bool predicted;
 	s32 key;
 	struct nexus_finding f;
 	u64 first_ns, seen_ns, pub_ns, end_ns;
@@ -68,21 +74,7 @@ struct nxp_pred {
 	s64 lead_ms;
 };
 
-/**
- * struct nxp_score - the scoreboard line of one kind.
- * @raised: predictions raised.
- * @confirmed: followed by the failure.
- * @false_alarms: resolved, and no failure within the horizon.
- * @missed: failures no prediction announced.
- * @lead_sum_ms: sum of the confirmed ones' lead times.
- */
-struct nxp_score {
-	u64 raised, confirmed, false_alarms, missed;
-	u64 lead_sum_ms;
-};
-
 static struct nxp_pred *nxp_preds;
-static struct nxp_score nxp_score[NEXUS_PRED_COUNT];
 static u64 nxp_grace_ns;
 static u32 nxp_min_conf;
 
@@ -95,7 +87,16 @@ static const bool nxp_implemented[NEXUS_PRED_COUNT] = {
 	[NEXUS_PRED_DEADLOCK] = true,
 	[NEXUS_PRED_CRASH] = true,
 	[NEXUS_PRED_STACK_OVERFLOW] = true,
+	[NEXUS_PRED_DEGRADATION] = true,
+	[NEXUS_PRED_CORRUPTION] = true,
+	[NEXUS_PRED_LIVELOCK] = true,
 };
+
+/* True if predictions of @kind are made at all. */
+bool nxp_kind_implemented(unsigned int kind)
+{
+	return kind < NEXUS_PRED_COUNT && nxp_implemented[kind];
+}
 
 /* Detector state: the inputs and their trends. */
 struct nxp_series {
@@ -186,6 +187,8 @@ static void nxp_resolve(struct nxp_pred *p, u64 now)
 	p->end_ns = now;
 	p->f.flags = NEXUS_FINDING_RESOLVED;
 	nxp_publish(p, now);
+	if (p->f.kind == NEXUS_PRED_OUT_OF_MEMORY)
+		nxp_reclaim_resolved(&p->f);
 }
 
 /**
@@ -201,6 +204,7 @@ void nxp_crash_exit(void)
 	nxp_crashloop_exit();
 	if (!nxp_preds)
 		return;
+	nxp_reclaim_undo("module unloaded");
 	for (i = 0; i < NXP_PREDS; i++)
 		if (nxp_preds[i].state == NXP_ACTIVE)
 			nxp_resolve(&nxp_preds[i], ktime_get_ns());
@@ -229,6 +233,8 @@ static u16 nxp_action(u16 kind, u32 conf, u64 ttf_ms, u64 horizon_ms)
 	case NEXUS_PRED_IO_STALL:
 		return !ttf_ms ? NEXUS_ACTION_PREPARE : NEXUS_ACTION_ALERT;
 	case NEXUS_PRED_CRASH:
+	case NEXUS_PRED_DEGRADATION:
+	case NEXUS_PRED_CORRUPTION:
 		return ttf_ms <= horizon_ms ? NEXUS_ACTION_PREPARE :
 					      NEXUS_ACTION_ALERT;
 	case NEXUS_PRED_RESOURCE_EXHAUSTION:
@@ -279,7 +285,8 @@ bool nxp_active(u16 kind, s32 key)
 /*
  * Report that the condition of (@kind, @key) holds now.  Below
  * min_confidence it is not reported at all (and an active prediction then
- * resolves).  Returns the prediction, or NULL.
+ * resolves).  @ttf_ms NXP_TTF_NONE: no failure in sight (published as 0,
+ * "unknown").  Returns the prediction, or NULL.
  */
 struct nxp_pred *nxp_report(u16 kind, s32 key, u32 conf, u64 ttf_ms,
 			    int metric, s64 value, const char *comp,
@@ -305,7 +312,7 @@ struct nxp_pred *nxp_report(u16 kind, s32 key, u32 conf, u64 ttf_ms,
 		p->notified = -1;
 		p->f.class = NEXUS_FINDING_PREDICTION;
 		p->f.kind = kind;
-		nxp_score[kind].raised++;
+		nxp_score_raised(kind);
 	}
 	action = nxp_action(kind, conf, ttf_ms, cfg->horizon_ms);
 	announce = conf >= READ_ONCE(nxp_knobs.notify_permille) &&
@@ -316,7 +323,9 @@ struct nxp_pred *nxp_report(u16 kind, s32 key, u32 conf, u64 ttf_ms,
 		    now - p->pub_ns >= NXP_REPUB_NS;
 	p->f.confidence = conf;
 	p->f.action = action;
-	p->f.time_to_failure_ms = ttf_ms;
+	p->ttf_none = ttf_ms == NXP_TTF_NONE;
+	p->predicted |= !p->ttf_none;
+	p->f.time_to_failure_ms = p->ttf_none ? 0 : ttf_ms;
 	p->f.metric = metric;
 	p->f.value = value;
 	p->f.flags = NEXUS_FINDING_ACTIVE;
@@ -356,13 +365,12 @@ void nxp_failure(u16 kind, s32 key, bool count_miss, u64 now)
 			continue;
 		p->confirmed = true;
 		p->lead_ms = div_u64(now - p->first_ns, NSEC_PER_MSEC);
-		nxp_score[kind].confirmed++;
-		nxp_score[kind].lead_sum_ms += p->lead_ms;
+		nxp_score_confirmed(kind, p->lead_ms);
 		if (p->state == NXP_RESOLVED)
 			p->state = NXP_DONE;
 	}
 	if (!matched && count_miss)
-		nxp_score[kind].missed++;
+		nxp_score_missed(kind);
 }
 
 /**
@@ -377,26 +385,15 @@ void nxp_crash_event(const struct nexus_event *ev)
 	nxp_failure(NEXUS_PRED_MEMORY_LEAK, ev->pid, false, ev->ts_ns);
 }
 
-/**
- * nxp_crash_apply() - execute a decision this module asked for
- * @d: the decision (NEXUS_DECISION_PREDICTIVE or WARN)
- *
- * Prediction only records: nothing is changed, and healing belongs to the
- * heal module.  The decision stays in the audit log with the observed
- * value as both old and new value.
- *
- * Return: 0.
+/*
+ * Ask the engine for the decision of a new prediction: Predictive when the
+ * failure is due within the horizon, else Warn.
  */
-int nxp_crash_apply(struct nexus_decision *d)
-{
-	d->new_value = d->old_value;
-	return 0;
-}
-
-static void nxp_decide(struct nxp_pred *p, const struct nexus_prediction_params *cfg)
+void nxp_decide(struct nxp_pred *p, const struct nexus_prediction_params *cfg)
 {
 	struct nexus_decision d = {
-		.kind = p->f.time_to_failure_ms <= cfg->horizon_ms ?
+		.kind = !p->ttf_none &&
+			p->f.time_to_failure_ms <= cfg->horizon_ms ?
 			NEXUS_DECISION_PREDICTIVE : NEXUS_DECISION_WARN,
 		.confidence = p->f.confidence,
 		.finding_id = p->f.id,
@@ -406,8 +403,13 @@ static void nxp_decide(struct nxp_pred *p, const struct nexus_prediction_params 
 
 	p->decided = true;
 	strscpy(d.target, p->f.component, sizeof(d.target));
-	snprintf(d.reason, sizeof(d.reason), "%s predicted in %llu ms",
-		 nexus_prediction_name(p->f.kind), p->f.time_to_failure_ms);
+	if (p->ttf_none)
+		snprintf(d.reason, sizeof(d.reason), "%s, no failure in sight",
+			 nexus_prediction_name(p->f.kind));
+	else
+		snprintf(d.reason, sizeof(d.reason), "%s predicted in %llu ms",
+			 nexus_prediction_name(p->f.kind),
+			 p->f.time_to_failure_ms);
 	nexus_decide(&nxp_ops, &d);
 }
 
@@ -465,6 +467,24 @@ static u32 nxp_r2(const struct nx_linreg *r, const struct nx_linfit *fit)
 	if (!tot || res >= tot)
 		return 0;
 	return NX_PERMILLE - div64_u64(res * NX_PERMILLE, tot);
+}
+
+/*
+ * Time in ms until a rising trend reaches @threshold, from @now_ms: the
+ * last 8 points of @r rise (Mann-Kendall statistic >= 500 per-mille) and
+ * its line reaches @threshold; else NXP_TTF_NONE.  A step to a new level
+ * that stays flat has no such trend, whatever the sign of its noisy slope.
+ */
+s64 nxp_rising_ttf(const struct nx_linreg *r, s64 threshold, u64 now_ms,
+		   u32 *r2)
+{
+	s64 ttf;
+
+	*r2 = 0;
+	if (nxp_trend_permille(r, NXP_MIN_POINTS) < 500)
+		return NXP_TTF_NONE;
+	ttf = nxp_ttf(r, threshold, now_ms, r2);
+	return ttf < 0 ? NXP_TTF_NONE : ttf;
 }
 
 /* Time in ms until the trend reaches @threshold, from @now_ms; -1: never. */
@@ -587,8 +607,10 @@ static void nxp_detect_oom(u64 now, const struct nexus_prediction_params *cfg)
 		 total, nxd.floor_kb, r2, kbps);
 	p = nxp_report(NEXUS_PRED_OUT_OF_MEMORY, 0, conf, ttf,
 		       nxp_in[NXP_ROOM].id, total, comp, detail, now, cfg);
-	if (p && !p->decided)
+	if (p && !p->decided) {
 		nxp_decide(p, cfg);
+		nxp_reclaim_ask(&p->f);
+	}
 }
 
 static void nxp_leak_report(s32 key, const char *comp, const struct nx_linreg *r,
@@ -747,7 +769,8 @@ static void nxp_sweep(u64 now, bool all)
 			nxp_resolve(p, now);
 		if (p->state == NXP_RESOLVED && now - p->end_ns > nxp_grace_ns) {
 			p->state = NXP_DONE;
-			nxp_score[p->f.kind].false_alarms++;
+			if (p->predicted)
+				nxp_score_false(p->f.kind);
 		}
 	}
 }
@@ -763,6 +786,7 @@ void nxp_crash_tick(u64 now_ns, const struct nexus_prediction_params *cfg)
 
 	nxp_grace_ns = cfg->horizon_ms * NSEC_PER_MSEC;
 	nxp_min_conf = cfg->min_confidence;
+	nxp_reclaim_tick(cfg->enabled);
 	if (!cfg->enabled) {
 		nxp_sweep(now_ns, true);
 		return;
@@ -783,22 +807,33 @@ void nxp_crash_tick(u64 now_ns, const struct nexus_prediction_params *cfg)
 	if (nxd.scan_ns == now_ns)
 		nxp_exhaust_tick(now_ns, cfg);
 	nxp_crashloop_tick(now_ns, cfg);
+	nxp_degrade_tick(now_ns, cfg);
+	nxp_corrupt_tick(now_ns, nxd.scan_ns == now_ns, cfg);
 	nxp_sweep(now_ns, false);
 }
 
+static const char *nxp_outcome(const struct nxp_pred *p)
+{
+	if (p->confirmed)
+		return "confirmed";
+	if (p->state != NXP_DONE)
+		return "pending";
+	/* announced no failure, and none came */
+	return p->predicted ? "false" : "none";
+}
+
 /**
- * nxp_crash_dump() - predictions and the scoreboard
+ * nxp_preds_dump() - the predictions, one line each
  * @m: seq_file
+ *
+ * id, kind, state, confidence, time to failure, action, component, age
+ * and time since the last update (ms), outcome, lead time.
  */
-void nxp_crash_dump(struct seq_file *m)
+void nxp_preds_dump(struct seq_file *m)
 {
 	u64 now = ktime_get_ns();
 	unsigned int i;
 
-	seq_printf(m, "# predictions: min_confidence %u, oom floor %lld kB\n",
-		   nxp_min_conf, nxd.floor_kb);
-	nxp_exhaust_dump(m);
-	nxp_crashloop_dump(m);
 	seq_puts(m, "# id kind state confidence ttf_ms action component age_ms updated_ms_ago outcome lead_ms\n");
 	for (i = 0; i < NXP_PREDS; i++) {
 		const struct nxp_pred *p = &nxp_preds[i];
@@ -812,26 +847,59 @@ void nxp_crash_dump(struct seq_file *m)
 			   nexus_action_name(p->f.action), p->f.component,
 			   div_u64(now - p->first_ns, NSEC_PER_MSEC),
 			   div_u64(now - p->pub_ns, NSEC_PER_MSEC),
-			   p->confirmed ? "confirmed" :
-			   p->state == NXP_DONE ? "false" : "pending",
-			   p->confirmed ? p->lead_ms : -1);
+			   nxp_outcome(p), p->confirmed ? p->lead_ms : -1);
 	}
-	seq_puts(m, "# scoreboard\n# kind raised confirmed false missed mean_lead_ms precision_permille\n");
-	for (i = 0; i < NEXUS_PRED_COUNT; i++) {
-		const struct nxp_score *s = &nxp_score[i];
-		u64 judged = s->confirmed + s->false_alarms;
+}
 
-		if (!nxp_implemented[i]) {
-			seq_printf(m, "%s not_implemented\n",
-				   nexus_prediction_name(i));
+/**
+ * nxp_predictions_show() - /sys/kernel/debug/nexus/predictions
+ * @m: seq_file
+ * @unused: unused
+ *
+ * One line per prediction: id, kind, confidence, time to failure (ms, 0:
+ * unknown or now), component, recommended action, first seen and last
+ * updated (CLOCK_MONOTONIC ms, the clock of the audit log), state,
+ * outcome, lead time (ms, -1 until confirmed) and the detail.
+ *
+ * Return: 0.
+ */
+int nxp_predictions_show(struct seq_file *m, void *unused)
+{
+	unsigned int i;
+
+	seq_puts(m, "# id kind confidence ttf_ms component action first_seen_ms updated_ms state outcome lead_ms detail\n");
+	for (i = 0; i < NXP_PREDS; i++) {
+		const struct nxp_pred *p = &nxp_preds[i];
+
+		if (p->state == NXP_FREE)
 			continue;
-		}
-		seq_printf(m, "%s %llu %llu %llu %llu %lld %lld\n",
-			   nexus_prediction_name(i), s->raised, s->confirmed,
-			   s->false_alarms, s->missed,
-			   s->confirmed ? (s64)div64_u64(s->lead_sum_ms,
-							 s->confirmed) : -1,
-			   judged ? (s64)div64_u64(s->confirmed * 1000, judged) :
-				    -1);
+		seq_printf(m, "%llu %s %u %llu \"%s\" %s %llu %llu %s %s %lld \"%s\"\n",
+			   p->f.id, nexus_prediction_name(p->f.kind),
+			   p->f.confidence, p->f.time_to_failure_ms,
+			   p->f.component, nexus_action_name(p->f.action),
+			   div_u64(p->first_ns, NSEC_PER_MSEC),
+			   div_u64(p->seen_ns, NSEC_PER_MSEC),
+			   nxp_state_names[p->state], nxp_outcome(p),
+			   p->confirmed ? p->lead_ms : -1, p->f.detail);
 	}
+	return 0;
+}
+
+/**
+ * nxp_crash_dump() - the detectors' inputs, the predictions, the scoreboard
+ * @m: seq_file
+ */
+void nxp_crash_dump(struct seq_file *m)
+{
+	seq_printf(m, "# predictions: min_confidence %u, oom floor %lld kB\n",
+		   nxp_min_conf, nxd.floor_kb);
+	nxp_exhaust_dump(m);
+	nxp_cg_dump(m);
+	nxp_crashloop_dump(m);
+	nxp_degrade_dump(m);
+	nxp_corrupt_dump(m);
+	nxp_livelock_dump(m);
+	nxp_reclaim_dump(m);
+	nxp_preds_dump(m);
+	nxp_score_dump(m);
 }

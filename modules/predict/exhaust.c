@@ -72,14 +72,19 @@ void nxp_exhaust_init(void)
 	nxe.hung_s = -1;
 }
 
-/*
- * Read @n unsigned numbers from a /proc/sys file (which has ->read_iter,
- * so kernel_read() takes it).  Process context.
+/**
+ * nxp_read_text() - read a small /proc/sys, sysfs or cgroup file
+ * @path: the file (procfs, kernfs files have ->read_iter, so kernel_read()
+ *	takes them)
+ * @buf: where its text goes, NUL-terminated
+ * @size: size of @buf
+ *
+ * Process context.
+ *
+ * Return: the length read, or -errno.
  */
-static int nxp_sysctl(const char *path, u64 *v, unsigned int n)
+int nxp_read_text(const char *path, char *buf, size_t size)
 {
-	char buf[96], *s = buf, *tok;
-	unsigned int i = 0;
 	struct file *f;
 	loff_t pos = 0;
 	ssize_t len;
@@ -87,11 +92,33 @@ static int nxp_sysctl(const char *path, u64 *v, unsigned int n)
 	f = filp_open(path, O_RDONLY, 0);
 	if (IS_ERR(f))
 		return PTR_ERR(f);
-	len = kernel_read(f, buf, sizeof(buf) - 1, &pos);
+	len = kernel_read(f, buf, size - 1, &pos);
 	filp_close(f, NULL);
 	if (len <= 0)
 		return len ? len : -EIO;
 	buf[len] = '\0';
+	return len;
+}
+
+/**
+ * nxp_sysctl() - read unsigned numbers from a /proc/sys or sysfs file
+ * @path: the file
+ * @v: where to store them
+ * @n: how many, separated by white space
+ *
+ * Process context.
+ *
+ * Return: 0, or -errno (-EINVAL when the file holds fewer numbers).
+ */
+int nxp_sysctl(const char *path, u64 *v, unsigned int n)
+{
+	char buf[96], *s = buf, *tok;
+	unsigned int i = 0;
+	int len;
+
+	len = nxp_read_text(path, buf, sizeof(buf));
+	if (len < 0)
+		return len;
 	while (i < n && (tok = strsep(&s, " \t\n"))) {
 		if (!*tok)
 			continue;
@@ -132,17 +159,16 @@ static s64 nxp_per_s(const struct nx_linreg *r)
 
 /*
  * Judge one count against its limit and report (or not) a
- * ResourceExhaustion on @key.  Reaching the limit is the failure, counted
+ * ResourceExhaustion (or StackOverflow) on @key.  Reaching the limit is the failure, counted
  * once per episode; a prediction already active then stays so with a time
  * to failure of 0, but none is raised after the fact.
  * Confidence: 40% R^2 of the line, 30% the trend statistic, 30% the share
  * of the limit in use.
  */
-static void nxp_exhaust_judge(u16 kind, s32 key, const struct nx_linreg *r,
-			      u64 used,
-			      u64 limit, bool *at_limit, const char *comp,
-			      const char *what, u64 now,
-			      const struct nexus_prediction_params *cfg)
+void nxp_exhaust_judge(u16 kind, s32 key, const struct nx_linreg *r, u64 used,
+		       u64 limit, bool *at_limit, const char *comp,
+		       const char *what, u64 now,
+		       const struct nexus_prediction_params *cfg)
 {
 	char detail[NEXUS_REASON_LEN];
 	u32 r2 = 0, conf, share;
@@ -216,6 +242,7 @@ static void nxp_detect_exhaustion(u64 now,
 				  &nxe.tasks.at_limit, "tasks",
 				  "tasks (threads-max, pid_max)", now, cfg);
 	}
+	nxp_cg_judge(now, cfg);
 }
 
 /*
@@ -243,6 +270,12 @@ static void nxp_detect_stacks(u64 now,
 	}
 }
 
+/* hung_task_timeout_secs in ms, or the default when there is none */
+static u64 nxp_hung_ms(void)
+{
+	return (nxe.hung_s > 0 ? nxe.hung_s : NXP_HUNG_DEFAULT_S) * 1000;
+}
+
 /*
  * Deadlock: threads stuck in uninterruptible sleep without a context
  * switch.  Time to failure: until the hung-task detector may report it
@@ -256,7 +289,7 @@ static void nxp_detect_deadlocks(u64 now,
 	u64 now_ms = nxp_ms(now), hung_ms, min_ms;
 	unsigned int i;
 
-	hung_ms = (nxe.hung_s > 0 ? nxe.hung_s : NXP_HUNG_DEFAULT_S) * 1000;
+	hung_ms = nxp_hung_ms();
 	min_ms = min_t(u64, READ_ONCE(nxp_knobs.deadlock_ms), hung_ms / 2);
 	for (i = 0; i < NXP_DTASKS; i++) {
 		struct nxp_dtask *d = &nxp_dtasks[i];
@@ -286,7 +319,7 @@ static void nxp_detect_deadlocks(u64 now,
 }
 
 /**
- * nxp_exhaust_tick() - run both detectors after a task walk
+ * nxp_exhaust_tick() - run the detectors that judge a task walk
  * @now_ns: monotonic time
  * @cfg: the prediction config in force
  */
@@ -297,6 +330,7 @@ void nxp_exhaust_tick(u64 now_ns, const struct nexus_prediction_params *cfg)
 	nxp_detect_stacks(now_ns, cfg);
 	if (cfg->predict_deadlocks)
 		nxp_detect_deadlocks(now_ns, cfg);
+	nxp_livelock_tick(now_ns, nxp_hung_ms(), cfg);
 }
 
 /**

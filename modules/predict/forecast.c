@@ -194,3 +194,16 @@ void nxp_forecast_dump(struct seq_file *m)
 		seq_putc(m, '\n');
 	}
 }
+
+/**
+ * nxp_forecasts_show() - /sys/kernel/debug/nexus/forecasts
+ * @m: seq_file
+ * @unused: unused
+ *
+ * Return: 0.
+ */
+int nxp_forecasts_show(struct seq_file *m, void *unused)
+{
+	nxp_forecast_dump(m);
+	return 0;
+}

@@ -24,6 +24,11 @@ struct nxp_knobs nxp_knobs = {
 	.io_full_permille = 500,
 	.notify_permille = 800,
 	.deadlock_ms = 10000,
+	.degrade_shift_permille = 500,
+	.degrade_sustain = 8,
+	.io_latency_us = 100000,
+	.livelock_ms = 30000,
+	.oom_wmark_scale = 200,
 };
 
 #define NXP_KNOB(_name, _member, _min, _max)				\
@@ -40,6 +45,11 @@ static struct nexus_knob nxp_knob_tab[] = {
 	NXP_KNOB(io_full_permille, io_full_permille, 1, 1000),
 	NXP_KNOB(notify_permille, notify_permille, 0, 1000),
 	NXP_KNOB(deadlock_ms, deadlock_ms, 1000, 3600000),
+	NXP_KNOB(degrade_shift_permille, degrade_shift_permille, 50, 100000),
+	NXP_KNOB(degrade_sustain, degrade_sustain, 4, 32),
+	NXP_KNOB(io_latency_us, io_latency_us, 100, 60000000),
+	NXP_KNOB(livelock_ms, livelock_ms, 1000, 3600000),
+	NXP_KNOB(oom_wmark_scale, oom_wmark_scale, 10, 1000),
 };
 
 static struct attribute *nxp_attrs[] = {
@@ -53,6 +63,11 @@ static struct attribute *nxp_attrs[] = {
 	&nxp_knob_tab[7].attr.attr,
 	&nxp_knob_tab[8].attr.attr,
 	&nxp_knob_tab[9].attr.attr,
+	&nxp_knob_tab[10].attr.attr,
+	&nxp_knob_tab[11].attr.attr,
+	&nxp_knob_tab[12].attr.attr,
+	&nxp_knob_tab[13].attr.attr,
+	&nxp_knob_tab[14].attr.attr,
 	NULL,
 };
 
@@ -60,7 +75,15 @@ static const struct attribute_group nxp_group = {
 	.attrs = nxp_attrs,
 };
 
-const struct attribute_group *nxp_groups[] = {
-	&nxp_group,
-	NULL,
-};
+/* the knobs, then one directory of counters per kind (score.c) */
+const struct attribute_group *nxp_groups[NEXUS_PRED_COUNT + 2];
+
+/**
+ * nxp_knobs_groups_init() - fill nxp_groups before the module registers
+ */
+void nxp_knobs_groups_init(void)
+{
+	nxp_groups[0] = &nxp_group;
+	nxp_score_groups_init(&nxp_groups[1]);
+	nxp_groups[NEXUS_PRED_COUNT + 1] = NULL;
+}

@@ -59,17 +59,38 @@ static int nxp_init(void)
 	int ret;
 
 	nxp_t0_ns = ktime_get_ns();
+	nxp_score_reset();
 	ret = nxp_forecast_init();
 	if (ret)
 		return ret;
 	ret = nxp_tasks_init();
 	if (ret)
 		goto fail_tasks;
+	ret = nxp_degrade_init();
+	if (ret)
+		goto fail_degrade;
+	ret = nxp_corrupt_init();
+	if (ret)
+		goto fail_corrupt;
+	ret = nxp_livelock_init();
+	if (ret)
+		goto fail_livelock;
+	ret = nxp_cgroups_init();
+	if (ret)
+		goto fail_cgroups;
 	ret = nxp_crash_init();
 	if (ret)
 		goto fail_crash;
 	return 0;
 fail_crash:
+	nxp_cgroups_exit();
+fail_cgroups:
+	nxp_livelock_exit();
+fail_livelock:
+	nxp_corrupt_exit();
+fail_corrupt:
+	nxp_degrade_exit();
+fail_degrade:
 	nxp_tasks_exit();
 fail_tasks:
 	nxp_forecast_exit();
@@ -79,6 +100,10 @@ fail_tasks:
 static void nxp_exit(void)
 {
 	nxp_crash_exit();
+	nxp_cgroups_exit();
+	nxp_livelock_exit();
+	nxp_corrupt_exit();
+	nxp_degrade_exit();
 	nxp_tasks_exit();
 	nxp_forecast_exit();
 }
@@ -101,7 +126,21 @@ const struct nexus_module_ops nxp_ops = {
 
 static int __init nxp_mod_init(void)
 {
-	return nexus_register_module(&nxp_ops);
+	int ret;
+
+	nxp_knobs_groups_init();
+	ret = nexus_register_module(&nxp_ops);
+	if (ret)
+		return ret;
+	/* debugfs is optional: without these files the module still works */
+	ret = nexus_debugfs_create(&nxp_ops, "predictions",
+				   nxp_predictions_show);
+	if (ret)
+		pr_warn("debugfs predictions: %d\n", ret);
+	ret = nexus_debugfs_create(&nxp_ops, "forecasts", nxp_forecasts_show);
+	if (ret)
+		pr_warn("debugfs forecasts: %d\n", ret);
+	return 0;
 }
 
 static void __exit nxp_mod_exit(void)

@@ -18,7 +18,10 @@
  * stack (mm->stack_vm) is closest to their RLIMIT_STACK (from an eighth of
  * it; StackOverflow), and looks at each thread in
  * uninterruptible sleep: one whose context-switch count has not moved since
- * an earlier walk has made no progress since then (Deadlock).
+ * an earlier walk has made no progress since then (Deadlock); each
+ * runnable user thread goes to the Livelock detector (livelock.c), and
+ * every thread is counted in its cgroup of the pids controller
+ * (cgroups.c).
  *
  * The walk is O(threads) with one spinlock per process (task_lock, to read
  * ->mm and ->files), bounded by NXP_SCAN_MAX processes and threads, and
@@ -235,6 +238,8 @@ static void nxp_walk(struct nxp_scan *s, u64 now_ms)
 			if (++s->threads > NXP_SCAN_MAX)
 				break;
 			nxp_dstate(t, now_ms);
+			nxp_livelock_see(t, now_ms);
+			nxp_cg_see(t);
 		}
 		if (s->threads > NXP_SCAN_MAX) {
 			s->truncated = true;
@@ -292,6 +297,7 @@ static void nxp_walk(struct nxp_scan *s, u64 now_ms)
 		strscpy(c.comm, p->comm, sizeof(c.comm));
 		nxp_top_insert(&c);
 	}
+	nxp_cg_walk_end();
 	rcu_read_unlock();
 }
 
@@ -361,8 +367,11 @@ void nxp_tasks_scan(u64 now_ms)
 	memset(nxp_stktop, 0, NXP_STKTASKS * sizeof(*nxp_stktop));
 	memset(&nxp_scan, 0, sizeof(nxp_scan));
 	nxp_gen++;
+	nxp_livelock_walk();
+	nxp_cg_walk_begin();
 	nxp_fd_words = 0;
 	nxp_walk(&nxp_scan, now_ms);
+	nxp_cg_update(ktime_get_ns());
 	nexus_work_charge(nxp_scan.tasks / 16 + nxp_scan.threads / 64 +
 			  div_u64(nxp_fd_words, 1024) + 1);
 	/* a task not seen in D state this walk made progress (or left) */

@@ -15,7 +15,9 @@
  *
  * Passthrough requests (SCSI commands of sg and ioctls) are skipped, as in
  * /sys/block/<dev>/stat; flushes are counted.  A request completed in parts
- * counts once, at its last part.
+ * counts once, at its last part.  One completed with an error (the
+ * tracepoint's blk_status_t, e.g. a medium error) also counts in errors:
+ * requests failed in the sample period.
  *
  * Disks are keyed by dev_t in a fixed table whose slots are claimed with
  * one cmpxchg from the completion probe; the sampler registers the
@@ -45,6 +47,7 @@ struct nx_blk_stat {
 	u64 lat_sum_ns;
 	u64 lat_n;
 	u64 lat_max_ns;		/* since the last sample; reset by it */
+	u64 errors;
 };
 
 struct nx_blk_pcpu {
@@ -53,14 +56,14 @@ struct nx_blk_pcpu {
 	u64 slow;
 };
 
-enum { NX_B_IOPS, NX_B_BW, NX_B_LAT_AVG, NX_B_LAT_MAX, NX_B_NR };
+enum { NX_B_IOPS, NX_B_BW, NX_B_LAT_AVG, NX_B_LAT_MAX, NX_B_ERR, NX_B_NR };
 
 static const char * const nx_blk_suffix[NX_B_NR] = {
-	"iops", "bw_kbps", "latency_avg_us", "latency_max_us",
+	"iops", "bw_kbps", "latency_avg_us", "latency_max_us", "errors",
 };
 
 static const char * const nx_blk_units[NX_B_NR] = {
-	"count/s", "kB/s", "us", "us",
+	"count/s", "kB/s", "us", "us", "count",
 };
 
 struct nx_blk_dev {
@@ -83,12 +86,13 @@ static struct nx_metric nx_blk_metrics[] = {
 	NX_METRIC("blk.bw_kbps", "kB/s"),
 	NX_METRIC("blk.latency_avg_us", "us"),
 	NX_METRIC("blk.latency_max_us", "us"),
+	NX_METRIC("blk.errors", "count"),
 	NX_METRIC("blk.inflight", "count"),
 	NX_METRIC("blk.slow_ios", "count"),
 };
 
-#define NX_B_INFLIGHT	4
-#define NX_B_SLOW	5
+#define NX_B_INFLIGHT	(NX_B_NR)
+#define NX_B_SLOW	(NX_B_NR + 1)
 
 /* The disk's slot, claimed if new; -1 when the table is full. */
 static int nx_blk_slot(struct gendisk *disk)
@@ -118,10 +122,12 @@ static int nx_blk_slot(struct gendisk *disk)
 }
 
 static void nx_blk_account(struct nx_blk_stat __percpu *s, u64 bytes,
-			   u64 lat, bool timed)
+			   u64 lat, bool timed, bool failed)
 {
 	this_cpu_inc(s->ios);
 	this_cpu_add(s->bytes, bytes);
+	if (failed)
+		this_cpu_inc(s->errors);
 	if (!timed)
 		return;
 	this_cpu_add(s->lat_sum_ns, lat);
@@ -161,10 +167,12 @@ static void nx_probe_complete(void *data, struct request *rq,
 		lat = now > start ? now - start : 0;
 	}
 	/* blk_rq_bytes() is what is left, so all of it at the last part. */
-	nx_blk_account(&nx_blk_pc->s[NX_BLK_DEVS], nr_bytes, lat, timed);
+	nx_blk_account(&nx_blk_pc->s[NX_BLK_DEVS], nr_bytes, lat, timed,
+		       error != BLK_STS_OK);
 	slot = disk ? nx_blk_slot(disk) : -1;
 	if (slot >= 0)
-		nx_blk_account(&nx_blk_pc->s[slot], nr_bytes, lat, timed);
+		nx_blk_account(&nx_blk_pc->s[slot], nr_bytes, lat, timed,
+			       error != BLK_STS_OK);
 	if (lat >= NX_BLK_SLOW_NS) {
 		this_cpu_inc(nx_blk_pc->slow);
 		nexus_bus_push(NEXUS_EV_BLK_SLOW_IO, 0, lat,
@@ -198,6 +206,7 @@ static void nx_blk_sum(unsigned int idx, struct nx_blk_stat *out,
 		out->bytes += READ_ONCE(s->bytes);
 		out->lat_sum_ns += READ_ONCE(s->lat_sum_ns);
 		out->lat_n += READ_ONCE(s->lat_n);
+		out->errors += READ_ONCE(s->errors);
 		max = reset_max ? xchg(&s->lat_max_ns, 0) :
 				  READ_ONCE(s->lat_max_ns);
 		out->lat_max_ns = max(out->lat_max_ns, max);
@@ -212,6 +221,7 @@ static void nx_blk_push(struct nx_metric *m, const struct nx_blk_stat *cur,
 	nx_metric_push(&m[NX_B_IOPS], now_ns, nx_rate(cur->ios - prev->ios, dt));
 	nx_metric_push(&m[NX_B_BW], now_ns,
 		       nx_rate(cur->bytes - prev->bytes, dt) >> 10);
+	nx_metric_push(&m[NX_B_ERR], now_ns, cur->errors - prev->errors);
 	if (n) {
 		nx_metric_push(&m[NX_B_LAT_AVG], now_ns,
 			       div64_u64(cur->lat_sum_ns - prev->lat_sum_ns,
@@ -340,10 +350,10 @@ static void nx_blk_dump(struct nexus_collector *c, struct seq_file *m)
 		goto out;
 	}
 	nx_blk_sum(NX_BLK_DEVS, &s, false);
-	seq_printf(m, "block: ios %llu bytes %llu timed %llu avg %llu us untimed %llu\n",
+	seq_printf(m, "block: ios %llu bytes %llu timed %llu avg %llu us untimed %llu errors %llu\n",
 		   s.ios, s.bytes, s.lat_n,
 		   s.lat_n ? div64_u64(s.lat_sum_ns, s.lat_n * NSEC_PER_USEC) : 0,
-		   s.ios - s.lat_n);
+		   s.ios - s.lat_n, s.errors);
 	for (i = 0; i < NX_BLK_DEVS; i++) {
 		struct nx_blk_dev *d = &nx_blk_devs[i];
 
@@ -351,8 +361,9 @@ static void nx_blk_dump(struct nexus_collector *c, struct seq_file *m)
 		if (!smp_load_acquire(&d->ready))
 			continue;
 		nx_blk_sum(i, &s, false);
-		seq_printf(m, "block: %s %u:%u ios %llu bytes %llu%s\n", d->name,
-			   MAJOR(d->devt), MINOR(d->devt), s.ios, s.bytes,
+		seq_printf(m, "block: %s %u:%u ios %llu bytes %llu errors %llu%s\n",
+			   d->name, MAJOR(d->devt), MINOR(d->devt), s.ios,
+			   s.bytes, s.errors,
 			   d->registered && d->metrics[0].id >= 0 ? "" :
 			   " (no metrics)");
 	}

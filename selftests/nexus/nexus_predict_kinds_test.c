@@ -6,7 +6,10 @@
  * ResourceExhaustion on its pid before EMFILE, and a writer stuck in D
  * state on a mutex predicted as Deadlock before the hung-task detector
  * could report it, a crash loop predicted as Crash, and a stack growing
- * towards RLIMIT_STACK predicted as StackOverflow before the SIGSEGV.
+ * towards RLIMIT_STACK predicted as StackOverflow before the SIGSEGV,
+ * a worker that stops making progress and spins predicted as Livelock (a
+ * program that spins from the start is not), and a cgroup whose tasks grow
+ * towards its pids.max predicted as ResourceExhaustion before fork fails.
  *
  * The sampler runs every 250 ms and the task walk every 500 ms.
  */
@@ -27,41 +30,6 @@ static char dump[65536];
 static int read_dump(void)
 {
 	return nx_read_all(DUMP, dump, sizeof(dump));
-}
-
-struct pred {
-	unsigned long long id, ttf;
-	unsigned int conf;
-	char kind[32], state[16], action[32], comp[64];
-};
-
-/*
- * The first prediction of @kind in @state whose component contains @comp
- * (any, if NULL); 0 if found.
- */
-static int find_pred(const char *kind, const char *state, const char *comp,
-		     struct pred *p)
-{
-	char *line = dump;
-
-	while (line && *line) {
-		char *end = strchr(line, '\n');
-		int ok;
-
-		if (end)
-			*end = '\0';
-		ok = sscanf(line, "%llu %31s %15s %u %llu %31s \"%63[^\"]\"",
-			    &p->id, p->kind, p->state, &p->conf, &p->ttf,
-			    p->action, p->comp) == 7 &&
-		     !strcmp(p->kind, kind) && !strcmp(p->state, state) &&
-		     (!comp || strstr(p->comp, comp));
-		if (end)
-			*end = '\n';
-		if (ok)
-			return 0;
-		line = end ? end + 1 : NULL;
-	}
-	return -1;
 }
 
 /* Scoreboard line of @kind: raised, confirmed, false; 0 if found. */
@@ -169,6 +137,7 @@ FIXTURE_TEARDOWN(kinds)
 	if (nx_loaded()) {
 		nx_write(P "scan_ms", "1000");
 		nx_write(P "deadlock_ms", "10000");
+		nx_write(P "livelock_ms", "30000");
 		nx_write(S "preset", "default");
 	}
 }
@@ -197,7 +166,7 @@ TEST_F(kinds, steady_fds_raise_no_exhaustion)
 	static const char *const argv[] = { exe, "40", "1024", "600", NULL };
 	long long r0, r1, c, f;
 	char out[64];
-	struct pred p;
+	struct nx_pred p;
 	int rfd = -1, i;
 	ssize_t n = 0;
 	pid_t pid;
@@ -220,7 +189,7 @@ TEST_F(kinds, steady_fds_raise_no_exhaustion)
 	close(rfd);
 	ASSERT_EQ(0, score("resource_exhaustion", &r1, &c, &f));
 	EXPECT_EQ(r0, r1) TH_LOG("%s", dump);
-	EXPECT_NE(0, find_pred("resource_exhaustion", "active", NULL, &p));
+	EXPECT_NE(0, nx_pred_find(dump, "resource_exhaustion", "active", NULL, &p));
 }
 
 /*
@@ -241,7 +210,7 @@ TEST_F_TIMEOUT(kinds, fd_leak_predicted_before_emfile, 90)
 	char pidstr[32], out[64];
 	int rfd = -1, status;
 	bool files_raised = false;
-	struct pred p;
+	struct nx_pred p;
 	pid_t pid;
 
 	ASSERT_EQ(0, helper("nexus_fdleak", exe, sizeof(exe)));
@@ -260,15 +229,16 @@ TEST_F_TIMEOUT(kinds, fd_leak_predicted_before_emfile, 90)
 		if (waitpid(pid, &status, WNOHANG) == pid)
 			break;
 		if (read_dump() > 0) {
-			if (!first && !find_pred("resource_exhaustion", "active",
-						 pidstr, &p)) {
+			if (!first &&
+			    !nx_pred_find(dump, "resource_exhaustion",
+					  "active", pidstr, &p)) {
 				first = nx_now_s();
 				first_ttf = p.ttf;
 				TH_LOG("raised at %.1f s: conf %u ttf %llu %s \"%s\"",
 				       first - t0, p.conf, p.ttf, p.action, p.comp);
 			}
-			if (!find_pred("resource_exhaustion", "active",
-				       "file-nr", &p))
+			if (!nx_pred_find(dump, "resource_exhaustion",
+					  "active", "file-nr", &p))
 				files_raised = true;
 		}
 		if (emfile && nx_now_s() - emfile > 2)
@@ -311,7 +281,7 @@ TEST_F_TIMEOUT(kinds, stuck_writer_predicted_as_deadlock, 90)
 	char pidstr[32];
 	double t0, seen = 0;
 	bool early = false, resolved = false;
-	struct pred p;
+	struct nx_pred p;
 	pid_t pid;
 	int i;
 
@@ -333,7 +303,7 @@ TEST_F_TIMEOUT(kinds, stuck_writer_predicted_as_deadlock, 90)
 	while (nx_now_s() - t0 < 5) {
 		nx_msleep(250);
 		if (read_dump() > 0 &&
-		    !find_pred("deadlock", "active", pidstr, &p))
+		    !nx_pred_find(dump, "deadlock", "active", pidstr, &p))
 			early = true;
 	}
 	EXPECT_FALSE(early);
@@ -342,7 +312,7 @@ TEST_F_TIMEOUT(kinds, stuck_writer_predicted_as_deadlock, 90)
 	while (nx_now_s() - t0 < 12) {
 		nx_msleep(250);
 		if (read_dump() > 0 &&
-		    !find_pred("deadlock", "active", pidstr, &p)) {
+		    !nx_pred_find(dump, "deadlock", "active", pidstr, &p)) {
 			seen = nx_now_s();
 			break;
 		}
@@ -368,7 +338,7 @@ TEST_F_TIMEOUT(kinds, stuck_writer_predicted_as_deadlock, 90)
 	for (i = 0; i < 40 && !resolved; i++) {
 		nx_msleep(250);
 		resolved = read_dump() > 0 &&
-			   find_pred("deadlock", "active", pidstr, &p);
+			   nx_pred_find(dump, "deadlock", "active", pidstr, &p);
 	}
 	EXPECT_TRUE(resolved) TH_LOG("the Deadlock stayed active after release");
 	EXPECT_FALSE(kmsg_contains("blocked for more than"));
@@ -388,7 +358,7 @@ TEST_F_TIMEOUT(kinds, crash_loop_predicts_next_crash, 90)
 	long long r0, r1, c0, c1, f;
 	bool seen = false, resolved = false;
 	unsigned int crashes = 0, seen_at = 0;
-	struct pred p, first = { 0 };
+	struct nx_pred p, first = { 0 };
 	double t0;
 	int i, status;
 
@@ -416,7 +386,7 @@ TEST_F_TIMEOUT(kinds, crash_loop_predicts_next_crash, 90)
 		while (nx_now_s() - t0 < 1.5 * (i + 1)) {
 			nx_msleep(100);
 			if (!seen && read_dump() > 0 &&
-			    !find_pred("crash", "active", "(nexus_crasher)", &p)) {
+			    !nx_pred_find(dump, "crash", "active", "(nexus_crasher)", &p)) {
 				seen = true;
 				seen_at = crashes;
 				first = p;
@@ -440,7 +410,7 @@ TEST_F_TIMEOUT(kinds, crash_loop_predicts_next_crash, 90)
 	for (i = 0; i < 60 && !resolved; i++) {
 		nx_msleep(250);
 		resolved = read_dump() > 0 &&
-			   find_pred("crash", "active", "(nexus_crasher)", &p);
+			   nx_pred_find(dump, "crash", "active", "(nexus_crasher)", &p);
 	}
 	EXPECT_TRUE(resolved) TH_LOG("%s", dump);
 }
@@ -460,7 +430,7 @@ TEST_F_TIMEOUT(kinds, stack_growth_predicts_overflow, 90)
 	double t0, first = 0, died = 0;
 	char pidstr[32];
 	int status = 0;
-	struct pred p;
+	struct nx_pred p;
 	pid_t pid;
 
 	ASSERT_EQ(0, helper("nexus_crasher", exe, sizeof(exe)));
@@ -478,7 +448,7 @@ TEST_F_TIMEOUT(kinds, stack_growth_predicts_overflow, 90)
 			break;
 		}
 		if (!first && read_dump() > 0 &&
-		    !find_pred("stack_overflow", "active", pidstr, &p)) {
+		    !nx_pred_find(dump, "stack_overflow", "active", pidstr, &p)) {
 			first = nx_now_s();
 			first_ttf = p.ttf;
 			TH_LOG("raised at %.1f s: conf %u ttf %llu %s \"%s\"",
@@ -501,6 +471,153 @@ TEST_F_TIMEOUT(kinds, stack_growth_predicts_overflow, 90)
 	ASSERT_LT(0, read_dump());
 	ASSERT_EQ(0, score("stack_overflow", &raised, &confirmed, &falsep));
 	EXPECT_LE(1, confirmed) TH_LOG("%s", dump);
+}
+
+/*
+ * nexus_spinner works for 6 s (computation, 1-byte writes, 5 ms sleeps)
+ * and then spins without a syscall; a second one spins from the start.
+ * With livelock_ms 3000 and hung_task_timeout_secs 30, Livelock is raised
+ * on the first, no sooner than 3 s into its spin and within 12 s of it,
+ * with the rest of the timeout as time to failure; never on the second,
+ * which never made progress.
+ */
+TEST_F_TIMEOUT(kinds, stalled_worker_predicted_as_livelock, 90)
+{
+	static char exe[PATH_MAX];
+	static const char *const worker[] = { exe, "6000", NULL };
+	static const char *const spinner[] = { exe, "0", NULL };
+	char wstr[32], sstr[32];
+	double t0, seen = 0;
+	bool spin_raised = false;
+	struct nx_pred p, first = { 0 };
+	pid_t w, sp;
+
+	ASSERT_EQ(0, helper("nexus_spinner", exe, sizeof(exe)));
+	if (!self->hung[0])
+		SKIP(return, "no hung-task detector (CONFIG_DETECT_HUNG_TASK)");
+	EXPECT_EQ(30000, nx_read_ll(P "livelock_ms"));
+	EXPECT_EQ(-ERANGE, nx_write(P "livelock_ms", "999"));
+	EXPECT_EQ(-EINVAL, nx_write(P "livelock_ms", "3s"));
+	EXPECT_EQ(-ERANGE, nx_write(P "livelock_ms", "3600001"));
+	ASSERT_EQ(0, nx_write(HUNG, "30"));
+	ASSERT_EQ(0, nx_write(P "livelock_ms", "3000"));
+	w = nx_spawn(worker);
+	ASSERT_LT(0, w);
+	sp = nx_spawn(spinner);
+	ASSERT_LT(0, sp);
+	snprintf(wstr, sizeof(wstr), "pid %d ", w);
+	snprintf(sstr, sizeof(sstr), "pid %d ", sp);
+	t0 = nx_now_s();
+	while (nx_now_s() - t0 < 22 && (!seen || nx_now_s() - seen < 3)) {
+		nx_msleep(250);
+		if (read_dump() <= 0)
+			continue;
+		if (!seen && !nx_pred_find(dump, "livelock", "active", wstr, &p)) {
+			seen = nx_now_s();
+			first = p;
+		}
+		if (!nx_pred_find(dump, "livelock", "active", sstr, &p))
+			spin_raised = true;
+	}
+	kill(w, SIGKILL);
+	kill(sp, SIGKILL);
+	waitpid(w, NULL, 0);
+	waitpid(sp, NULL, 0);
+	ASSERT_NE(0, seen) TH_LOG("no Livelock on %s\n%s", wstr, dump);
+	TH_LOG("raised %.1f s after the worker started spinning: conf %u ttf %llu %s \"%s\"",
+	       seen - t0 - 6, first.conf, first.ttf, first.action, first.comp);
+	EXPECT_GE(seen - t0, 6 + 3 - 0.6);
+	EXPECT_LE(seen - t0, 6 + 12);
+	EXPECT_FALSE(spin_raised) TH_LOG("%s", dump);
+	EXPECT_GE(first.conf, 600);
+	EXPECT_LT(0, first.ttf);
+	EXPECT_GE(27000ULL, first.ttf);
+}
+
+#define CG "/sys/fs/cgroup/nexus_pids_test"
+
+/* Kill what is in the test cgroup and remove it. */
+static void cg_remove(void)
+{
+	int i;
+
+	nx_write(CG "/cgroup.kill", "1");
+	for (i = 0; i < 100 && rmdir(CG) && errno == EBUSY; i++)
+		nx_msleep(50);
+}
+
+/*
+ * nexus_forker in a cgroup with pids.max 64 forks 4 children a second
+ * (EAGAIN after about 16 s): ResourceExhaustion on the cgroup at least
+ * 4 s before fork fails, with a first time to failure within 50% of the
+ * real one, confirmed when fork fails.
+ */
+TEST_F_TIMEOUT(kinds, cgroup_pids_predicted_before_eagain, 90)
+{
+	static char exe[PATH_MAX], cmd[PATH_MAX + 128];
+	static const char *const argv[] = { "/bin/sh", "-c", cmd, NULL };
+	long long raised, confirmed, c0, falsep;
+	double t0, first = 0, eagain = 0;
+	unsigned long long first_ttf = 0;
+	char ctl[256], out[64];
+	bool had_pids;
+	struct nx_pred p;
+	int rfd = -1;
+	pid_t pid;
+
+	ASSERT_EQ(0, helper("nexus_forker", exe, sizeof(exe)));
+	if (!nx_file_contains("/sys/fs/cgroup/cgroup.controllers", "pids"))
+		SKIP(return, "no pids controller on /sys/fs/cgroup");
+	ASSERT_LE(0, nx_read("/sys/fs/cgroup/cgroup.subtree_control", ctl,
+			     sizeof(ctl)));
+	had_pids = strstr(ctl, "pids");
+	ASSERT_EQ(0, nx_write("/sys/fs/cgroup/cgroup.subtree_control", "+pids"));
+	cg_remove();
+	ASSERT_EQ(0, mkdir(CG, 0755));
+	ASSERT_EQ(0, nx_write(CG "/pids.max", "64"));
+	ASSERT_LT(0, read_dump());
+	ASSERT_EQ(0, score("resource_exhaustion", &raised, &c0, &falsep));
+	snprintf(cmd, sizeof(cmd), "echo $$ > %s/cgroup.procs && exec %s 4",
+		 CG, exe);
+	pid = spawn_piped(argv, &rfd);
+	ASSERT_LT(0, pid);
+	t0 = nx_now_s();
+	while (nx_now_s() - t0 < 60) {
+		ssize_t n = read(rfd, out, sizeof(out) - 1);
+
+		if (n > 0 && !eagain) {
+			out[n] = '\0';
+			if (strstr(out, "EAGAIN"))
+				eagain = nx_now_s();
+		}
+		if (!first && read_dump() > 0 &&
+		    !nx_pred_find(dump, "resource_exhaustion", "active",
+				  "cgroup /nexus_pids_test", &p)) {
+			first = nx_now_s();
+			first_ttf = p.ttf;
+			TH_LOG("raised at %.1f s: conf %u ttf %llu %s \"%s\"",
+			       first - t0, p.conf, p.ttf, p.action, p.comp);
+		}
+		if (eagain && nx_now_s() - eagain > 2)
+			break;
+		nx_msleep(250);
+	}
+	ASSERT_LT(0, read_dump());
+	cg_remove();
+	waitpid(pid, NULL, 0);
+	close(rfd);
+	if (!had_pids)
+		nx_write("/sys/fs/cgroup/cgroup.subtree_control", "-pids");
+	ASSERT_NE(0, eagain) TH_LOG("fork never failed: %s", out);
+	TH_LOG("EAGAIN at %.1f s", eagain - t0);
+	ASSERT_NE(0, first) TH_LOG("no ResourceExhaustion on the cgroup\n%s",
+				   dump);
+	EXPECT_GE(eagain - first, 4.0);
+	EXPECT_LE(first_ttf, (eagain - first) * 1000 * 1.5);
+	EXPECT_GE(first_ttf, (eagain - first) * 1000 * 0.5);
+	ASSERT_EQ(0, score("resource_exhaustion", &raised, &confirmed,
+			   &falsep));
+	EXPECT_LT(c0, confirmed) TH_LOG("%s", dump);
 }
 
 TEST_HARNESS_MAIN

@@ -2,8 +2,11 @@
 /*
  * nexus_predict: forecasts with intervals, knob validation, no memory
  * prediction on an idle machine, a real leak predicted as OutOfMemory and
- * MemoryLeak well before the OOM kill, CPU hogs raising CpuStarvation,
- * and an unload that frees what the module held.
+ * MemoryLeak well before the OOM kill (at level prediction changing
+ * nothing), proactive reclaim for an imminent OOM at level healing
+ * (vm.watermark_scale_factor raised, restored when the prediction
+ * resolves and on rmmod), CPU hogs raising CpuStarvation, and an unload
+ * that frees what the module held.
  *
  * The sampler runs every 250 ms so the trends form in seconds.
  */
@@ -16,43 +19,13 @@
 #define S NEXUS_SYSFS "/"
 #define P NEXUS_SYSFS "/modules/predict/"
 #define DUMP NEXUS_DEBUGFS "/predict"
+#define WSF "/proc/sys/vm/watermark_scale_factor"
 
 static char dump[65536];
 
 static int read_dump(void)
 {
 	return nx_read_all(DUMP, dump, sizeof(dump));
-}
-
-struct pred {
-	unsigned long long id, ttf;
-	unsigned int conf;
-	char kind[32], state[16], action[32], comp[64];
-};
-
-/* The first prediction of @kind in @state in the dump; 0 if found. */
-static int find_pred(const char *kind, const char *state, struct pred *p)
-{
-	char *line = dump;
-
-	while (line && *line) {
-		char *end = strchr(line, '\n');
-
-		if (end)
-			*end = '\0';
-		if (sscanf(line, "%llu %31s %15s %u %llu %31s \"%63[^\"]\"",
-			   &p->id, p->kind, p->state, &p->conf, &p->ttf,
-			   p->action, p->comp) == 7 &&
-		    !strcmp(p->kind, kind) && !strcmp(p->state, state)) {
-			if (end)
-				*end = '\n';
-			return 0;
-		}
-		if (end)
-			*end = '\n';
-		line = end ? end + 1 : NULL;
-	}
-	return -1;
 }
 
 /* Scoreboard line of @kind: raised, confirmed, false; 0 if found. */
@@ -158,7 +131,7 @@ TEST_F(predict, forecasts_with_intervals)
 TEST_F(predict, idle_raises_no_memory_prediction)
 {
 	long long r0, r1, l0, l1, c, f;
-	struct pred p;
+	struct nx_pred p;
 
 	nx_msleep(2000);
 	ASSERT_LT(0, read_dump());
@@ -170,8 +143,8 @@ TEST_F(predict, idle_raises_no_memory_prediction)
 	ASSERT_EQ(0, score("memory_leak", &l1, &c, &f));
 	EXPECT_EQ(r0, r1);
 	EXPECT_EQ(l0, l1);
-	EXPECT_NE(0, find_pred("out_of_memory", "active", &p));
-	EXPECT_NE(0, find_pred("memory_leak", "active", &p));
+	EXPECT_NE(0, nx_pred_find(dump, "out_of_memory", "active", NULL, &p));
+	EXPECT_NE(0, nx_pred_find(dump, "memory_leak", "active", NULL, &p));
 }
 
 /*
@@ -190,8 +163,9 @@ TEST_F_TIMEOUT(predict, leak_predicts_oom, 240)
 	unsigned long long obs_ttf[512];
 	long long raised, confirmed, falsep;
 	int nobs = 0, status = 0, i, good = 0, judged = 0;
-	bool leak_seen = false, culprit = false;
-	struct pred p;
+	bool leak_seen = false, culprit = false, wsf_moved = false;
+	long long wsf = nx_read_ll(WSF);
+	struct nx_pred p;
 	ssize_t n;
 	pid_t pid;
 
@@ -215,7 +189,7 @@ TEST_F_TIMEOUT(predict, leak_predicts_oom, 240)
 			break;
 		}
 		if (read_dump() > 0) {
-			if (!find_pred("out_of_memory", "active", &p)) {
+			if (!nx_pred_find(dump, "out_of_memory", "active", NULL, &p)) {
 				if (!first)
 					first = nx_now_s();
 				if (nobs < 512) {
@@ -225,10 +199,12 @@ TEST_F_TIMEOUT(predict, leak_predicts_oom, 240)
 				if (strstr(p.comp, pidstr))
 					culprit = true;
 			}
-			if (!find_pred("memory_leak", "active", &p) &&
+			if (!nx_pred_find(dump, "memory_leak", "active", NULL, &p) &&
 			    strstr(p.comp, pidstr))
 				leak_seen = true;
 		}
+		if (nx_read_ll(WSF) != wsf)
+			wsf_moved = true;
 		nx_msleep(250);
 	}
 	if (!kill_t) {
@@ -274,7 +250,94 @@ TEST_F_TIMEOUT(predict, leak_predicts_oom, 240)
 	EXPECT_LE(1, confirmed);
 	EXPECT_TRUE(nx_file_contains(NEXUS_DEBUGFS "/decisions",
 				     "prediction predictive applied"));
+	/* at level prediction proactive reclaim is refused: nothing changes */
+	EXPECT_TRUE(nx_file_contains(NEXUS_DEBUGFS "/decisions",
+				     "prediction soft_recover refused_level"));
+	EXPECT_FALSE(wsf_moved);
 	TH_LOG("%s", dump);
+}
+
+/* Wait up to @ms for vm.watermark_scale_factor to read @want; 0 if it did. */
+static int wait_wsf(long long want, unsigned int ms)
+{
+	unsigned int t;
+
+	for (t = 0; t <= ms; t += 100) {
+		if (nx_read_ll(WSF) == want)
+			return 0;
+		nx_msleep(100);
+	}
+	return -1;
+}
+
+/*
+ * At level healing a leak (nexus_leaker at 32 MiB/s, stopped before the
+ * OOM killer is needed) makes the OutOfMemory prediction raise
+ * vm.watermark_scale_factor to oom_wmark_scale (200): a SoftRecover
+ * decision applied, with the old and the new value.  Killing the leaker
+ * resolves the prediction and restores the old value (a Log decision);
+ * a second leak raises it again and rmmod restores it.
+ */
+TEST_F_TIMEOUT(predict, oom_at_healing_wakes_reclaim_early, 180)
+{
+	static char exe[PATH_MAX];
+	static const char *const argv[] = { exe, "32", "2048", NULL };
+	char order[4096], ko[PATH_MAX], dir[PATH_MAX - 64], want[128], *l;
+	long long old = nx_read_ll(WSF);
+	pid_t pid;
+	ssize_t n;
+
+	ASSERT_LE(1, old);
+	if (old >= 200)
+		SKIP(return, "watermark_scale_factor is already %lld", old);
+	EXPECT_EQ(-ERANGE, nx_write(P "oom_wmark_scale", "9"));
+	EXPECT_EQ(-ERANGE, nx_write(P "oom_wmark_scale", "1001"));
+	EXPECT_EQ(-EINVAL, nx_write(P "oom_wmark_scale", "high"));
+	EXPECT_EQ(200, nx_read_ll(P "oom_wmark_scale"));
+	n = readlink("/proc/self/exe", dir, sizeof(dir) - 1);
+	ASSERT_LT(0, n);
+	dir[n] = '\0';
+	*strrchr(dir, '/') = '\0';
+	snprintf(exe, sizeof(exe), "%s/nexus_leaker", dir);
+	ASSERT_EQ(0, nx_write("/proc/self/oom_score_adj", "-1000"));
+	ASSERT_EQ(0, nx_write(S "level", "healing"));
+	nx_msleep(3000);	/* a flat history first */
+
+	pid = nx_spawn(argv);
+	ASSERT_LT(0, pid);
+	EXPECT_EQ(0, wait_wsf(200, 40000)) TH_LOG("not raised");
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	snprintf(want, sizeof(want),
+		 "healing soft_recover applied 0 ");
+	EXPECT_TRUE(nx_file_contains(NEXUS_DEBUGFS "/decisions", want));
+	snprintf(want, sizeof(want), " predict vm.watermark_scale_factor %lld 200 ",
+		 old);
+	EXPECT_TRUE(nx_file_contains(NEXUS_DEBUGFS "/decisions", want));
+	/* the leak is gone: resolved 3 s after, and restored */
+	EXPECT_EQ(0, wait_wsf(old, 20000)) TH_LOG("not restored");
+	snprintf(want, sizeof(want),
+		 " predict vm.watermark_scale_factor 200 %lld restored: out_of_memory resolved",
+		 old);
+	EXPECT_TRUE(nx_file_contains(NEXUS_DEBUGFS "/decisions", want));
+
+	/* again, and rmmod restores it */
+	nx_msleep(3000);
+	pid = nx_spawn(argv);
+	ASSERT_LT(0, pid);
+	EXPECT_EQ(0, wait_wsf(200, 40000)) TH_LOG("not raised again");
+	ASSERT_LT(0, nx_read("/opt/nexus/modules/order", order, sizeof(order)));
+	l = strstr(order, "nexus_predict.ko");
+	ASSERT_NE(NULL, l);
+	while (l > order && l[-1] != '\n')
+		l--;
+	snprintf(ko, sizeof(ko), "/opt/nexus/modules/%.*s",
+		 (int)strcspn(l, "\n"), l);
+	EXPECT_EQ(0, nx_rmmod("nexus_predict"));
+	EXPECT_EQ(old, nx_read_ll(WSF));
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	ASSERT_EQ(0, nx_insmod(ko, NULL));
 }
 
 /* Eight CPU hogs on the VM's two CPUs starve the run queue. */
@@ -284,7 +347,7 @@ TEST_F_TIMEOUT(predict, cpu_hogs_raise_starvation, 90)
 		"stress-ng", "--cpu", "8", "--timeout", "40", NULL
 	};
 	bool seen = false;
-	struct pred p;
+	struct nx_pred p;
 	double t0;
 	pid_t pid;
 
@@ -294,7 +357,7 @@ TEST_F_TIMEOUT(predict, cpu_hogs_raise_starvation, 90)
 	while (!seen && nx_now_s() - t0 < 35) {
 		nx_msleep(500);
 		if (read_dump() > 0 &&
-		    !find_pred("cpu_starvation", "active", &p))
+		    !nx_pred_find(dump, "cpu_starvation", "active", NULL, &p))
 			seen = true;
 	}
 	kill(pid, SIGINT);

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,6 +141,96 @@ static inline int nx_pred_score(char *dump, const char *kind,
 			   falsep) == 3)
 			return 0;
 	return -1;
+}
+
+/* One line of the predictions in the predict module's dump. */
+struct nx_pred {
+	unsigned long long id, ttf;
+	unsigned int conf;
+	char kind[32], state[16], action[32], comp[64];
+};
+
+/*
+ * nx_pred_find - the first prediction of @kind in @state (any, if NULL)
+ * whose component contains @comp (any, if NULL) in the predict module's
+ * dump @dump.  Returns 0 if found.
+ */
+static inline int nx_pred_find(char *dump, const char *kind,
+			       const char *state, const char *comp,
+			       struct nx_pred *p)
+{
+	char *line = dump;
+
+	while (line && *line) {
+		char *end = strchr(line, '\n');
+		int ok;
+
+		if (end)
+			*end = '\0';
+		ok = sscanf(line, "%llu %31s %15s %u %llu %31s \"%63[^\"]\"",
+			    &p->id, p->kind, p->state, &p->conf, &p->ttf,
+			    p->action, p->comp) == 7 &&
+		     !strcmp(p->kind, kind) &&
+		     (!state || !strcmp(p->state, state)) &&
+		     (!comp || strstr(p->comp, comp));
+		if (end)
+			*end = '\n';
+		if (ok)
+			return 0;
+		line = end ? end + 1 : NULL;
+	}
+	return -1;
+}
+
+#define NX_SDEBUG "/sys/bus/pseudo/drivers/scsi_debug/"
+
+/*
+ * nx_sdebug_load - (re)load scsi_debug with one 16 MiB disk and @params
+ * (e.g. "ndelay=100000 opts=2"); its name (e.g. "sda") in @disk.
+ * Returns 0, or -1 without scsi_debug or its disk.
+ */
+static inline int nx_sdebug_load(const char *params, char *disk, size_t size)
+{
+	char cmd[256];
+	glob_t g;
+	int ret = -1, i;
+
+	syscall(__NR_delete_module, "scsi_debug", O_NONBLOCK);
+	/* sd_mod makes its disk a block device */
+	snprintf(cmd, sizeof(cmd),
+		 "nx-modprobe sd_mod && nx-modprobe scsi_debug dev_size_mb=16 %s >/dev/null 2>&1",
+		 params);
+	if (system(cmd))
+		return -1;
+	/* the disk appears once the SCSI scan has run */
+	for (i = 0; i < 100 && ret; i++) {
+		if (!glob(NX_SDEBUG "adapter*/host*/target*/*/block/*", 0, NULL,
+			  &g)) {
+			snprintf(disk, size, "%s", strrchr(g.gl_pathv[0], '/') + 1);
+			ret = 0;
+		}
+		globfree(&g);
+		if (ret)
+			usleep(100000);
+	}
+	return ret;
+}
+
+/*
+ * nx_sdebug_ndelay - set the scsi_debug disk's delay per command to @ns;
+ * the driver refuses (-EBUSY) while commands are queued, so retry for 5 s.
+ * Returns 0 or -errno.
+ */
+static inline int nx_sdebug_ndelay(const char *ns)
+{
+	int i, ret = -EBUSY;
+
+	for (i = 0; i < 5000 && ret == -EBUSY; i++) {
+		ret = nx_write(NX_SDEBUG "ndelay", ns);
+		if (ret == -EBUSY)
+			usleep(1000);
+	}
+	return ret;
 }
 
 /* nx_now_ns - CLOCK_MONOTONIC in nanoseconds. */
