@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The module ops table: pluggable modules register a const
- * struct nexus_module_ops and the engine calls them.
+ * struct nexus_module_ops and the core calls them: the engine (tick,
+ * events), debugfs readers (dump) and /dev/nexus (read_records).
  *
- * The engine holds nexus_registry_lock while it calls any module callback,
- * and nexus_unregister_module() takes it to unlink the module, so once
+ * Every module callback runs with nexus_registry_lock held, and
+ * nexus_unregister_module() takes it to unlink the module, so once
  * unregistration returns no callback of that module runs any more: a module
  * can be unloaded while the engine runs.  The core itself cannot be unloaded
  * while a module is registered, because every module uses its symbols.
