@@ -3,7 +3,8 @@
  * NEXUS core: /dev/nexus, the binary ABI of uapi/linux/nexus.h.
  *
  * ioctls for tools (version, config, stats, batch reads of findings and
- * decisions, ingest of userspace samples, metric reads) and a read()/poll()
+ * decisions, ingest of userspace samples, metric reads, typed records of
+ * the core and its modules) and a read()/poll()
  * stream of struct nexus_event with one cursor per open file.
  *
  * Every ioctl argument is an extensible struct led by a __u32 size, copied
@@ -473,6 +474,91 @@ out:
 	return ret;
 }
 
+/* The kernel's record of each kind: its size is its version. */
+static const u32 nexus_rec_size[NEXUS_REC_KIND_COUNT] = {
+	[NEXUS_REC_METRIC] = sizeof(struct nexus_metric_rec),
+	[NEXUS_REC_FORECAST] = sizeof(struct nexus_forecast_rec),
+	[NEXUS_REC_PLAN] = sizeof(struct nexus_plan_rec),
+	[NEXUS_REC_TUNE_KNOB] = sizeof(struct nexus_tune_knob_rec),
+	[NEXUS_REC_TUNE_EXPERIMENT] = sizeof(struct nexus_tune_exp_rec),
+	[NEXUS_REC_TUNE_CHANGE] = sizeof(struct nexus_tune_change_rec),
+	[NEXUS_REC_POSTURE] = sizeof(struct nexus_posture_rec),
+};
+
+/* The first published size of each kind: callers may not give less. */
+static const u32 nexus_rec_ver0[NEXUS_REC_KIND_COUNT] = {
+	[NEXUS_REC_METRIC] = NEXUS_METRIC_REC_SIZE_VER0,
+	[NEXUS_REC_FORECAST] = NEXUS_FORECAST_REC_SIZE_VER0,
+	[NEXUS_REC_PLAN] = NEXUS_PLAN_REC_SIZE_VER0,
+	[NEXUS_REC_TUNE_KNOB] = NEXUS_TUNE_KNOB_REC_SIZE_VER0,
+	[NEXUS_REC_TUNE_EXPERIMENT] = NEXUS_TUNE_EXP_REC_SIZE_VER0,
+	[NEXUS_REC_TUNE_CHANGE] = NEXUS_TUNE_CHANGE_REC_SIZE_VER0,
+	[NEXUS_REC_POSTURE] = NEXUS_POSTURE_REC_SIZE_VER0,
+};
+
+/*
+ * READ_RECORDS: the core's own kind (the metric store) or a module's,
+ * taken in one go into a kernel buffer, then copied out without any NEXUS
+ * lock held, so a fault on the user's buffer never stalls the engine.
+ */
+static long nexus_ioc_read_records(void __user *uarg)
+{
+	size_t ksize, copy, zero;
+	struct nexus_records a;
+	char __user *ubuf;
+	void *kbuf = NULL;
+	unsigned int max;
+	u64 total = 0;
+	int i, n, ret;
+	u32 usize;
+
+	ret = nexus_args_in(&a, sizeof(a), NEXUS_RECORDS_SIZE_VER0, uarg,
+			    &usize);
+	if (ret)
+		return ret;
+	if (a.flags || !a.kind || a.kind >= NEXUS_REC_KIND_COUNT ||
+	    a.record_size < nexus_rec_ver0[a.kind] ||
+	    a.record_size > NEXUS_RECORD_SIZE_MAX)
+		return -EINVAL;
+	ksize = nexus_rec_size[a.kind];
+	max = min_t(u32, a.count, NEXUS_RECORDS_MAX);
+	ubuf = u64_to_user_ptr(a.buf);
+	if (max && !access_ok(ubuf, (size_t)max * a.record_size))
+		return -EFAULT;
+	if (max) {
+		kbuf = kvcalloc(max, ksize, GFP_KERNEL);
+		if (!kbuf)
+			return -ENOMEM;
+	}
+	if (a.kind == NEXUS_REC_METRIC)
+		n = nexus_store_records(a.offset, kbuf, max, &total);
+	else
+		n = nexus_registry_records(a.kind, a.offset, kbuf, max, &total);
+	if (n < 0) {
+		ret = n;
+		goto out;
+	}
+	copy = min_t(size_t, ksize, a.record_size);
+	zero = a.record_size - copy;
+	for (i = 0; i < n; i++) {
+		char __user *dst = ubuf + (size_t)i * a.record_size;
+
+		if (copy_to_user(dst, (char *)kbuf + i * ksize, copy) ||
+		    (zero && clear_user(dst + copy, zero))) {
+			ret = -EFAULT;
+			goto out;
+		}
+	}
+	a.count = n;
+	a.kernel_record_size = ksize;
+	a.offset += n;
+	a.total = total;
+	ret = nexus_args_out(uarg, &a, sizeof(a), usize);
+out:
+	kvfree(kbuf);
+	return ret;
+}
+
 static long nexus_ioctl(struct file *file, unsigned int cmd,
 			unsigned long arg)
 {
@@ -497,6 +583,8 @@ static long nexus_ioctl(struct file *file, unsigned int cmd,
 		return nexus_ioc_ingest(uarg);
 	case NEXUS_IOC_KEY(NEXUS_IOC_READ_METRIC):
 		return nexus_ioc_read_metric(uarg);
+	case NEXUS_IOC_KEY(NEXUS_IOC_READ_RECORDS):
+		return nexus_ioc_read_records(uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -12,7 +12,7 @@ static struct dentry *nexus_dbg_dir;
 static const char * const nexus_event_names[NEXUS_EV_TYPE_COUNT] = {
 	"none", "fork", "exit", "oom_kill", "reclaim_stall", "blk_slow_io",
 	"state", "level", "decision", "finding", "collector", "config",
-	"module", "sample",
+	"module", "sample", "record",
 };
 
 static int nexus_events_show(struct seq_file *m, void *unused)

@@ -140,6 +140,8 @@ void nexus_store_exit(void);
 unsigned int nexus_store_capacity(void);
 int nexus_metric_unit(int id, char *buf, size_t size);
 void nexus_store_dump(struct seq_file *m);
+int nexus_store_records(u64 offset, struct nexus_metric_rec *out,
+			unsigned int max, u64 *total);
 
 /* ---- stream.c: the read()/poll() event stream and uevents ---- */
 extern wait_queue_head_t nexus_stream_wq;
@@ -178,6 +180,8 @@ int nexus_registry_module_state(const struct nexus_module_ops *ops,
 				u64 *shed);
 int nexus_registry_module_enable(const struct nexus_module_ops *ops, bool on);
 void nexus_registry_dump(struct seq_file *m);
+int nexus_registry_records(u32 kind, u64 offset, void *buf, unsigned int max,
+			   u64 *total);
 
 /* ---- collect/: collectors ---- */
 

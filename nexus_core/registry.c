@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The module ops table: pluggable modules register a const
- * struct nexus_module_ops and the engine calls them.
+ * struct nexus_module_ops and the core calls them: the engine (tick,
+ * events), debugfs readers (dump) and /dev/nexus (read_records).
  *
- * The engine holds nexus_registry_lock while it calls any module callback,
- * and nexus_unregister_module() takes it to unlink the module, so once
+ * Every module callback runs with nexus_registry_lock held, and
+ * nexus_unregister_module() takes it to unlink the module, so once
  * unregistration returns no callback of that module runs any more: a module
  * can be unloaded while the engine runs.  The core itself cannot be unloaded
  * while a module is registered, because every module uses its symbols.
@@ -50,6 +51,30 @@ static bool nexus_module_name_valid(const char *name)
 	return true;
 }
 
+/* The registered module that provides record @kind, or NULL. */
+static struct nexus_registered *nexus_find_provider(u32 kind)
+{
+	struct nexus_registered *r;
+
+	lockdep_assert_held(&nexus_registry_lock);
+	list_for_each_entry(r, &nexus_modules, list)
+		if (r->ops->record_kinds & NEXUS_REC_MASK(kind))
+			return r;
+	return NULL;
+}
+
+/* A module's record kinds: known, not the core's, with a callback. */
+static bool nexus_record_kinds_valid(const struct nexus_module_ops *ops)
+{
+	u32 known = GENMASK(NEXUS_REC_KIND_COUNT - 1, 0) &
+		    ~NEXUS_REC_MASK(NEXUS_REC_NONE) &
+		    ~NEXUS_REC_MASK(NEXUS_REC_METRIC);
+
+	if (ops->record_kinds & ~known)
+		return false;
+	return !ops->record_kinds == !ops->read_records;
+}
+
 static struct nexus_registered *nexus_find_module(const char *name)
 {
 	struct nexus_registered *r;
@@ -68,13 +93,16 @@ static struct nexus_registered *nexus_find_module(const char *name)
  * Calls @ops->init, then creates /sys/kernel/nexus/modules/<name>/ and
  * /sys/kernel/debug/nexus/<name>.  Process context.
  *
- * Return: 0; -EINVAL for a bad name or an ABI version other than
- * NEXUS_MODULE_ABI; -EEXIST if the name is taken; -ENOMEM; or the error of
+ * Return: 0; -EINVAL for a bad name, an ABI version other than
+ * NEXUS_MODULE_ABI, or record kinds that are unknown, the core's, or
+ * without a @read_records callback; -EEXIST if the name is taken; -EBUSY if
+ * another module provides one of its record kinds; -ENOMEM; or the error of
  * @ops->init.
  */
 int nexus_register_module(const struct nexus_module_ops *ops)
 {
 	struct nexus_registered *r;
+	u32 kind;
 	int ret;
 
 	if (!ops || !nexus_module_name_valid(ops->name)) {
@@ -91,6 +119,11 @@ int nexus_register_module(const struct nexus_module_ops *ops)
 		       ops->name);
 		return -EINVAL;
 	}
+	if (!nexus_record_kinds_valid(ops)) {
+		pr_err("register %s: record kinds %#x invalid\n", ops->name,
+		       ops->record_kinds);
+		return -EINVAL;
+	}
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;
@@ -103,6 +136,19 @@ int nexus_register_module(const struct nexus_module_ops *ops)
 		pr_err("register %s: a module of that name is registered\n",
 		       ops->name);
 		goto err_unlock;
+	}
+	for (kind = 0; kind < NEXUS_REC_KIND_COUNT; kind++) {
+		struct nexus_registered *p;
+
+		if (!(ops->record_kinds & NEXUS_REC_MASK(kind)))
+			continue;
+		p = nexus_find_provider(kind);
+		if (p) {
+			pr_err("register %s: record kind %u is provided by %s\n",
+			       ops->name, kind, p->ops->name);
+			ret = -EBUSY;
+			goto err_unlock;
+		}
 	}
 	if (ops->init) {
 		ret = ops->init();
@@ -235,6 +281,42 @@ void nexus_registry_event(const struct nexus_event *ev, enum nexus_level level)
 		r->events++;
 	}
 	mutex_unlock(&nexus_registry_lock);
+}
+
+/**
+ * nexus_registry_records() - read records of a kind from its provider
+ * @kind: a module's enum nexus_record_kind (not NEXUS_REC_METRIC)
+ * @offset: index of the first record
+ * @buf: zeroed room for @max records of the kind's struct
+ * @max: records wanted
+ * @total: set to the records the provider holds
+ *
+ * The provider's @read_records runs under nexus_registry_lock, so it is
+ * serialised with its other callbacks exactly as its debugfs dump is, and
+ * with a reference on its module: one whose unload has begun counts as
+ * gone.  Process context.
+ *
+ * Return: records written, -ENODEV if no registered module provides @kind,
+ * or the provider's -errno.
+ */
+int nexus_registry_records(u32 kind, u64 offset, void *buf, unsigned int max,
+			   u64 *total)
+{
+	struct nexus_registered *r;
+	int ret = -ENODEV;
+
+	mutex_lock(&nexus_registry_lock);
+	r = nexus_find_provider(kind);
+	if (r && try_module_get(r->ops->owner)) {
+		*total = 0;
+		ret = r->ops->read_records(kind, offset, buf, max, total);
+		/* It wrote past @buf: say so rather than copy it out. */
+		if (WARN_ON_ONCE(ret > (int)max))
+			ret = -EIO;
+		module_put(r->ops->owner);
+	}
+	mutex_unlock(&nexus_registry_lock);
+	return ret;
 }
 
 /**

@@ -353,6 +353,56 @@ void nexus_store_dump(struct seq_file *m)
 }
 
 /**
+ * nexus_store_records() - NEXUS_REC_METRIC: the metrics, in id order
+ * @offset: index (among the registered metrics) of the first one wanted
+ * @out: zeroed room for @max records
+ * @max: records wanted
+ * @total: set to the metrics registered
+ *
+ * One snapshot under the store's lock.
+ *
+ * Return: records written.
+ */
+int nexus_store_records(u64 offset, struct nexus_metric_rec *out,
+			unsigned int max, u64 *total)
+{
+	unsigned int n = 0;
+	u64 idx = 0;
+	int i;
+
+	BUILD_BUG_ON(NEXUS_METRIC_USER != NEXUS_METRIC_F_USER);
+	mutex_lock(&nexus_store_lock);
+	for (i = 0; i < NEXUS_MAX_METRICS; i++) {
+		const struct nexus_metric *mt = nexus_metrics[i];
+		struct nexus_metric_rec *r;
+
+		if (!mt)
+			continue;
+		if (idx++ < offset || n == max)
+			continue;
+		r = &out[n];
+		r->id = i;
+		r->flags = mt->flags;
+		strscpy(r->name, mt->name, sizeof(r->name));
+		strscpy(r->unit, mt->unit, sizeof(r->unit));
+		r->samples = mt->count;
+		r->capacity = mt->cap;
+		r->total = mt->total;
+		if (mt->count) {
+			const struct nexus_sample *last =
+				&mt->samples[mt->next ? mt->next - 1 : mt->cap - 1];
+
+			r->last_ts_ns = last->ts_ns;
+			r->last = last->value;
+		}
+		n++;
+	}
+	mutex_unlock(&nexus_store_lock);
+	*total = idx;
+	return n;
+}
+
+/**
  * nexus_store_init() - nothing to allocate up front; kept for symmetry
  *
  * Return: 0.

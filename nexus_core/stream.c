@@ -3,10 +3,12 @@
  * The event stream: what read() and poll() of /dev/nexus return, and what
  * debugfs "events" shows.  A ring of the last NEXUS_STREAM_LEN notable
  * events (state and level changes, decisions, findings, collector attach
- * results, config changes, module arrivals, and the rare bus events the
- * engine forwards).  Readers keep a sequence-number cursor; a reader that
- * falls behind by more than the ring skips to the oldest event kept.
+ * results, config changes, module arrivals, records of the modules that
+ * changed, and the rare bus events the engine forwards).  Readers keep a
+ * sequence-number cursor; a reader that falls behind by more than the ring
+ * skips to the oldest event kept.
  */
+#include <linux/export.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/smp.h>
@@ -87,3 +89,23 @@ int nexus_stream_read(u64 *cursor, struct nexus_event *ev)
 	spin_unlock_irqrestore(&nexus_stream_lock, flags);
 	return ret;
 }
+
+/**
+ * nexus_record_changed() - announce a new or changed record on the stream
+ * @ops: the module that provides @kind
+ * @kind: enum nexus_record_kind, one of @ops->record_kinds
+ * @key: which record: its own id or sequence number (documented per kind)
+ *
+ * Emits NEXUS_EV_RECORD (arg0 @kind, arg1 @key), so a follower of the
+ * stream knows to read the records of @kind again.  Any context, with or
+ * without the module's locks: it only takes the stream's spinlock.
+ */
+void nexus_record_changed(const struct nexus_module_ops *ops, u32 kind,
+			  u64 key)
+{
+	if (WARN_ON_ONCE(kind >= NEXUS_REC_KIND_COUNT ||
+			 !(ops->record_kinds & NEXUS_REC_MASK(kind))))
+		return;
+	nexus_stream_emit(NEXUS_EV_RECORD, 0, kind, key);
+}
+EXPORT_SYMBOL_GPL(nexus_record_changed);

@@ -27,7 +27,7 @@ expect() {
 	fi
 }
 
-export NEXUS_DEV=$T/nodev NEXUS_SYSFS=$T/nosys NEXUS_DEBUGFS=$T/nodbg
+export NEXUS_DEV=$T/nodev NEXUS_SYSFS=$T/nosys
 echo "TAP version 13"
 echo "1..17"
 expect 2 "top: --interval needs seconds in \[0.1, 60\], got '0'" "--interval 0" top --interval 0

@@ -131,6 +131,8 @@ void nxg_posture_accept(void);
 unsigned int nxg_posture_score(void);
 unsigned int nxg_posture_level(void);
 int nxg_posture_show(struct seq_file *m, void *unused);
+int nxg_read_records(u32 kind, u64 offset, void *buf, unsigned int max,
+		     u64 *total);
 int nxg_file_read(const char *path, char *buf, size_t size);
 const char *nxg_class_name(unsigned int cls);
 const char *nxg_result_name(unsigned int res);

@@ -269,6 +269,8 @@ const struct nexus_module_ops nxg_ops = {
 	.tick = nxg_tick,
 	.dump = nxg_dump,
 	.groups = nxg_groups,
+	.record_kinds = NEXUS_REC_MASK(NEXUS_REC_POSTURE),
+	.read_records = nxg_read_records,
 };
 
 static int __init nxg_mod_init(void)

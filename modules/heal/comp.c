@@ -596,6 +596,25 @@ void nxh_comp_dump(struct seq_file *m)
 }
 
 /**
+ * nxh_plan_running() - the plans running now, for records.c
+ * @i: 0 for the first, in component order
+ *
+ * Under nxh_lock.
+ *
+ * Return: the @i-th running plan, or NULL when there are no more.
+ */
+const struct nxh_plan *nxh_plan_running(unsigned int i)
+{
+	struct nxh_comp *hc;
+
+	lockdep_assert_held(&nxh_lock);
+	list_for_each_entry(hc, &nxh_comps, list)
+		if (hc->planning && hc->plan.status == NXH_PLAN_RUNNING && !i--)
+			return &hc->plan;
+	return NULL;
+}
+
+/**
  * nxh_chaos_dump() - the last injections, oldest first
  * @m: the seq_file
  */

@@ -156,6 +156,7 @@ void nxh_kick(void);
 void nxh_comp_dump(struct seq_file *m);
 bool nxh_comp_found(const struct nexus_finding *f);
 void nxh_chaos_dump(struct seq_file *m);
+const struct nxh_plan *nxh_plan_running(unsigned int i);
 
 /* plan.c: plans, execution, learning */
 int nxh_plan_init(void);
@@ -168,6 +169,11 @@ int nxh_learn_show(struct seq_file *m, void *unused);
 void nxh_plan_running_dump(struct seq_file *m, struct nxh_comp *hc);
 const char *nxh_status_name(unsigned int status);
 void nxh_plan_stats(u64 *started, u64 *succeeded, u64 *gave_up);
+const struct nxh_plan *nxh_plan_finished(u64 i);
+
+/* records.c: NEXUS_REC_PLAN for NEXUS_IOC_READ_RECORDS */
+int nxh_read_records(u32 kind, u64 offset, void *buf, unsigned int max,
+		     u64 *total);
 
 /* svc.c: cgroup v2 services as components */
 int nxh_svc_watch(const char *line);

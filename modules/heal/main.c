@@ -186,6 +186,8 @@ const struct nexus_module_ops nxh_ops = {
 	.apply = nxh_apply,
 	.dump = nxh_dump,
 	.groups = nxh_groups,
+	.record_kinds = NEXUS_REC_MASK(NEXUS_REC_PLAN),
+	.read_records = nxh_read_records,
 };
 
 static int __init nxh_mod_init(void)

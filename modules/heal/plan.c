@@ -594,6 +594,24 @@ void nxh_plan_dump(struct seq_file *m)
 }
 
 /**
+ * nxh_plan_finished() - the finished plans kept, for records.c
+ * @i: 0 for the oldest kept
+ *
+ * Under nxh_lock.
+ *
+ * Return: the @i-th finished plan, or NULL past the newest.
+ */
+const struct nxh_plan *nxh_plan_finished(u64 i)
+{
+	u64 first = nxh_hist_n > NXH_HISTORY ? nxh_hist_n - NXH_HISTORY : 0;
+
+	lockdep_assert_held(&nxh_lock);
+	if (i >= nxh_hist_n - first)
+		return NULL;
+	return &nxh_hist[(first + i) % NXH_HISTORY];
+}
+
+/**
  * nxh_plan_running_dump() - the plans running now
  * @m: the seq_file
  * @hc: a component, under nxh_lock

@@ -166,6 +166,26 @@ void nxp_forecast_tick(u64 now_ns, const struct nexus_prediction_params *p)
 }
 
 /**
+ * nxp_forecast_at() - one entry of the forecast table, for records.c
+ * @i: its index
+ * @name: set to its metric's name
+ * @id: set to its metric's id, -1 while the metric does not exist
+ * @horizon_ms: set to the horizon in force
+ *
+ * Return: its forecaster, or NULL past the end of the table.
+ */
+const struct nx_forecaster *nxp_forecast_at(unsigned int i, const char **name,
+					    int *id, u64 *horizon_ms)
+{
+	if (i >= nxp_nfc)
+		return NULL;
+	*name = nxp_fcs[i].name;
+	*id = nxp_fcs[i].id;
+	*horizon_ms = nxp_horizon_ms;
+	return &nxp_fcs[i].fc;
+}
+
+/**
  * nxp_forecast_dump() - the forecasts, one line per metric
  * @m: seq_file
  */

@@ -122,6 +122,8 @@ const struct nexus_module_ops nxp_ops = {
 	.apply = nxp_crash_apply,
 	.dump = nxp_dump,
 	.groups = nxp_groups,
+	.record_kinds = NEXUS_REC_MASK(NEXUS_REC_FORECAST),
+	.read_records = nxp_read_records,
 };
 
 static int __init nxp_mod_init(void)

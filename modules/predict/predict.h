@@ -71,6 +71,13 @@ void nxp_forecast_exit(void);
 void nxp_forecast_tick(u64 now_ns, const struct nexus_prediction_params *p);
 void nxp_forecast_dump(struct seq_file *m);
 int nxp_forecasts_show(struct seq_file *m, void *unused);
+struct nx_forecaster;
+const struct nx_forecaster *nxp_forecast_at(unsigned int i, const char **name,
+					    int *id, u64 *horizon_ms);
+
+/* ---- records.c: NEXUS_IOC_READ_RECORDS ---- */
+int nxp_read_records(u32 kind, u64 offset, void *buf, unsigned int max,
+		     u64 *total);
 
 /* ---- tasks.c ---- */
 #define NXP_TASKS	16

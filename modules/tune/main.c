@@ -86,6 +86,8 @@ static struct nxt_change *nxt_log_add(u8 op, const struct nxt_knob *k,
 	c->new = new;
 	c->result = result;
 	strscpy(c->evidence, evidence ? evidence : "-", sizeof(c->evidence));
+	/* Filled by the caller under nxt_lock, which a reader waits for. */
+	nexus_record_changed(&nxt_ops, NEXUS_REC_TUNE_CHANGE, c->seq);
 	return c;
 }
 
@@ -104,37 +106,7 @@ struct nxt_change *nxt_log_find(u64 seq)
 
 /* ---- experiments ---- */
 
-#define NXT_EXPS	4
-#define NXT_WIN_MAX	32
 #define NXT_ARG_RECORD	U64_MAX	/* a decision that only records */
-
-/**
- * struct nxt_exp - a change being evaluated.
- * @active: running.
- * @knob: index in nxt_knobs.
- * @bn: the bottleneck kind it addresses.
- * @metric: the metric judged.
- * @better: +1 if a larger @metric is better, -1 if smaller.
- * @from: the knob's value before.
- * @to: the value written.
- * @t_apply: when it was written.
- * @log_seq: its change record.
- * @nb: samples in @before.
- * @before: the window before the change.
- */
-struct nxt_exp {
-	bool active;
-	int knob;
-	u8 bn;
-	char metric[NEXUS_NAME_LEN];
-	int better;
-	s64 from;
-	s64 to;
-	u64 t_apply;
-	u64 log_seq;
-	u32 nb;
-	s64 before[NXT_WIN_MAX];
-};
 
 static struct nxt_exp nxt_exps[NXT_EXPS];
 static u64 nxt_last_start_ns;
@@ -224,8 +196,10 @@ static void nxt_exp_end(struct nxt_exp *e, const char *result)
 {
 	struct nxt_change *c = nxt_log_find(e->log_seq);
 
-	if (c)
+	if (c) {
 		c->result = result;
+		nexus_record_changed(&nxt_ops, NEXUS_REC_TUNE_CHANGE, c->seq);
+	}
 	nxt_knobs[e->knob].in_exp = false;
 	e->active = false;
 }
@@ -861,21 +835,61 @@ static void nxt_dump_log(struct seq_file *m)
 	}
 }
 
-static void nxt_dump(struct seq_file *m)
+/**
+ * nxt_knobs_refresh() - read every knob again, for the dump and the records
+ *
+ * Show the values the kernel has now: a knob NEXUS is not working on is
+ * otherwise only read again when its type is enabled, and a value changed
+ * behind its back (by an admin, or a test putting it back) was shown
+ * stale.  Admin detection reads again on its own.  Under nxt_lock.
+ */
+void nxt_knobs_refresh(void)
 {
 	int i;
 
-	mutex_lock(&nxt_lock);
-	/*
-	 * Show the values the kernel has now: a knob NEXUS is not working on
-	 * is otherwise only read again when its type is enabled, and a value
-	 * changed behind its back (by an admin, or a test putting it back)
-	 * was shown stale.  Admin detection reads again on its own.
-	 */
+	lockdep_assert_held(&nxt_lock);
 	for (i = 0; i < NXT_NR_KNOBS; i++)
 		if (nxt_knobs[i].used &&
 		    (nxt_knobs[i].dev < 0 || !nxt_devs[nxt_knobs[i].dev].gone))
 			nxt_knob_read(&nxt_knobs[i]);
+}
+
+/**
+ * nxt_log_get() - a record of the change log kept, for records.c
+ * @i: 0 for the oldest kept
+ *
+ * Under nxt_lock.
+ *
+ * Return: the record, or NULL past the newest.
+ */
+const struct nxt_change *nxt_log_get(u64 i)
+{
+	u64 first = nxt_log_seq > NXT_LOG_LEN ? nxt_log_seq - NXT_LOG_LEN + 1 : 1;
+
+	lockdep_assert_held(&nxt_lock);
+	if (first + i > nxt_log_seq)
+		return NULL;
+	return nxt_log_find(first + i);
+}
+
+/**
+ * nxt_exp_get() - an experiment slot, for records.c
+ * @i: its index
+ *
+ * Under nxt_lock.
+ *
+ * Return: the slot (running or not: see @active), or NULL past the last.
+ */
+const struct nxt_exp *nxt_exp_get(unsigned int i)
+{
+	lockdep_assert_held(&nxt_lock);
+	return i < NXT_EXPS ? &nxt_exps[i] : NULL;
+}
+
+static void nxt_dump(struct seq_file *m)
+{
+	mutex_lock(&nxt_lock);
+	nxt_knobs_refresh();
 	nxt_hw_dump(m);
 	nxt_dump_knobs(m);
 	nxt_bn_dump(m);
@@ -926,6 +940,10 @@ const struct nexus_module_ops nxt_ops = {
 	.apply = nxt_apply,
 	.dump = nxt_dump,
 	.groups = nxt_groups,
+	.record_kinds = NEXUS_REC_MASK(NEXUS_REC_TUNE_KNOB) |
+			NEXUS_REC_MASK(NEXUS_REC_TUNE_EXPERIMENT) |
+			NEXUS_REC_MASK(NEXUS_REC_TUNE_CHANGE),
+	.read_records = nxt_read_records,
 };
 
 static int __init nxt_mod_init(void)

@@ -2,10 +2,11 @@
 /*
  * nexus_tune internals: the knob table and its file I/O (knobs.c), the
  * hardware profile and adaptation rules (hw.c), bottleneck detection
- * (detect.c), experiments, the change log, sysfs and the ops (main.c).
+ * (detect.c), experiments, the change log, sysfs and the ops (main.c), the
+ * typed records of NEXUS_IOC_READ_RECORDS (records.c).
  *
- * All state is under nxt_lock: the tick, the dump, the sysfs stores that
- * act (rollback, enable) and the module's exit take it.  Lock order: the
+ * All state is under nxt_lock: the tick, the dump, the records, the sysfs
+ * stores that act (rollback, enable) and the module's exit take it.  Lock order: the
  * core's registry lock (held around tick and dump) before nxt_lock.
  * Documentation/tune.rst describes the behaviour.
  */
@@ -265,7 +266,7 @@ int nxt_bn_action(const struct nxt_bn *b, struct nxt_knob **knob, int *dir,
 		  char *metric, size_t len, int *better);
 void nxt_bn_dump(struct seq_file *m);
 
-/* ---- main.c: the change log, restoring ---- */
+/* ---- main.c: the change log, the experiments, restoring ---- */
 
 enum nxt_op {
 	NXT_OP_CHANGE,		/* a step applied (an experiment) */
@@ -326,6 +327,45 @@ extern u64 nxt_period_ns;
 struct nxt_change *nxt_log_find(u64 seq);
 int nxt_restore(struct nxt_knob *k, s64 v, const char *why);
 void nxt_knob_exp_end(int knob, const char *result);
+
+#define NXT_EXPS	4
+#define NXT_WIN_MAX	32
+
+/**
+ * struct nxt_exp - a change being evaluated.
+ * @active: running.
+ * @knob: index in nxt_knobs.
+ * @bn: the bottleneck kind it addresses.
+ * @metric: the metric judged.
+ * @better: +1 if a larger @metric is better, -1 if smaller.
+ * @from: the knob's value before.
+ * @to: the value written.
+ * @t_apply: when it was written.
+ * @log_seq: its change record.
+ * @nb: samples in @before.
+ * @before: the window before the change.
+ */
+struct nxt_exp {
+	bool active;
+	int knob;
+	u8 bn;
+	char metric[NEXUS_NAME_LEN];
+	int better;
+	s64 from;
+	s64 to;
+	u64 t_apply;
+	u64 log_seq;
+	u32 nb;
+	s64 before[NXT_WIN_MAX];
+};
+
+void nxt_knobs_refresh(void);
+const struct nxt_change *nxt_log_get(u64 i);
+const struct nxt_exp *nxt_exp_get(unsigned int i);
+
+/* ---- records.c: NEXUS_IOC_READ_RECORDS ---- */
+int nxt_read_records(u32 kind, u64 offset, void *buf, unsigned int max,
+		     u64 *total);
 
 /* ---- heal.c: tune as a component healed by nexus_heal ---- */
 

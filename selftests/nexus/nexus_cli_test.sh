@@ -172,6 +172,19 @@ json "$T/m" >"$T/m.flat"
 nm=$(get "$T/m.flat" .length)
 nd=$(grep -vc '^#' $DBG/metrics)
 ok $(( rc != 0 || nm != nd || nm == 0 )) "show metrics --json: $nm metrics, debugfs has $nd"
+# ... the same ids, names and units as the store's own table (read before
+# and after: a collector may register a metric in between).
+awk '!/^#/ { print $1, $2, $3 }' $DBG/metrics >"$T/m.dbg0"
+nexusctl show metrics --json >"$T/m2" && json "$T/m2" >"$T/m2.flat"
+awk '!/^#/ { print $1, $2, $3 }' $DBG/metrics >"$T/m.dbg1"
+awk -F= '/^\[[0-9]+\]\.(id|name|unit)=/ {
+	split($1, p, "]."); i = substr(p[1], 2) + 0; v[i, p[2]] = $2; if (i > n) n = i
+} END { for (i = 0; i <= n; i++) print v[i, "id"], v[i, "name"], (v[i, "unit"] == "null" ? "-" : v[i, "unit"]) }' \
+	"$T/m2.flat" >"$T/m.ctl"
+cmp -s "$T/m.ctl" "$T/m.dbg0" || cmp -s "$T/m.ctl" "$T/m.dbg1"
+rc=$?
+ok $rc "show metrics --json: ids, names and units as the kernel's store has them ($(wc -l <"$T/m.ctl") metrics)"
+[ $rc -ne 0 ] && diff "$T/m.ctl" "$T/m.dbg1" | head -5 | sed 's/^/# /'
 first=$(get "$T/m.flat" "[0].name")
 nexusctl show metrics "$first" --json >"$T/m1" && json "$T/m1" >"$T/m1.flat" &&
 	[ "$(get "$T/m1.flat" .metric)" = "$first" ]
@@ -194,6 +207,55 @@ if [ -d $SYS/modules/heal ]; then
 		nexusctl show plans --json >"$T/pl" && json "$T/pl" >"$T/pl.flat" &&
 		[ -n "$(get "$T/pl.flat" .length)" ]
 	ok $? "show plans of nexus_heal, a table and a --json array$(sed 's/^/; /' "$T/err")"
+	# A real plan: the test component tc0 with a transient fault, healed
+	# at level healing; its record against the heal dump's plan line.
+	tc_ko=/opt/nexus/test-modules/nexus_test_component.ko
+	if [ -r $tc_ko ] && insmod $tc_ko 2>"$T/err"; then
+		lv=$(cat $SYS/level)
+		echo healing >$SYS/level
+		echo 1 >/sys/module/nexus_test_component/parameters/fault
+		i=0
+		line=
+		while [ $i -lt 200 ] && [ -z "$line" ]; do
+			sleep 0.1
+			line=$(grep -E '^plan [0-9]+ tc0 fault 1 (succeeded|gave_up|refused|aborted) ' \
+				$DBG/heal | tail -1)
+			i=$((i + 1))
+		done
+		nexusctl show plans --json >"$T/pl" && json "$T/pl" >"$T/pl.flat"
+		rc=$?
+		# Rebuild the dump's line from the record of the same id.
+		id=$(echo "$line" | awk '{ print $2 }')
+		k=$(grep -E "^\[[0-9]+\]\.id=${id:-x}$" "$T/pl.flat" | sed 's/^\[\([0-9]*\)\].*/\1/')
+		mine=
+		if [ -n "$k" ]; then
+			g() { get "$T/pl.flat" "[$k].$1"; }
+			mine="plan $(g id) $(g component) fault $(g fault) $(g status) $(g order) steps"
+			j=0
+			while [ $j -lt "$(g steps.length)" ]; do
+				mine="$mine $(g "steps[$j].strategy"):$(g "steps[$j].outcome"):$(g "steps[$j].result"):$(g "steps[$j].ms"):$(g "steps[$j].p_permille")"
+				j=$((j + 1))
+			done
+			mine="$mine skip"
+			j=0
+			while [ $j -lt "$(g skipped.length)" ]; do
+				mine="$mine $(g "skipped[$j].strategy"):$(g "skipped[$j].why")"
+				j=$((j + 1))
+			done
+			mine="$mine ms $(g ms)"
+		fi
+		ok $(( rc != 0 )) "show plans --json after a real plan is valid JSON"
+		[ -n "$line" ] && [ "$mine" = "$line" ]
+		ok $? "show plans --json: plan ${id:-?} as the heal dump has it"
+		[ -n "$line" ] && [ "$mine" != "$line" ] && { echo "# dump:  $line"; echo "# ctl:   $mine"; }
+		nexusctl show plans >"$T/pl2" && grep -Eq "^${id:-x} +tc0 +1 +[a-z_]+ +(ladder|learned) +[0-9]+ +soft_reset:" "$T/pl2"
+		ok $? "show plans: plan ${id:-?} in the table"
+		echo 1 >/sys/module/nexus_test_component/parameters/clear
+		rmmod nexus_test_component
+		echo "$lv" >$SYS/level
+	else
+		skip "show plans of a real plan" "nexus_test_component: $(head -1 "$T/err")"
+	fi
 else
 	nexusctl show plans 2>"$T/err"
 	rc=$?
@@ -228,9 +290,44 @@ if [ -d $SYS/modules/tune ]; then
 		i=$((i + 1))
 	done
 	ok $(( rc != 0 || fail != 0 )) "show tuning --json: knobs ($nk, values as the kernel's), experiments and log arrays"
+	# The knobs and the change log as nexus_tune's own dump lists them.
+	awk '$1 == "knob" { print $2 }' $DBG/tune >"$T/tk.dbg"
+	awk -F= '/^\.knobs\[[0-9]+\]\.name=/ { print $2 }' "$T/tun.flat" >"$T/tk.ctl"
+	awk '$1 == "log" { print $2, $5, $7, $8, $9 }' $DBG/tune >"$T/tl.dbg0"
+	nexusctl show tuning --json >"$T/tun2" && json "$T/tun2" >"$T/tun2.flat"
+	awk '$1 == "log" { print $2, $5, $7, $8, $9 }' $DBG/tune >"$T/tl.dbg1"
+	awk -F= '/^\.log\[[0-9]+\]\.(seq|op|knob|old|new)=/ {
+		split($1, p, "]."); i = substr(p[1], 6) + 0; v[i, p[2]] = $2; if (i >= n) n = i + 1
+	} END { for (i = 0; i < n; i++) print v[i, "seq"], v[i, "op"], v[i, "knob"], v[i, "old"], v[i, "new"] }' \
+		"$T/tun2.flat" >"$T/tl.ctl"
+	cmp -s "$T/tk.dbg" "$T/tk.ctl" && { cmp -s "$T/tl.ctl" "$T/tl.dbg0" || cmp -s "$T/tl.ctl" "$T/tl.dbg1"; }
+	rc=$?
+	ok $rc "show tuning --json: the knobs ($(wc -l <"$T/tk.ctl")) and change log ($(wc -l <"$T/tl.ctl")) as the tune dump lists them"
+	[ $rc -ne 0 ] && { diff "$T/tk.dbg" "$T/tk.ctl"; diff "$T/tl.dbg1" "$T/tl.ctl"; } | head -6 | sed 's/^/# /'
 else
 	skip "show tuning" "nexus_tune not loaded"
 	skip "show tuning --json" "nexus_tune not loaded"
+fi
+
+# show forecasts against nexus_predict's own table: every metric it shows
+# is one the module forecasts, with one of the four models.
+if [ -d $SYS/modules/predict ]; then
+	nexusctl show forecasts --json >"$T/fc" 2>"$T/err" && json "$T/fc" >"$T/fc.flat"
+	rc=$?
+	awk '/^# forecasts:/ { f = 1; next } /^# metric / { next } /^#/ { f = 0 } f { print $1 }' \
+		$DBG/predict >"$T/fc.dbg"
+	fail=0
+	i=0
+	nf=$(get "$T/fc.flat" .length)
+	while [ $i -lt "${nf:-0}" ]; do
+		mt=$(get "$T/fc.flat" "[$i].metric") md=$(get "$T/fc.flat" "[$i].model")
+		grep -qx "$mt" "$T/fc.dbg" || { echo "# forecast of $mt not in the debugfs table"; fail=1; }
+		case $md in linreg|holt|ewma|naive) ;; *) echo "# $mt: model '$md'"; fail=1 ;; esac
+		i=$((i + 1))
+	done
+	ok $(( rc != 0 || fail != 0 )) "show forecasts --json: ${nf:-0} forecasts, each one nexus_predict holds$(sed 's/^/; /' "$T/err")"
+else
+	skip "show forecasts" "nexus_predict not loaded"
 fi
 
 # Every other show target in both modes, where its module is loaded.

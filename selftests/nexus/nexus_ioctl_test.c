@@ -36,6 +36,10 @@ static_assert(sizeof(struct nexus_ingest) == NEXUS_INGEST_SIZE_VER0, "");
 static_assert(sizeof(struct nexus_metric_read) ==
 	       NEXUS_METRIC_READ_SIZE_VER0, "");
 static_assert(sizeof(struct nexus_event) == 32, "");
+static_assert(sizeof(struct nexus_records) == NEXUS_RECORDS_SIZE_VER0, "");
+static_assert(sizeof(struct nexus_metric_rec) == NEXUS_METRIC_REC_SIZE_VER0, "");
+static_assert(sizeof(struct nexus_forecast_rec) ==
+	      NEXUS_FORECAST_REC_SIZE_VER0, "");
 
 /* An address no user pointer may hold: access_ok() refuses it. */
 #define KERNEL_PTR ((void *)(uintptr_t)0xffffffffff000000ULL)
@@ -43,7 +47,7 @@ static_assert(sizeof(struct nexus_event) == 32, "");
 static const unsigned long all_cmds[] = {
 	NEXUS_IOC_VERSION, NEXUS_IOC_GET_CONFIG, NEXUS_IOC_SET_CONFIG,
 	NEXUS_IOC_GET_STATS, NEXUS_IOC_READ_FINDINGS, NEXUS_IOC_READ_DECISIONS,
-	NEXUS_IOC_INGEST, NEXUS_IOC_READ_METRIC,
+	NEXUS_IOC_INGEST, NEXUS_IOC_READ_METRIC, NEXUS_IOC_READ_RECORDS,
 };
 
 /* An address in this process that is not mapped. */
@@ -157,7 +161,7 @@ TEST_F(dev, version)
 	EXPECT_EQ(sizeof(v), v.size);
 	EXPECT_EQ(NEXUS_ABI_MAJOR, v.abi_major);
 	EXPECT_EQ(NEXUS_ABI_MINOR, v.abi_minor);
-	EXPECT_EQ(1, v.module_abi);
+	EXPECT_EQ(2, v.module_abi);
 	ASSERT_NE(NULL, memchr(v.release, '\0', sizeof(v.release)));
 	EXPECT_LT(0, strlen(v.release));
 	/* Zeroed past the string: nothing of the kernel leaks. */
@@ -290,7 +294,7 @@ TEST_F(dev, unknown_command)
 				    _IOWR(NEXUS_IOC_MAGIC, 0x7f,
 					  struct nexus_version), &v));
 	EXPECT_EQ(-ENOTTY, nx_ioctl(self->fd,
-				    _IOWR(NEXUS_IOC_MAGIC, 0x08,
+				    _IOWR(NEXUS_IOC_MAGIC, 0x09,
 					  struct nexus_version), &v));
 	/* Another magic with VERSION's number. */
 	EXPECT_EQ(-ENOTTY, nx_ioctl(self->fd,
@@ -898,6 +902,438 @@ TEST_F(dev, read_metric_invalid)
 	EXPECT_EQ(-EINVAL, nx_ioctl(self->fd, NEXUS_IOC_READ_METRIC, &m));
 }
 
+/* ---- NEXUS_IOC_READ_RECORDS ---- */
+
+static int read_records(int fd, __u32 kind, void *buf, __u32 count,
+			__u32 record_size, __u64 offset, struct nexus_records *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->size = sizeof(*r);
+	r->kind = kind;
+	r->record_size = record_size;
+	r->count = count;
+	r->offset = offset;
+	r->buf = (uintptr_t)buf;
+	return nx_ioctl(fd, NEXUS_IOC_READ_RECORDS, r);
+}
+
+/* The record of metric @name among @n metric records, or NULL. */
+static const struct nexus_metric_rec *
+find_metric_rec(const struct nexus_metric_rec *m, __u32 n, const char *name)
+{
+	__u32 i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(m[i].name, name))
+			return &m[i];
+	return NULL;
+}
+
+/*
+ * The metric list: an ingested metric is there with what the store holds
+ * (the samples READ_METRIC returns), every record agrees with READ_METRIC,
+ * and nothing past a string's end is left over from the kernel.
+ */
+TEST_F(dev, records_metrics)
+{
+	static struct nexus_metric_rec m[NEXUS_RECORDS_MAX];
+	const struct nexus_metric_rec *x;
+	struct nexus_sample_rec rs[4];
+	struct nexus_sample out[8];
+	struct nexus_metric_read mr;
+	struct nexus_records r;
+	char name[40], full[48];
+	__u64 t0 = nx_now_ns();
+	__u32 i;
+	size_t k;
+
+	snprintf(name, sizeof(name), "ksft.records_%d", getpid());
+	snprintf(full, sizeof(full), "user.%s", name);
+	for (i = 0; i < 4; i++)
+		rec_set(&rs[i], name, 10 * (i + 1), t0 - 4000 + i * 1000);
+	ASSERT_EQ(0, ingest(self->fd, rs, 4, sizeof(rs[0]), NULL));
+
+	memset(m, 0xa5, sizeof(m));
+	ASSERT_EQ(0, read_records(self->fd, NEXUS_REC_METRIC, m,
+				  NEXUS_RECORDS_MAX, sizeof(m[0]), 0, &r));
+	EXPECT_EQ(sizeof(r), r.size);
+	EXPECT_EQ(sizeof(m[0]), r.kernel_record_size);
+	ASSERT_LT(0, r.count);
+	EXPECT_EQ(r.count, r.total);
+	EXPECT_EQ(r.count, r.offset);
+	x = find_metric_rec(m, r.count, full);
+	ASSERT_NE(NULL, x) TH_LOG("%s not in the %u metrics", full, r.count);
+	EXPECT_EQ(NEXUS_METRIC_F_USER, x->flags);
+	EXPECT_STREQ("", x->unit);
+	EXPECT_EQ(4, x->samples);
+	EXPECT_EQ(4, x->total);
+	EXPECT_LE(4, x->capacity);
+	EXPECT_EQ(40, x->last);
+	EXPECT_EQ(t0 - 1000, x->last_ts_ns);
+
+	for (i = 0; i < r.count; i++) {
+		if (i)
+			EXPECT_LT(m[i - 1].id, m[i].id);	/* id order */
+		ASSERT_NE(NULL, memchr(m[i].name, '\0', sizeof(m[i].name)));
+		for (k = strlen(m[i].name); k < sizeof(m[i].name); k++)
+			EXPECT_EQ(0, m[i].name[k]);
+		for (k = strlen(m[i].unit); k < sizeof(m[i].unit); k++)
+			EXPECT_EQ(0, m[i].unit[k]);
+		EXPECT_LE(m[i].samples, m[i].capacity);
+		EXPECT_LE(m[i].samples, m[i].total);
+		if (!m[i].samples) {
+			EXPECT_EQ(0, m[i].last);
+			EXPECT_EQ(0, m[i].last_ts_ns);
+		}
+		/* A collector may add a sample in between: compare the id. */
+		ASSERT_EQ(0, read_metric(self->fd, m[i].name, out, 0, 0, &mr));
+		EXPECT_EQ(m[i].id, mr.id) TH_LOG("%s", m[i].name);
+		EXPECT_STREQ(m[i].unit, mr.unit);
+	}
+	/* The records past count were not touched. */
+	if (r.count < NEXUS_RECORDS_MAX)
+		EXPECT_EQ(0xa5a5a5a5, (__u32)m[r.count].id);
+}
+
+/* Bad arguments: unknown kinds, record sizes, flags, buffers. */
+TEST_F(dev, records_invalid)
+{
+	struct nexus_metric_rec m[2];
+	struct nexus_records r;
+
+	EXPECT_EQ(-EINVAL, read_records(self->fd, NEXUS_REC_NONE, m, 2,
+					sizeof(m[0]), 0, &r));
+	EXPECT_EQ(-EINVAL, read_records(self->fd, NEXUS_REC_KIND_COUNT, m, 2,
+					sizeof(m[0]), 0, &r));
+	EXPECT_EQ(-EINVAL, read_records(self->fd, 0x80000001, m, 2,
+					sizeof(m[0]), 0, &r));
+	/* Smaller than the kind's first version, or above the maximum. */
+	EXPECT_EQ(-EINVAL, read_records(self->fd, NEXUS_REC_METRIC, m, 2,
+					NEXUS_METRIC_REC_SIZE_VER0 - 8, 0, &r));
+	EXPECT_EQ(-EINVAL, read_records(self->fd, NEXUS_REC_METRIC, m, 2, 0,
+					0, &r));
+	EXPECT_EQ(-EINVAL, read_records(self->fd, NEXUS_REC_METRIC, m, 2,
+					NEXUS_RECORD_SIZE_MAX + 1, 0, &r));
+	/* Another kind's size is checked against this kind's. */
+	EXPECT_EQ(-EINVAL, read_records(self->fd, NEXUS_REC_FORECAST, m, 2,
+					sizeof(m[0]), 0, &r));
+	/* Flags must be zero. */
+	memset(&r, 0, sizeof(r));
+	r.size = sizeof(r);
+	r.flags = 1;
+	r.kind = NEXUS_REC_METRIC;
+	r.record_size = sizeof(m[0]);
+	r.count = 2;
+	r.buf = (uintptr_t)m;
+	EXPECT_EQ(-EINVAL, nx_ioctl(self->fd, NEXUS_IOC_READ_RECORDS, &r));
+	r.flags = 0x80000000;
+	EXPECT_EQ(-EINVAL, nx_ioctl(self->fd, NEXUS_IOC_READ_RECORDS, &r));
+	/* Buffers the kernel may not write. */
+	EXPECT_EQ(-EFAULT, read_records(self->fd, NEXUS_REC_METRIC, KERNEL_PTR,
+					2, sizeof(m[0]), 0, &r));
+	EXPECT_EQ(-EFAULT, read_records(self->fd, NEXUS_REC_METRIC,
+					unmapped_ptr(), 2, sizeof(m[0]), 0, &r));
+	EXPECT_EQ(-EFAULT, read_records(self->fd, NEXUS_REC_METRIC, NULL, 2,
+					sizeof(m[0]), 0, &r));
+}
+
+/*
+ * A buffer shorter than the list: count records, offset moved on, total
+ * the whole list; page by page gives what one call gives; past the end,
+ * nothing.  count 0 asks for the total alone, and needs no buffer.
+ */
+TEST_F(dev, records_short_buffer)
+{
+	static struct nexus_metric_rec all[NEXUS_RECORDS_MAX], one[2];
+	struct nexus_records r, a;
+	__u64 off;
+	int tries;
+
+	ASSERT_EQ(0, read_records(self->fd, NEXUS_REC_METRIC, NULL, 0,
+				  sizeof(all[0]), 0, &r));
+	EXPECT_EQ(0, r.count);
+	EXPECT_EQ(0, r.offset);
+	ASSERT_LT(1, r.total);
+
+	/* A collector may register a metric meanwhile: then try again. */
+	for (tries = 0; tries < 5; tries++) {
+		ASSERT_EQ(0, read_records(self->fd, NEXUS_REC_METRIC, all,
+					  NEXUS_RECORDS_MAX, sizeof(all[0]), 0,
+					  &a));
+		for (off = 0; off < a.total; off++) {
+			memset(one, 0x5a, sizeof(one));
+			ASSERT_EQ(0, read_records(self->fd, NEXUS_REC_METRIC,
+						  one, 1, sizeof(one[0]), off,
+						  &r));
+			if (r.total != a.total || !r.count)
+				break;
+			EXPECT_EQ(1, r.count);
+			EXPECT_EQ(off + 1, r.offset);
+			EXPECT_EQ(all[off].id, one[0].id);
+			EXPECT_STREQ(all[off].name, one[0].name);
+			/* Only one record written. */
+			EXPECT_EQ(0x5a5a5a5a, (__u32)one[1].id);
+		}
+		if (off == a.total)
+			break;
+	}
+	EXPECT_GT(5, tries);
+
+	/* Past the end: nothing, offset unchanged, the total still said. */
+	ASSERT_EQ(0, read_records(self->fd, NEXUS_REC_METRIC, one, 2,
+				  sizeof(one[0]), a.total + 5, &r));
+	EXPECT_EQ(0, r.count);
+	EXPECT_EQ(a.total + 5, r.offset);
+	EXPECT_LE(a.total, r.total);
+	/* At most NEXUS_RECORDS_MAX a call, whatever count says. */
+	ASSERT_EQ(0, read_records(self->fd, NEXUS_REC_METRIC, all, 1U << 31,
+				  sizeof(all[0]), 0, &r));
+	EXPECT_GE(NEXUS_RECORDS_MAX, r.count);
+}
+
+/* A record_size above the kernel's: the same bytes, zero-extended. */
+TEST_F(dev, records_wider)
+{
+	static struct nexus_metric_rec m[NEXUS_RECORDS_MAX];
+	size_t rec = sizeof(m[0]), big = rec + 40, i, j;
+	struct nexus_records r;
+	char *wide;
+	int tries;
+
+	wide = malloc(3 * big);
+	ASSERT_NE(NULL, wide);
+	for (tries = 0; tries < 5; tries++) {
+		ASSERT_EQ(0, read_records(self->fd, NEXUS_REC_METRIC, m, 2, rec,
+					  0, &r));
+		ASSERT_EQ(2, r.count);
+		memset(wide, 0x5a, 3 * big);
+		ASSERT_EQ(0, read_records(self->fd, NEXUS_REC_METRIC, wide, 2,
+					  big, 0, &r));
+		ASSERT_EQ(2, r.count);
+		EXPECT_EQ(rec, r.kernel_record_size);
+		/* the last sample may have moved on in between */
+		if (!memcmp(wide, &m[0], rec) && !memcmp(wide + big, &m[1], rec))
+			break;
+	}
+	ASSERT_GT(5, tries);
+	for (i = 0; i < 2; i++)
+		for (j = rec; j < big; j++)
+			EXPECT_EQ(0, wide[i * big + j]);
+	EXPECT_EQ(0x5a, wide[2 * big]);
+	free(wide);
+}
+
+#define PREDICT_KO "/opt/nexus/modules/nexus_predict.ko"
+
+/*
+ * A module's records go through the core to the module that provides the
+ * kind: with nexus_predict unloaded the kind has no provider (-ENODEV);
+ * the test module providing it then answers, with the records it holds,
+ * and announces a changed record on the stream (NEXUS_EV_RECORD);
+ * unloaded, -ENODEV again; nexus_predict back, its forecasts again.
+ */
+TEST_F_TIMEOUT(dev, records_routed_to_provider, 120)
+{
+	struct nexus_forecast_rec f[8];
+	struct nexus_records r;
+	struct nexus_event ev;
+	char param[40];
+	int i, fd;
+
+	if (access(SAMPLE_KO, R_OK) || access(PREDICT_KO, R_OK))
+		SKIP(return, "%s or %s missing", SAMPLE_KO, PREDICT_KO);
+	nx_rmmod("nexus_test_sample");
+	if (!access(NEXUS_SYSFS "/modules/predict", F_OK))
+		ASSERT_EQ(0, nx_rmmod("nexus_predict"));
+	EXPECT_EQ(-ENODEV, read_records(self->fd, NEXUS_REC_FORECAST, f, 8,
+					sizeof(f[0]), 0, &r));
+	EXPECT_EQ(-ENODEV, read_records(self->fd, NEXUS_REC_FORECAST, NULL, 0,
+					sizeof(f[0]), 0, &r));
+	/* The core's own kind does not depend on any module. */
+	EXPECT_EQ(0, read_records(self->fd, NEXUS_REC_METRIC, NULL, 0,
+				  sizeof(struct nexus_metric_rec), 0, &r));
+
+	snprintf(param, sizeof(param), "record_kinds=%u nr_records=5",
+		 NEXUS_REC_MASK(NEXUS_REC_FORECAST));
+	ASSERT_EQ(0, nx_insmod(SAMPLE_KO, param));
+	/* A provider announces a changed record on the stream. */
+	fd = open(NEXUS_DEV, O_RDONLY | O_NONBLOCK);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, nx_write(SAMPLE_DIR "record_changed", "42"));
+	ASSERT_EQ(0, find_event(fd, NEXUS_EV_RECORD, &ev));
+	EXPECT_EQ(NEXUS_REC_FORECAST, ev.arg0);
+	EXPECT_EQ(42, ev.arg1);
+	close(fd);
+	memset(f, 0xa5, sizeof(f));
+	ASSERT_EQ(0, read_records(self->fd, NEXUS_REC_FORECAST, f, 8,
+				  sizeof(f[0]), 1, &r));
+	EXPECT_EQ(4, r.count);
+	EXPECT_EQ(5, r.offset);
+	EXPECT_EQ(5, r.total);
+	EXPECT_EQ(sizeof(f[0]), r.kernel_record_size);
+	for (i = 0; i < 4; i++) {
+		char want[16];
+
+		snprintf(want, sizeof(want), "sample.%d", i + 1);
+		EXPECT_STREQ(want, f[i].metric);
+		EXPECT_EQ(i + 1, f[i].now);
+		EXPECT_EQ(500, f[i].confidence);
+		/* zeroed by the core, not left to the module */
+		EXPECT_EQ(0, f[i].__reserved);
+		EXPECT_EQ(0, f[i].scored);
+		EXPECT_EQ(0, f[i].mae[3]);
+	}
+	EXPECT_EQ(0xa5a5a5a5, (__u32)f[4].metric_id);
+	/* Short buffer. */
+	ASSERT_EQ(0, read_records(self->fd, NEXUS_REC_FORECAST, f, 2,
+				  sizeof(f[0]), 0, &r));
+	EXPECT_EQ(2, r.count);
+	EXPECT_EQ(2, r.offset);
+	EXPECT_STREQ("sample.1", f[1].metric);
+	ASSERT_EQ(0, nx_rmmod("nexus_test_sample"));
+	EXPECT_EQ(-ENODEV, read_records(self->fd, NEXUS_REC_FORECAST, f, 8,
+					sizeof(f[0]), 0, &r));
+
+	ASSERT_EQ(0, nx_insmod(PREDICT_KO, NULL));
+	EXPECT_EQ(0, read_records(self->fd, NEXUS_REC_FORECAST, f, 8,
+				  sizeof(f[0]), 0, &r));
+}
+
+/*
+ * Every module kind: with its module loaded, all its records in one call
+ * at the kernel's size; without, -ENODEV.  A record_size below the kind's
+ * first version is refused whatever the module.
+ */
+TEST_F(dev, records_every_kind)
+{
+	static const struct {
+		__u32 kind, size;
+		const char *module;
+	} k[] = {
+		{ NEXUS_REC_FORECAST, sizeof(struct nexus_forecast_rec), "predict" },
+		{ NEXUS_REC_PLAN, sizeof(struct nexus_plan_rec), "heal" },
+		{ NEXUS_REC_TUNE_KNOB, sizeof(struct nexus_tune_knob_rec), "tune" },
+		{ NEXUS_REC_TUNE_EXPERIMENT, sizeof(struct nexus_tune_exp_rec),
+		  "tune" },
+		{ NEXUS_REC_TUNE_CHANGE, sizeof(struct nexus_tune_change_rec),
+		  "tune" },
+		{ NEXUS_REC_POSTURE, sizeof(struct nexus_posture_rec), "guard" },
+	};
+	static char buf[NEXUS_RECORDS_MAX * 512];
+	struct nexus_records r;
+	char path[128];
+	size_t i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(k); i++) {
+		snprintf(path, sizeof(path), NEXUS_SYSFS "/modules/%s",
+			 k[i].module);
+		ret = read_records(self->fd, k[i].kind, buf, NEXUS_RECORDS_MAX,
+				   k[i].size, 0, &r);
+		if (access(path, F_OK)) {
+			EXPECT_EQ(-ENODEV, ret) TH_LOG("kind %u", k[i].kind);
+		} else {
+			EXPECT_EQ(0, ret) TH_LOG("kind %u", k[i].kind);
+			EXPECT_EQ(k[i].size, r.kernel_record_size);
+			EXPECT_EQ(r.total, r.count) TH_LOG("kind %u", k[i].kind);
+		}
+		EXPECT_EQ(-EINVAL, read_records(self->fd, k[i].kind, buf, 1,
+						k[i].size - 8, 0, &r));
+	}
+}
+
+/*
+ * The posture checks of nexus_guard: as many as its debugfs table has, in
+ * its order, with the same recommendation, source and care.
+ */
+TEST_F(dev, records_posture_matches_table)
+{
+	static struct nexus_posture_rec p[NEXUS_RECORDS_MAX];
+	static char table[65536];
+	struct nexus_records r;
+	char *line, *save = NULL;
+	__u32 i = 0;
+
+	if (access(NEXUS_SYSFS "/modules/guard", F_OK))
+		SKIP(return, "nexus_guard not loaded");
+	ASSERT_LT(0, nx_read_all(NEXUS_DEBUGFS "/guard_posture", table,
+				 sizeof(table)));
+	ASSERT_EQ(0, read_records(self->fd, NEXUS_REC_POSTURE, p,
+				  NEXUS_RECORDS_MAX, sizeof(p[0]), 0, &r));
+	ASSERT_LT(0, r.count);
+	for (line = strtok_r(table, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *f[8], *t = line;
+		int n;
+
+		if (line[0] == '#')
+			continue;
+		for (n = 0; n < 8 && t; n++)
+			f[n] = strsep(&t, "\t");
+		ASSERT_EQ(8, n);
+		ASSERT_GT(r.count, i) TH_LOG("more checks in the table");
+		EXPECT_STREQ(f[0], p[i].name);
+		EXPECT_STREQ(f[4], p[i].desired_val);
+		EXPECT_STREQ(f[5], p[i].source);
+		EXPECT_STREQ(strcmp(f[7], "-") ? f[7] : "", p[i].care);
+		EXPECT_GT(NEXUS_POSTURE_RESULT_COUNT, p[i].result);
+		EXPECT_GT(NEXUS_POSTURE_TYPE_COUNT, p[i].type);
+		EXPECT_GT(NEXUS_POSTURE_REASON_COUNT, p[i].reason);
+		if (!p[i].drift_id)
+			EXPECT_EQ(NEXUS_THREAT_NONE, p[i].drift_level);
+		i++;
+	}
+	EXPECT_EQ(r.count, i);
+}
+
+/*
+ * nexus_predict's forecasts: at level prediction they come, each of a
+ * metric the store has (same id), inside its interval, at the configured
+ * horizon.
+ */
+TEST_F_TIMEOUT(dev, records_forecasts, 90)
+{
+	static struct nexus_forecast_rec f[NEXUS_RECORDS_MAX];
+	struct nexus_config_args a = self->saved;
+	struct nexus_sample out[1];
+	char name[NEXUS_NAME_LEN];
+	struct nexus_metric_read mr;
+	struct nexus_records r;
+	__u32 i;
+	int t;
+
+	if (access(NEXUS_SYSFS "/modules/predict", F_OK))
+		SKIP(return, "nexus_predict not loaded");
+	a.level = NEXUS_LEVEL_PREDICTION;
+	a.pred_flags |= NEXUS_PRED_F_ENABLED;
+	ASSERT_EQ(0, set_config(self->fd, &a));
+	for (t = 0; t < 300; t++) {
+		ASSERT_EQ(0, read_records(self->fd, NEXUS_REC_FORECAST, f,
+					  NEXUS_RECORDS_MAX, sizeof(f[0]), 0,
+					  &r));
+		if (r.count)
+			break;
+		nx_msleep(100);
+	}
+	ASSERT_LT(0, r.count) TH_LOG("no forecast after 30 s at prediction");
+	EXPECT_EQ(r.total, r.count);
+	for (i = 0; i < r.count; i++) {
+		EXPECT_EQ(a.horizon_ms, f[i].horizon_ms);
+		EXPECT_GT(NEXUS_FC_MODEL_COUNT, f[i].model);
+		EXPECT_GE(1000, f[i].confidence);
+		EXPECT_LE(f[i].lower, f[i].forecast) TH_LOG("%s", f[i].metric);
+		EXPECT_GE(f[i].upper, f[i].forecast) TH_LOG("%s", f[i].metric);
+		EXPECT_LT(0, f[i].samples);
+		EXPECT_EQ(0, f[i].scored >> NEXUS_FC_MODEL_COUNT);
+		EXPECT_EQ(0, f[i].__reserved);
+		memcpy(name, f[i].metric, sizeof(name));
+		name[sizeof(name) - 1] = '\0';
+		ASSERT_EQ(0, read_metric(self->fd, name, out, 0, 0, &mr))
+			TH_LOG("%s", name);
+		EXPECT_EQ(mr.id, f[i].metric_id);
+	}
+}
+
 /* Without CAP_SYS_ADMIN: reading works, changing anything is -EPERM. */
 TEST_F(dev, no_cap_sys_admin)
 {
@@ -920,6 +1356,7 @@ TEST_F(dev, no_cap_sys_admin)
 		struct nexus_config_args a;
 		struct nexus_sample_rec r;
 		struct nexus_stats s = { .size = sizeof(s) };
+		struct nexus_records rr;
 
 		if (syscall(SYS_capget, &hdr, data))
 			_exit(10);
@@ -933,6 +1370,10 @@ TEST_F(dev, no_cap_sys_admin)
 			_exit(12);
 		if (nx_ioctl(self->fd, NEXUS_IOC_GET_STATS, &s))
 			_exit(13);
+		if (read_records(self->fd, NEXUS_REC_METRIC, NULL, 0,
+				 sizeof(struct nexus_metric_rec), 0, &rr) ||
+		    !rr.total)
+			_exit(19);
 		a.level = other_level(a.level);
 		if (set_config(self->fd, &a) != -EPERM)
 			_exit(14);

@@ -6,6 +6,7 @@
  * refused by level, CPU budget shedding, unload while the engine runs,
  * and the uevent a NOTIFY finding sends.
  */
+#include <linux/nexus.h>
 #include "kselftest_harness.h"
 #include "nexus_test.h"
 
@@ -63,6 +64,34 @@ TEST_F(mod, registered_with_sysfs_and_debugfs)
 	ASSERT_EQ(0, nx_rmmod("nexus_test_sample"));
 	EXPECT_NE(0, access(M "enabled", F_OK));
 	EXPECT_NE(0, access(NEXUS_DEBUGFS "/sample", F_OK));
+	EXPECT_EQ(self->others, nx_read_ll(S "nr_modules"));
+}
+
+/*
+ * Record kinds (NEXUS_IOC_READ_RECORDS): the core's own, an unknown one,
+ * or one without a read_records callback are refused (-EINVAL); a kind
+ * another module provides (nexus_predict's forecasts) is refused with
+ * -EBUSY, and nothing of the refused module stays registered.
+ */
+TEST_F(mod, refuses_bad_record_kinds)
+{
+	char p[64];
+
+	ASSERT_EQ(0, nx_rmmod("nexus_test_sample"));
+	snprintf(p, sizeof(p), "record_kinds=%u", NEXUS_REC_MASK(NEXUS_REC_METRIC));
+	EXPECT_EQ(-EINVAL, nx_insmod(SAMPLE_KO, p));
+	snprintf(p, sizeof(p), "record_kinds=%u",
+		 NEXUS_REC_MASK(NEXUS_REC_KIND_COUNT));
+	EXPECT_EQ(-EINVAL, nx_insmod(SAMPLE_KO, p));
+	snprintf(p, sizeof(p), "record_kinds=%u no_reader=1",
+		 NEXUS_REC_MASK(NEXUS_REC_PLAN));
+	EXPECT_EQ(-EINVAL, nx_insmod(SAMPLE_KO, p));
+	if (!access(NEXUS_SYSFS "/modules/predict", F_OK)) {
+		snprintf(p, sizeof(p), "record_kinds=%u",
+			 NEXUS_REC_MASK(NEXUS_REC_FORECAST));
+		EXPECT_EQ(-EBUSY, nx_insmod(SAMPLE_KO, p));
+	}
+	EXPECT_NE(0, access(M "enabled", F_OK));
 	EXPECT_EQ(self->others, nx_read_ll(S "nr_modules"));
 }
 

@@ -16,7 +16,9 @@
 #include <dirent.h>
 #include <time.h>
 #include <sys/mman.h>
+#include <sys/ioctl.h>
 #include <sys/sysinfo.h>
+#include <linux/nexus.h>
 #include "kselftest_harness.h"
 #include "nexus_test.h"
 
@@ -303,8 +305,16 @@ TEST_F(tune, hw_profile)
 TEST_F_TIMEOUT(tune, correction_only_proposes, 90)
 {
 	long long old, new, changes = nx_read_ll(T "changes");
+	static struct nexus_tune_change_rec c[NEXUS_RECORDS_MAX];
+	struct nexus_records r = { .size = sizeof(r) };
+	struct nexus_event ev[16];
+	__u64 seq = 0;
+	ssize_t got;
 	double t0;
+	int fd, i;
 
+	fd = open("/dev/nexus", O_RDONLY | O_NONBLOCK);
+	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, nx_write(S "level", "correction"));
 	ASSERT_EQ(0, set_ll(RA, 8));
 	ASSERT_EQ(0, nx_write(T "enable/read_ahead_kb", "1"));
@@ -323,6 +333,31 @@ TEST_F_TIMEOUT(tune, correction_only_proposes, 90)
 	EXPECT_NE(NULL, strstr(dump, "bottleneck io_small_requests " DISK));
 	EXPECT_TRUE(nx_file_contains(NEXUS_DEBUGFS "/decisions",
 				     "optimize suggested 0"));
+	/* The proposal's change record was announced on the stream ... */
+	while (!seq && (got = read(fd, ev, sizeof(ev))) > 0)
+		for (i = 0; i < got / (ssize_t)sizeof(ev[0]); i++)
+			if (ev[i].type == NEXUS_EV_RECORD &&
+			    ev[i].arg0 == NEXUS_REC_TUNE_CHANGE && !seq)
+				seq = ev[i].arg1;
+	ASSERT_LT(0, seq);
+	/* ... and READ_RECORDS has it as the dump does. */
+	r.kind = NEXUS_REC_TUNE_CHANGE;
+	r.record_size = sizeof(c[0]);
+	r.count = NEXUS_RECORDS_MAX;
+	r.buf = (uintptr_t)c;
+	ASSERT_EQ(0, ioctl(fd, NEXUS_IOC_READ_RECORDS, &r));
+	close(fd);
+	for (i = 0; i < (int)r.count && c[i].seq != seq; i++)
+		;
+	ASSERT_GT(r.count, i) TH_LOG("change %llu not in %u records",
+				     (unsigned long long)seq, r.count);
+	EXPECT_EQ(NEXUS_TUNE_OP_PROPOSAL, c[i].op);
+	EXPECT_EQ(NEXUS_OUTCOME_SUGGESTED, c[i].outcome);
+	EXPECT_STREQ("proposed", c[i].result);
+	EXPECT_STREQ(DISK ".read_ahead_kb", c[i].knob);
+	EXPECT_EQ(8, c[i].old_value);
+	EXPECT_EQ(32, c[i].new_value);
+	EXPECT_LT(0, c[i].decision);
 	nx_msleep(3000);
 	EXPECT_EQ(8, nx_read_ll(RA));
 	EXPECT_EQ(changes, nx_read_ll(T "changes"));

@@ -84,6 +84,10 @@ static void nx_event_text(const struct nexus_event *ev, char *buf, size_t n)
 		snprintf(buf, n, "metric %llu value %lld",
 			 (unsigned long long)ev->arg0, (long long)ev->arg1);
 		break;
+	case NEXUS_EV_RECORD:
+		snprintf(buf, n, "%s %llu", nx_record_kind_name(ev->arg0),
+			 (unsigned long long)ev->arg1);
+		break;
 	default:
 		snprintf(buf, n, "%llu %llu", (unsigned long long)ev->arg0,
 			 (unsigned long long)ev->arg1);
@@ -112,6 +116,8 @@ static void nx_event_print(const struct nexus_event *ev)
 		nx_json_kstr(&nx_jw, "old", nx_ev_old_new(ev, 0));
 		nx_json_kstr(&nx_jw, "new", nx_ev_old_new(ev, 1));
 	}
+	if (ev->type == NEXUS_EV_RECORD)
+		nx_json_kstr(&nx_jw, "kind", nx_record_kind_name(ev->arg0));
 	nx_json_end_object(&nx_jw);
 	nx_json_done(&nx_jw);
 }

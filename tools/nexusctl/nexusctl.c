@@ -32,7 +32,7 @@ static const struct nx_cmd nx_cmds[] = {
 	  "read or change one config field (keys as in sysfs: tick_ms, prediction.horizon_ms)",
 	  nx_cmd_config },
 	{ "show", "predictions|forecasts|anomalies|decisions|plans|tuning|collectors|\n"
-	  "\t\t\tmetrics [METRIC]",
+	  "\t\t\tposture|metrics [METRIC]",
 	  "what the analyzers found, what was decided, what is measured",
 	  nx_cmd_show },
 	{ "follow", "[--count N] [--timeout SEC] [--type TYPE[,TYPE...]]",

@@ -6,6 +6,7 @@
 #define _NEXUSCTL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "nx_json.h"
 
@@ -60,23 +61,36 @@ int nx_report_set_error(const char *what, const char *value, int err);
 
 #define NX_MAX_COLS	32
 
-/* One table of a debugfs file: a header and rows of tokens. */
+/* A table "show" prints: named columns and rows of cells (nx_table.c). */
 struct nx_table {
 	char *cols[NX_MAX_COLS];
 	int ncols;
+	unsigned int str_cols;	/* bit per column: text in JSON, never a number */
 	char ***rows;		/* each NX_MAX_COLS entries, NULL = missing */
 	int nrows;
+	int err;		/* -ENOMEM once an allocation failed */
 };
 
-/* Split @line into tokens, "quoted" kept whole; the last takes the rest. */
-int nx_tokenize(char *line, char **tok, int max);
+/* An empty table with @n columns, "name" or "name:s" (text); 0 or -errno. */
+int nx_table_init(struct nx_table *t, const char * const *cols, int n);
+/* One more column, before any row; 0 or -errno. */
+int nx_table_add_col(struct nx_table *t, const char *col);
+/* A new last row, every cell missing. */
+void nx_table_add_row(struct nx_table *t);
+/* Set cell @col of the last row, printf-style. */
+void nx_table_set(struct nx_table *t, int col, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 void nx_table_free(struct nx_table *t);
 /* Aligned columns, or in --json mode an array of objects (no newline). */
 void nx_table_print(const struct nx_table *t);
-/* A file of the NEXUS debugfs directory, or NULL with -errno in @err. */
-char *nx_debugfs_slurp(const char *name, int *err);
-/* Say why a debugfs file could not be read, and what to do. */
-void nx_debugfs_error(const char *name, int err);
+/* Every record of @kind through a fresh open: 0 or -errno (-EBADF: said). */
+int nx_records_fetch(unsigned int kind, size_t rec_size, void **out,
+		     size_t *n);
+/* Say why records could not be read (@kmod: their module); returns 1. */
+int nx_records_error(const char *what, const char *kmod, int err);
+/* Print a table (text or JSON), free it; the exit status. */
+int nx_table_show(struct nx_table *t);
 int nx_show_tuning(void);
 int nx_show_plans(void);
 /* Flush stdout; 0, or 1 after a message on a write error. */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * nx_dev.c - access to a running NEXUS: /dev/nexus, sysfs, debugfs, names
+ * nx_dev.c - access to a running NEXUS: /dev/nexus, sysfs, names
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,7 +17,6 @@
 
 const char *nx_dev_path = "/dev/nexus";
 const char *nx_sysfs_dir = "/sys/kernel/nexus";
-const char *nx_debugfs_dir = "/sys/kernel/debug/nexus";
 const char *nx_prog = "nexus";
 
 void nx_paths_init(const char *prog)
@@ -31,9 +30,6 @@ void nx_paths_init(const char *prog)
 	e = getenv("NEXUS_SYSFS");
 	if (e && *e)
 		nx_sysfs_dir = e;
-	e = getenv("NEXUS_DEBUGFS");
-	if (e && *e)
-		nx_debugfs_dir = e;
 }
 
 void nx_err(const char *fmt, ...)
@@ -173,7 +169,55 @@ static const char * const nx_class_names[] = {
 static const char * const nx_event_names[] = {
 	"none", "fork", "exit", "oom_kill", "reclaim_stall", "blk_slow_io",
 	"state", "level", "decision", "finding", "collector", "config",
-	"module", "sample",
+	"module", "sample", "record",
+};
+
+static const char * const nx_strategy_names[] = {
+	"monitor", "soft_reset", "hard_reset", "micro_rollback",
+	"full_rollback", "reconstruct", "substitute", "quarantine",
+	"survival_mode",
+};
+
+static const char * const nx_plan_status_names[] = {
+	"none", "running", "succeeded", "gave_up", "suggested", "aborted",
+	"refused",
+};
+
+static const char * const nx_step_outcome_names[] = {
+	"not_run", "ok", "failed", "timeout", "suggested", "refused",
+};
+
+static const char * const nx_skip_names[] = {
+	"-", "unsupported", "disabled", "no_checkpoint",
+};
+
+static const char * const nx_eligibility_names[] = {
+	"eligible", "no_swap", "ram_disk", "no_io_scheduler", "bytes_mode",
+};
+
+static const char * const nx_tune_op_names[] = {
+	"change", "proposal", "refused", "restore", "admin", "gone",
+};
+
+static const char * const nx_posture_type_names[] = {
+	"sysctl", "cmdline", "kconfig", "runtime",
+};
+
+static const char * const nx_posture_reason_names[] = {
+	"self_protection", "attack_surface", "userspace_hardening", "network",
+};
+
+static const char * const nx_posture_result_names[] = {
+	"unknown", "OK", "FAIL", "absent", "error",
+};
+
+static const char * const nx_threat_names[] = {
+	"emerg", "alert", "crit", "err", "warning", "notice", "info", "none",
+};
+
+static const char * const nx_record_kind_names[] = {
+	"none", "metric", "forecast", "plan", "tune_knob", "tune_experiment",
+	"tune_change", "posture",
 };
 
 static const char *nx_pick(const char * const *tbl, size_t n, unsigned int i)
@@ -231,6 +275,61 @@ const char *nx_class_name(unsigned int class)
 const char *nx_event_name(unsigned int type)
 {
 	return nx_pick(nx_event_names, NX_ARRAY_SIZE(nx_event_names), type);
+}
+
+const char *nx_record_kind_name(unsigned int v)
+{
+	return nx_pick(nx_record_kind_names, NX_ARRAY_SIZE(nx_record_kind_names), v);
+}
+
+const char *nx_strategy_name(unsigned int v)
+{
+	return nx_pick(nx_strategy_names, NX_ARRAY_SIZE(nx_strategy_names), v);
+}
+
+const char *nx_plan_status_name(unsigned int v)
+{
+	return nx_pick(nx_plan_status_names, NX_ARRAY_SIZE(nx_plan_status_names), v);
+}
+
+const char *nx_step_outcome_name(unsigned int v)
+{
+	return nx_pick(nx_step_outcome_names, NX_ARRAY_SIZE(nx_step_outcome_names), v);
+}
+
+const char *nx_skip_name(unsigned int v)
+{
+	return nx_pick(nx_skip_names, NX_ARRAY_SIZE(nx_skip_names), v);
+}
+
+const char *nx_eligibility_name(unsigned int v)
+{
+	return nx_pick(nx_eligibility_names, NX_ARRAY_SIZE(nx_eligibility_names), v);
+}
+
+const char *nx_tune_op_name(unsigned int v)
+{
+	return nx_pick(nx_tune_op_names, NX_ARRAY_SIZE(nx_tune_op_names), v);
+}
+
+const char *nx_posture_type_name(unsigned int v)
+{
+	return nx_pick(nx_posture_type_names, NX_ARRAY_SIZE(nx_posture_type_names), v);
+}
+
+const char *nx_posture_reason_name(unsigned int v)
+{
+	return nx_pick(nx_posture_reason_names, NX_ARRAY_SIZE(nx_posture_reason_names), v);
+}
+
+const char *nx_posture_result_name(unsigned int v)
+{
+	return nx_pick(nx_posture_result_names, NX_ARRAY_SIZE(nx_posture_result_names), v);
+}
+
+const char *nx_threat_name(unsigned int v)
+{
+	return nx_pick(nx_threat_names, NX_ARRAY_SIZE(nx_threat_names), v);
 }
 
 int nx_event_parse(const char *s)
@@ -294,4 +393,46 @@ int nx_read_decisions(int fd, uint64_t cursor, struct nexus_decision **out,
 {
 	return nx_read_batch(fd, NEXUS_IOC_READ_DECISIONS, sizeof(**out),
 			     cursor, (void **)out, n);
+}
+
+/*
+ * Every record of a kind.  The kernel returns at most NEXUS_RECORDS_MAX a
+ * call, taken in one go: asking for that many at once gives one consistent
+ * view of every kind NEXUS has today; a longer list is read page by page.
+ */
+int nx_read_records(int fd, unsigned int kind, size_t rec_size, void **out,
+		    size_t *n)
+{
+	struct nexus_records r = { .size = sizeof(r) };
+	size_t cap = 0, len = 0;
+	char *buf = NULL;
+	int ret;
+
+	for (;;) {
+		if (cap - len < NEXUS_RECORDS_MAX) {
+			char *nb = realloc(buf, (cap + NEXUS_RECORDS_MAX) * rec_size);
+
+			if (!nb) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = nb;
+			cap += NEXUS_RECORDS_MAX;
+		}
+		r.kind = kind;
+		r.record_size = rec_size;
+		r.count = NEXUS_RECORDS_MAX;
+		r.buf = (uintptr_t)(buf + len * rec_size);
+		ret = nx_ioctl(fd, NEXUS_IOC_READ_RECORDS, &r);
+		if (ret) {
+			free(buf);
+			return ret;
+		}
+		len += r.count;
+		if (!r.count || r.offset >= r.total)
+			break;
+	}
+	*out = buf;
+	*n = len;
+	return 0;
 }

@@ -43,7 +43,7 @@ struct nx_top_metric {
  * @stats_decisions: decisions recorded since load.
  * @metrics: the metrics shown, @nmetrics of them.
  * @nmetrics: see @metrics.
- * @note: why there are no metrics (e.g. debugfs not mounted), or NULL.
+ * @note: why there are no metrics (e.g. none has samples yet), or NULL.
  * @pred: the active predictions, @npred of them.
  * @npred: see @pred.
  * @dec: the newest decisions, oldest first, @ndec of them.

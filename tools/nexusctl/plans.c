@@ -1,174 +1,117 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * plans.c - "nexusctl show plans": nexus_heal's recovery plans, running and
- * finished, from the module's debugfs dump (/sys/kernel/debug/nexus/heal;
- * the ABI has no call for them yet).
+ * plans.c - "nexusctl show plans": nexus_heal's recovery plans, running
+ * first, then the finished ones it keeps (NEXUS_REC_PLAN records of
+ * NEXUS_IOC_READ_RECORDS).
  *
- * A plan is one line, wherever it is in the dump (running plans follow the
- * components, finished ones the "# plan ..." header):
- *   plan ID COMPONENT fault N STATUS ORDER steps STEP... skip SKIP... ms MS
- * STEP is strategy:outcome:result:ms:p_permille, SKIP strategy:why; either
- * list may be empty.
+ * Text: one line per plan, each step as strategy:outcome.  JSON: every
+ * field, the steps with their result, duration and learned estimate, and
+ * the rungs left out of the plan with why.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "nexusctl.h"
 #include "nx_dev.h"
 
-#define NXP_MAX_TOK	64	/* 8 plain, up to 16 steps and 16 skips */
-
-static void nxp_kv_list(char **tok, int n, int nkeys, const char * const *key)
+static void nxp_json(const struct nexus_plan_rec *p)
 {
-	int i, k;
+	struct nx_json *j = &nx_jw;
+	unsigned int i;
 
-	nx_json_begin_array(&nx_jw);
-	for (i = 0; i < n; i++) {
-		char *f = tok[i], *c;
+	nx_json_begin_object(j);
+	nx_json_ku64(j, "id", p->id);
+	nx_json_kstr(j, "component", p->component);
+	nx_json_ku64(j, "fault", p->fault);
+	nx_json_kstr(j, "status", nx_plan_status_name(p->status));
+	nx_json_kstr(j, "order", p->flags & NEXUS_PLAN_F_LEARNED ?
+		     "learned" : "ladder");
+	nx_json_name(j, "steps");
+	nx_json_begin_array(j);
+	for (i = 0; i < p->nsteps && i < NEXUS_PLAN_RUNGS; i++) {
+		const struct nexus_plan_step *st = &p->steps[i];
 
-		nx_json_begin_object(&nx_jw);
-		for (k = 0; k < nkeys; k++) {
-			c = k < nkeys - 1 ? strchr(f, ':') : NULL;
-			if (c)
-				*c = '\0';
-			nx_json_name(&nx_jw, key[k]);
-			nx_json_auto(&nx_jw, f);
-			if (c)
-				f = c + 1;
-			else if (k < nkeys - 1)
-				f = "-";	/* short field: the rest null */
-		}
-		nx_json_end_object(&nx_jw);
+		nx_json_begin_object(j);
+		nx_json_kstr(j, "strategy", nx_strategy_name(st->strategy));
+		nx_json_kstr(j, "outcome", nx_step_outcome_name(st->outcome));
+		nx_json_ks64(j, "result", st->result);
+		nx_json_ku64(j, "ms", st->ms);
+		nx_json_ku64(j, "p_permille", st->p_permille);
+		nx_json_ku64(j, "decision", st->decision);
+		nx_json_end_object(j);
 	}
-	nx_json_end_array(&nx_jw);
+	nx_json_end_array(j);
+	nx_json_name(j, "skipped");
+	nx_json_begin_array(j);
+	for (i = 0; i < NEXUS_PLAN_RUNGS; i++) {
+		if (!p->skip[i])
+			continue;
+		nx_json_begin_object(j);
+		nx_json_kstr(j, "strategy", nx_strategy_name(i));
+		nx_json_kstr(j, "why", nx_skip_name(p->skip[i]));
+		nx_json_end_object(j);
+	}
+	nx_json_end_array(j);
+	nx_json_ku64(j, "ms", p->duration_ms);
+	nx_json_ku64(j, "done", p->done);
+	nx_json_ku64(j, "start_ns", p->start_ns);
+	nx_json_ku64(j, "end_ns", p->end_ns);
+	nx_json_ku64(j, "finding", p->finding);
+	nx_json_end_object(j);
 }
 
-/* A plan line's tokens, and where its skip list and ms are. */
-struct nxp_plan {
-	char *tok[NXP_MAX_TOK];
-	int n, skip, ms;
-};
-
-/* Split one plan line, after "plan ": 0, or -EINVAL when it is not one. */
-static int nxp_parse(char *line, struct nxp_plan *p)
+static void nxp_text(const struct nexus_plan_rec *p)
 {
-	int i;
+	unsigned int i;
 
-	p->n = nx_tokenize(line, p->tok, NXP_MAX_TOK);
-	p->skip = -1;
-	p->ms = -1;
-	/* id component "fault" N status order "steps" */
-	if (p->n < 9 || strcmp(p->tok[2], "fault") || strcmp(p->tok[6], "steps"))
-		return -EINVAL;
-	for (i = 7; i < p->n; i++) {
-		if (!strcmp(p->tok[i], "skip") && p->skip < 0)
-			p->skip = i;
-		else if (!strcmp(p->tok[i], "ms") && p->skip >= 0 && i == p->n - 2)
-			p->ms = i;
-	}
-	return p->skip < 0 || p->ms < 0 ? -EINVAL : 0;
-}
-
-static void nxp_print(struct nxp_plan *p)
-{
-	static const char * const step_keys[] = {
-		"strategy", "outcome", "result", "ms", "p_permille",
-	};
-	static const char * const skip_keys[] = { "strategy", "why" };
-	char **tok = p->tok;
-	int i, n = p->n;
-
-	if (!nx_opt_json) {
-		printf("%-6s %-16s %5s %-10s %-7s %8s ", tok[0], tok[1], tok[3],
-		       tok[4], tok[5], tok[n - 1]);
-		/* strategy:outcome of each step; the rest is in --json */
-		for (i = 7; i < p->skip; i++) {
-			char *c = strchr(tok[i], ':');
-
-			if (c)
-				c = strchr(c + 1, ':');
-			printf("%s%.*s", i > 7 ? " " : "",
-			       c ? (int)(c - tok[i]) : (int)strlen(tok[i]), tok[i]);
-		}
-		printf("%s\n", p->skip == 7 ? "-" : "");
-		return;
-	}
-	nx_json_begin_object(&nx_jw);
-	nx_json_name(&nx_jw, "id");
-	nx_json_auto(&nx_jw, tok[0]);
-	nx_json_kstr(&nx_jw, "component", tok[1]);
-	nx_json_name(&nx_jw, "fault");
-	nx_json_auto(&nx_jw, tok[3]);
-	nx_json_kstr(&nx_jw, "status", tok[4]);
-	nx_json_kstr(&nx_jw, "order", tok[5]);
-	nx_json_name(&nx_jw, "steps");
-	nxp_kv_list(tok + 7, p->skip - 7, ARRAY_SIZE(step_keys), step_keys);
-	nx_json_name(&nx_jw, "skipped");
-	nxp_kv_list(tok + p->skip + 1, p->ms - p->skip - 1,
-		    ARRAY_SIZE(skip_keys), skip_keys);
-	nx_json_name(&nx_jw, "ms");
-	nx_json_auto(&nx_jw, tok[n - 1]);
-	nx_json_end_object(&nx_jw);
+	printf("%-6llu %-16s %5u %-10s %-7s %8llu ",
+	       (unsigned long long)p->id, p->component, p->fault,
+	       nx_plan_status_name(p->status),
+	       p->flags & NEXUS_PLAN_F_LEARNED ? "learned" : "ladder",
+	       (unsigned long long)p->duration_ms);
+	for (i = 0; i < p->nsteps && i < NEXUS_PLAN_RUNGS; i++)
+		printf("%s%s:%s", i ? " " : "",
+		       nx_strategy_name(p->steps[i].strategy),
+		       nx_step_outcome_name(p->steps[i].outcome));
+	printf("%s\n", p->nsteps ? "" : "-");
 }
 
 /**
  * nx_show_plans() - "show plans"
  *
- * Return: the exit status; 1 when the dump cannot be read, has no plan
- * table or a plan line this nexusctl cannot read (then nothing is printed).
+ * Return: the exit status; 1 (nothing printed) when the plans cannot be
+ * read: nexus_heal not loaded, or a NEXUS without the records.
  */
 int nx_show_plans(void)
 {
-	char *text, *line, *save = NULL;
-	struct nxp_plan *p = NULL;
-	int err = 0, np = 0, i;
-	bool table = false;
+	struct nexus_plan_rec *p = NULL;
+	size_t n, i;
+	int ret;
 
-	text = nx_debugfs_slurp("heal", &err);
-	if (!text) {
-		nx_debugfs_error("heal", err);
+	ret = nx_records_fetch(NEXUS_REC_PLAN, sizeof(*p), (void **)&p, &n);
+	if (ret == -EBADF)
 		return NX_EXIT_ERR;
-	}
-	for (line = strtok_r(text, "\n", &save); line && !err;
-	     line = strtok_r(NULL, "\n", &save)) {
-		struct nxp_plan *q;
-
-		if (!strncmp(line, "# plan ", 7))
-			table = true;
-		if (strncmp(line, "plan ", 5))
-			continue;
-		q = realloc(p, (np + 1) * sizeof(*p));
-		if (!q) {
-			err = -ENOMEM;
-			break;
-		}
-		p = q;
-		err = nxp_parse(line + 5, &p[np++]);
-	}
-	if (err || !table) {
-		nx_err("%s/heal: %s", nx_debugfs_dir, err == -ENOMEM ? "out of memory" :
-		       err ? "a plan line this nexusctl cannot read" :
-		       "no plan table: not the nexus_heal this nexusctl knows");
-		free(p);
-		free(text);
-		return NX_EXIT_ERR;
-	}
+	if (ret)
+		return nx_records_error("plans", "nexus_heal", ret);
 	if (nx_opt_json)
 		nx_json_begin_array(&nx_jw);
 	else
 		printf("%-6s %-16s %5s %-10s %-7s %8s %s\n", "ID", "COMPONENT",
 		       "FAULT", "STATUS", "ORDER", "MS", "STEPS");
-	for (i = 0; i < np; i++)
-		nxp_print(&p[i]);
+	for (i = 0; i < n; i++) {
+		p[i].component[sizeof(p[i].component) - 1] = '\0';
+		if (nx_opt_json)
+			nxp_json(&p[i]);
+		else
+			nxp_text(&p[i]);
+	}
 	if (nx_opt_json) {
 		nx_json_end_array(&nx_jw);
 		nx_json_done(&nx_jw);
-	} else if (!np) {
+	} else if (!n) {
 		printf("(no plans)\n");
 	}
 	free(p);
-	free(text);
 	return nx_finish(NX_EXIT_OK);
 }

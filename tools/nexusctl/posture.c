@@ -2,9 +2,9 @@
 /*
  * posture.c - "nexusctl show posture": nexus_guard's live posture checks
  *
- * Read from /sys/kernel/debug/nexus/guard_posture (tab-separated: name,
- * class, result, current, recommended, source, open drift, care).  With
- * --json the checks are printed in the field shape of
+ * The checks are NEXUS_REC_POSTURE records of NEXUS_IOC_READ_RECORDS; the
+ * score and the counters over them come from the module's sysfs directory.
+ * With --json the checks are printed in the field shape of
  * kernel-hardening-checker's --mode=json (option_name, type, desired_val,
  * decision, reason, check_result, check_result_bool), so its users' tools
  * read them; NEXUS adds current_val, drift and care.
@@ -17,62 +17,49 @@
 #include "nexusctl.h"
 #include "nx_dev.h"
 
-#define NX_POSTURE_COLS	8
-
-/* kernel-hardening-checker's option types, from the check's name. */
-static const char *nx_posture_type(const char *name)
+/* The checker names cmdline options without our "cmdline." prefix. */
+static const char *nx_posture_option(const struct nexus_posture_rec *r)
 {
-	if (!strncmp(name, "CONFIG_", 7))
-		return "kconfig";
-	if (!strncmp(name, "cmdline.", 8))
-		return "cmdline";
-	if (!strncmp(name, "cpu.", 4) || !strncmp(name, "vuln.", 5) ||
-	    !strcmp(name, "lockdown") || !strcmp(name, "module.sig_enforce") ||
-	    !strcmp(name, "kernel.tainted"))
-		return "runtime";
-	return "sysctl";
+	if (r->type == NEXUS_POSTURE_CMDLINE &&
+	    !strncmp(r->name, "cmdline.", 8))
+		return r->name + 8;
+	return r->name;
 }
 
-static void nx_posture_json_row(char **f)
+static void nx_posture_json_row(const struct nexus_posture_rec *r)
 {
-	const char *type = nx_posture_type(f[0]);
-	bool ok = !strcmp(f[2], "OK");
+	bool ok = r->result == NEXUS_POSTURE_PASS;
 	char result[128];
 
 	if (ok)
 		snprintf(result, sizeof(result), "OK");
-	else if (!strcmp(f[2], "absent"))
+	else if (r->result == NEXUS_POSTURE_ABSENT)
 		snprintf(result, sizeof(result), "FAIL: is not found");
 	else
-		snprintf(result, sizeof(result), "FAIL: \"%s\"", f[3]);
+		snprintf(result, sizeof(result), "FAIL: \"%s\"", r->current_val);
 	nx_json_begin_object(&nx_jw);
-	/* The checker names cmdline options without our "cmdline." prefix. */
-	nx_json_kstr(&nx_jw, "option_name",
-		     !strcmp(type, "cmdline") ? f[0] + 8 : f[0]);
-	nx_json_kstr(&nx_jw, "type", type);
-	nx_json_kstr(&nx_jw, "desired_val", f[4]);
-	nx_json_kstr(&nx_jw, "decision", f[5]);
-	nx_json_kstr(&nx_jw, "reason", f[1]);
+	nx_json_kstr(&nx_jw, "option_name", nx_posture_option(r));
+	nx_json_kstr(&nx_jw, "type", nx_posture_type_name(r->type));
+	nx_json_kstr(&nx_jw, "desired_val", r->desired_val);
+	nx_json_kstr(&nx_jw, "decision", r->source);
+	nx_json_kstr(&nx_jw, "reason", nx_posture_reason_name(r->reason));
 	nx_json_kstr(&nx_jw, "check_result", result);
 	nx_json_kbool(&nx_jw, "check_result_bool", ok);
-	nx_json_kstr(&nx_jw, "current_val", f[3]);
-	nx_json_kstr(&nx_jw, "drift", f[6]);
-	nx_json_kstr(&nx_jw, "care", f[7]);
+	nx_json_kstr(&nx_jw, "current_val", r->current_val);
+	nx_json_kstr(&nx_jw, "drift", r->drift_id ?
+		     nx_threat_name(r->drift_level) : "-");
+	nx_json_kstr(&nx_jw, "care", r->care[0] ? r->care : "-");
 	nx_json_end_object(&nx_jw);
 }
 
-/* Split a tab-separated line into exactly NX_POSTURE_COLS fields. */
-static int nx_posture_split(char *line, char **f)
+/* Make every string of a record NUL-terminated, whatever the kernel sent. */
+static void nx_posture_terminate(struct nexus_posture_rec *r)
 {
-	int n = 0;
-
-	f[n++] = line;
-	for (; *line && n < NX_POSTURE_COLS; line++)
-		if (*line == '\t') {
-			*line = '\0';
-			f[n++] = line + 1;
-		}
-	return n == NX_POSTURE_COLS && !strchr(f[n - 1], '\t') ? 0 : -1;
+	r->name[sizeof(r->name) - 1] = '\0';
+	r->current_val[sizeof(r->current_val) - 1] = '\0';
+	r->desired_val[sizeof(r->desired_val) - 1] = '\0';
+	r->source[sizeof(r->source) - 1] = '\0';
+	r->care[sizeof(r->care) - 1] = '\0';
 }
 
 /**
@@ -82,43 +69,46 @@ static int nx_posture_split(char *line, char **f)
  */
 int nx_show_posture(void)
 {
-	char path[512], *line = NULL, *f[NX_POSTURE_COLS];
-	size_t cap = 0;
-	ssize_t len;
-	FILE *fp;
+	char score[32], evals[32], drifts[32];
+	struct nexus_posture_rec *r = NULL;
+	size_t n, i;
+	int ret;
 
-	snprintf(path, sizeof(path), "%s/guard_posture", nx_debugfs_dir);
-	fp = fopen(path, "re");
-	if (!fp) {
-		nx_err("cannot read %s: %s", path, strerror(errno));
+	ret = nx_records_fetch(NEXUS_REC_POSTURE, sizeof(*r), (void **)&r, &n);
+	if (ret == -EBADF)
 		return NX_EXIT_ERR;
-	}
-	if (nx_opt_json)
+	if (ret)
+		return nx_records_error("posture", "nexus_guard", ret);
+	if (nx_opt_json) {
 		nx_json_begin_array(&nx_jw);
-	else
+	} else {
 		printf("%-40s %-8s %-20s %-12s %-6s %-20s %s\n", "option_name",
 		       "type", "reason", "desired_val", "source", "current_val",
 		       "check_result");
-	while ((len = getline(&line, &cap, fp)) > 0) {
-		if (line[len - 1] == '\n')
-			line[--len] = '\0';
-		if (line[0] == '#') {
-			if (!nx_opt_json && !strncmp(line, "# score", 7))
-				printf("%s\n", line + 2);
-			continue;
-		}
-		if (nx_posture_split(line, f))
-			continue;
-		if (nx_opt_json)
-			nx_posture_json_row(f);
-		else
-			printf("%-40s %-8s %-20s %-12s %-6s %-20s %s\n", f[0],
-			       nx_posture_type(f[0]), f[1], f[4], f[5], f[3],
-			       !strcmp(f[2], "OK") ? "OK" : f[2]);
+		if (nx_sysfs_read("modules/guard/posture_score", score,
+				  sizeof(score)) > 0 &&
+		    nx_sysfs_read("modules/guard/evaluations", evals,
+				  sizeof(evals)) > 0 &&
+		    nx_sysfs_read("modules/guard/drifts", drifts,
+				  sizeof(drifts)) > 0)
+			printf("score %s evaluations %s drifts %s\n", score,
+			       evals, drifts);
 	}
-	free(line);
-	fclose(fp);
-	if (nx_opt_json)
+	for (i = 0; i < n; i++) {
+		nx_posture_terminate(&r[i]);
+		if (nx_opt_json)
+			nx_posture_json_row(&r[i]);
+		else
+			printf("%-40s %-8s %-20s %-12s %-6s %-20s %s\n",
+			       r[i].name, nx_posture_type_name(r[i].type),
+			       nx_posture_reason_name(r[i].reason),
+			       r[i].desired_val, r[i].source, r[i].current_val,
+			       nx_posture_result_name(r[i].result));
+	}
+	free(r);
+	if (nx_opt_json) {
 		nx_json_end_array(&nx_jw);
-	return NX_EXIT_OK;
+		nx_json_done(&nx_jw);
+	}
+	return nx_finish(NX_EXIT_OK);
 }

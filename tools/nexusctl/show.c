@@ -3,12 +3,13 @@
  * show.c - "nexusctl show WHAT": findings, decisions, forecasts, plans,
  * tuning, collectors and metrics
  *
- * Findings, decisions and a metric's samples are read through /dev/nexus
- * (NEXUS_IOC_READ_FINDINGS, READ_DECISIONS, READ_METRIC); the collectors
- * from sysfs.  What the ABI does not carry yet (the list of metrics, the
- * forecasts, recovery plans and the tuning log) is read from the debugfs
- * tables under /sys/kernel/debug/nexus, whose "# NAME NAME ..." header line
- * names its columns: --json turns each row into an object with those names.
+ * Everything is read through /dev/nexus: findings, decisions and a
+ * metric's samples with NEXUS_IOC_READ_FINDINGS, READ_DECISIONS and
+ * READ_METRIC; the list of metrics, the forecasts, recovery plans, tuning
+ * and posture as typed records with READ_RECORDS (those of a module from
+ * the module itself: plans.c, tuning.c, posture.c).  The collectors come
+ * from sysfs.  Tables are printed by nx_table.c: aligned columns, or with
+ * --json an array of objects named after the columns.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,9 +20,10 @@
 
 #include "nexusctl.h"
 #include "nx_dev.h"
+#include "nx_forecast.h"
 
 enum nx_show_kind {
-	NX_SHOW_FINDINGS, NX_SHOW_DECISIONS, NX_SHOW_TABLE,
+	NX_SHOW_FINDINGS, NX_SHOW_DECISIONS, NX_SHOW_FORECASTS,
 	NX_SHOW_COLLECTORS, NX_SHOW_METRICS, NX_SHOW_TUNING, NX_SHOW_PLANS,
 	NX_SHOW_POSTURE,
 };
@@ -31,267 +33,166 @@ struct nx_show_target {
 	enum nx_show_kind kind;
 	const char *module;	/* pluggable module it needs, or NULL */
 	const char *kmod;	/* the .ko to load */
-	const char *file;	/* debugfs file, for tables */
 	int class;		/* finding class, for findings */
 };
 
 static const struct nx_show_target nx_targets[] = {
-	{ "predictions", NX_SHOW_FINDINGS, "predict", "nexus_predict", NULL,
+	{ "predictions", NX_SHOW_FINDINGS, "predict", "nexus_predict",
 	  NEXUS_FINDING_PREDICTION },
-	{ "forecasts", NX_SHOW_TABLE, "predict", "nexus_predict", "forecasts", 0 },
-	{ "anomalies", NX_SHOW_FINDINGS, "anomaly", "nexus_anomaly", NULL,
+	{ "forecasts", NX_SHOW_FORECASTS, "predict", "nexus_predict", 0 },
+	{ "anomalies", NX_SHOW_FINDINGS, "anomaly", "nexus_anomaly",
 	  NEXUS_FINDING_ANOMALY },
-	{ "decisions", NX_SHOW_DECISIONS, NULL, NULL, NULL, 0 },
-	{ "plans", NX_SHOW_PLANS, "heal", "nexus_heal", NULL, 0 },
-	{ "tuning", NX_SHOW_TUNING, "tune", "nexus_tune", NULL, 0 },
-	{ "collectors", NX_SHOW_COLLECTORS, NULL, NULL, NULL, 0 },
-	{ "metrics", NX_SHOW_METRICS, NULL, NULL, "metrics", 0 },
-	{ "posture", NX_SHOW_POSTURE, "guard", "nexus_guard", NULL, 0 },
+	{ "decisions", NX_SHOW_DECISIONS, NULL, NULL, 0 },
+	{ "plans", NX_SHOW_PLANS, "heal", "nexus_heal", 0 },
+	{ "tuning", NX_SHOW_TUNING, "tune", "nexus_tune", 0 },
+	{ "collectors", NX_SHOW_COLLECTORS, NULL, NULL, 0 },
+	{ "metrics", NX_SHOW_METRICS, NULL, NULL, 0 },
+	{ "posture", NX_SHOW_POSTURE, "guard", "nexus_guard", 0 },
 };
 
-/* Split @line into tokens, honouring "double quotes"; returns the count. */
-int nx_tokenize(char *line, char **tok, int max)
-{
-	int n = 0;
-	char *p = line;
-
-	while (*p && n < max) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!*p)
-			break;
-		if (*p == '"') {
-			tok[n++] = ++p;
-			while (*p && *p != '"')
-				p++;
-		} else {
-			tok[n++] = p;
-			while (*p && *p != ' ' && *p != '\t')
-				p++;
-		}
-		if (*p)
-			*p++ = '\0';
-		/* The last column takes the rest of the line. */
-		if (n == max - 1 && *p) {
-			while (*p == ' ' || *p == '\t')
-				p++;
-			if (*p)
-				tok[n++] = p;
-			break;
-		}
-	}
-	return n;
-}
-
-void nx_table_free(struct nx_table *t)
-{
-	int i, c;
-
-	for (i = 0; i < t->ncols; i++)
-		free(t->cols[i]);
-	for (i = 0; i < t->nrows; i++) {
-		for (c = 0; c < NX_MAX_COLS; c++)
-			free(t->rows[i][c]);
-		free(t->rows[i]);
-	}
-	free(t->rows);
-	memset(t, 0, sizeof(*t));
-}
-
-/*
- * Parse the table of @section in @text (a debugfs dump): a "# NAME..."
- * line whose first word is @section (optionally with ':') opens the
- * section; NULL takes the first table of the file.  Returns 0 if found.
+/**
+ * nx_records_error() - say why records of a module could not be read
+ * @what: the "show" target, for the message
+ * @kmod: the module that provides them ("nexus_heal"), or NULL for the core
+ * @err: -errno of nx_read_records()
+ *
+ * Return: NX_EXIT_ERR.
  */
-static int nx_table_parse(char *text, const char *section,
-			  struct nx_table *t)
+int nx_records_error(const char *what, const char *kmod, int err)
 {
-	bool in = !section, have_hdr = false;
-	char *line, *save = NULL;
-
-	memset(t, 0, sizeof(*t));
-	for (line = strtok_r(text, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char *tok[NX_MAX_COLS];
-		int n, i;
-
-		if (line[0] == '#') {
-			size_t sl;
-
-			n = nx_tokenize(line + 1, tok, NX_MAX_COLS);
-			if (!n)
-				continue;
-			sl = strlen(tok[0]);
-			/* A title line: "# forecasts: ..." or "# scoreboard". */
-			if (tok[0][sl - 1] == ':' || n == 1) {
-				if (tok[0][sl - 1] == ':')
-					tok[0][sl - 1] = '\0';
-				if (have_hdr && in)
-					break;	/* the next section */
-				in = !section || !strcmp(tok[0], section);
-				continue;
-			}
-			if (!in)
-				continue;
-			if (have_hdr)
-				break;
-			for (i = 0; i < n; i++)
-				t->cols[i] = strdup(tok[i]);
-			t->ncols = n;
-			have_hdr = true;
-			continue;
-		}
-		if (!in || !have_hdr)
-			continue;
-		n = nx_tokenize(line, tok, t->ncols);
-		{
-			char ***nr = realloc(t->rows, (t->nrows + 1) * sizeof(*nr));
-
-			if (!nr)
-				return -ENOMEM;
-			t->rows = nr;
-			t->rows[t->nrows] = calloc(NX_MAX_COLS, sizeof(char *));
-			if (!t->rows[t->nrows])
-				return -ENOMEM;
-			for (i = 0; i < n; i++)
-				t->rows[t->nrows][i] = strdup(tok[i]);
-			t->nrows++;
-		}
-	}
-	return have_hdr ? 0 : -ENOENT;
-}
-
-void nx_table_print(const struct nx_table *t)
-{
-	int w[NX_MAX_COLS], i, c;
-
-	if (nx_opt_json) {
-		nx_json_begin_array(&nx_jw);
-		for (i = 0; i < t->nrows; i++) {
-			nx_json_begin_object(&nx_jw);
-			for (c = 0; c < t->ncols; c++) {
-				nx_json_name(&nx_jw, t->cols[c]);
-				if (t->rows[i][c])
-					nx_json_auto(&nx_jw, t->rows[i][c]);
-				else
-					nx_json_null(&nx_jw);
-			}
-			nx_json_end_object(&nx_jw);
-		}
-		nx_json_end_array(&nx_jw);
-		return;
-	}
-	for (c = 0; c < t->ncols; c++) {
-		w[c] = strlen(t->cols[c]);
-		for (i = 0; i < t->nrows; i++)
-			if (t->rows[i][c] && (int)strlen(t->rows[i][c]) > w[c])
-				w[c] = strlen(t->rows[i][c]);
-	}
-	for (c = 0; c < t->ncols; c++) {
-		char up[64];
-		size_t k;
-
-		for (k = 0; t->cols[c][k] && k < sizeof(up) - 1; k++)
-			up[k] = t->cols[c][k] >= 'a' && t->cols[c][k] <= 'z' ?
-				t->cols[c][k] - 'a' + 'A' : t->cols[c][k];
-		up[k] = '\0';
-		if (c == t->ncols - 1)
-			printf("%s\n", up);
-		else
-			printf("%-*s  ", w[c], up);
-	}
-	for (i = 0; i < t->nrows; i++)
-		for (c = 0; c < t->ncols; c++) {
-			const char *v = t->rows[i][c] ? t->rows[i][c] : "-";
-
-			if (c == t->ncols - 1)
-				printf("%s\n", v);
-			else
-				printf("%-*s  ", w[c], v);
-		}
-}
-
-/* Read a whole debugfs file of NEXUS into a malloc'ed string. */
-char *nx_debugfs_slurp(const char *name, int *err)
-{
-	char path[512];
-	size_t len = 0, cap = 0;
-	char *buf = NULL;
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "%s/%s", nx_debugfs_dir, name);
-	fp = fopen(path, "re");
-	if (!fp) {
-		*err = -errno;
-		return NULL;
-	}
-	for (;;) {
-		size_t n;
-
-		if (cap - len < 4096) {
-			char *nb = realloc(buf, cap + 65536);
-
-			if (!nb) {
-				free(buf);
-				fclose(fp);
-				*err = -ENOMEM;
-				return NULL;
-			}
-			buf = nb;
-			cap += 65536;
-		}
-		n = fread(buf + len, 1, cap - len - 1, fp);
-		len += n;
-		if (!n)
-			break;
-	}
-	fclose(fp);
-	buf[len] = '\0';
-	return buf;
-}
-
-void nx_debugfs_error(const char *name, int err)
-{
-	if (err == -EACCES || err == -EPERM)
-		nx_err("cannot read %s/%s: permission denied: run as root",
-		       nx_debugfs_dir, name);
-	else if (access(nx_debugfs_dir, F_OK))
-		nx_err("%s does not exist: is debugfs mounted? (mount -t debugfs none /sys/kernel/debug)",
-		       nx_debugfs_dir);
+	if (err == -ENODEV && kmod)
+		nx_err("show %s: %s is not loaded: run 'modprobe %s'", what,
+		       kmod, kmod);
+	else if (err == -ENOTTY || err == -EINVAL)
+		nx_err("show %s: the running NEXUS cannot list them (NEXUS_IOC_READ_RECORDS: %s): its modules are older than this nexusctl",
+		       what, strerror(-err));
 	else
-		nx_err("cannot read %s/%s: %s", nx_debugfs_dir, name,
-		       strerror(-err));
+		nx_err("show %s: %s", what, strerror(-err));
+	return NX_EXIT_ERR;
 }
 
-/* A debugfs table: file @t->file, else section @t->file of the module dump. */
-static int nx_show_table(const struct nx_show_target *tg)
+/**
+ * nx_records_fetch() - every record of a kind, through a fresh open
+ * @kind: enum nexus_record_kind
+ * @rec_size: sizeof its struct
+ * @out: set to a malloc'ed array
+ * @n: set to the count
+ *
+ * Return: 0, or -errno after a message (nx_open()'s, or none: the caller
+ * reports it with nx_records_error()).  -EBADF: nx_open() said why.
+ */
+int nx_records_fetch(unsigned int kind, size_t rec_size, void **out,
+		     size_t *n)
 {
-	const char *src = tg->file;
-	struct nx_table t;
-	char *text;
-	int err = 0;
+	int fd = nx_open(O_RDONLY), ret;
 
-	text = nx_debugfs_slurp(tg->file, &err);
-	if (!text && err == -ENOENT && tg->module) {
-		src = tg->module;
-		text = nx_debugfs_slurp(tg->module, &err);
-	}
-	if (!text) {
-		nx_debugfs_error(src, err);
+	if (fd < 0)
+		return -EBADF;
+	ret = nx_read_records(fd, kind, rec_size, out, n);
+	close(fd);
+	return ret;
+}
+
+/**
+ * nx_table_show() - print a table built by a show target and free it
+ * @t: the table
+ *
+ * Return: the exit status.
+ */
+int nx_table_show(struct nx_table *t)
+{
+	if (t->err) {
+		nx_err("out of memory");
+		nx_table_free(t);
 		return NX_EXIT_ERR;
 	}
-	err = nx_table_parse(text, src == tg->file ? NULL : tg->file, &t);
-	free(text);
-	if (err) {
-		nx_table_free(&t);
-		nx_err("%s/%s has no %s table", nx_debugfs_dir, src, tg->file);
-		return NX_EXIT_ERR;
-	}
-	nx_table_print(&t);
-	nx_table_free(&t);
+	nx_table_print(t);
+	nx_table_free(t);
 	if (nx_opt_json)
 		nx_json_done(&nx_jw);
 	return nx_finish(NX_EXIT_OK);
+}
+
+static const char * const nx_metric_cols[] = {
+	"id", "name:s", "unit:s", "last", "samples", "total",
+};
+
+static const char * const nx_forecast_cols[] = {
+	"metric:s", "model:s", "now", "forecast", "lower", "upper",
+	"confidence", "samples", "switches",
+};
+
+/* "show metrics": every metric of the store, in id order. */
+static int nx_show_metrics(void)
+{
+	struct nexus_metric_rec *m = NULL;
+	struct nx_table t;
+	size_t n, i;
+	int ret;
+
+	ret = nx_records_fetch(NEXUS_REC_METRIC, sizeof(*m), (void **)&m, &n);
+	if (ret == -EBADF)
+		return NX_EXIT_ERR;
+	if (ret)
+		return nx_records_error("metrics", NULL, ret);
+	t.err = nx_table_init(&t, nx_metric_cols, ARRAY_SIZE(nx_metric_cols));
+	for (i = 0; i < n; i++) {
+		nx_table_add_row(&t);
+		nx_table_set(&t, 0, "%d", m[i].id);
+		nx_table_set(&t, 1, "%.*s", (int)sizeof(m[i].name), m[i].name);
+		if (m[i].unit[0])
+			nx_table_set(&t, 2, "%.*s", (int)sizeof(m[i].unit),
+				     m[i].unit);
+		nx_table_set(&t, 3, "%lld", (long long)m[i].last);
+		nx_table_set(&t, 4, "%u", m[i].samples);
+		nx_table_set(&t, 5, "%llu", (unsigned long long)m[i].total);
+	}
+	free(m);
+	return nx_table_show(&t);
+}
+
+/* "show forecasts": nexus_predict's forecast of each metric it follows. */
+static int nx_show_forecasts(const struct nx_show_target *tg)
+{
+	struct nexus_forecast_rec *f = NULL;
+	struct nx_table t;
+	unsigned int k;
+	char col[32];
+	size_t n, i;
+	int ret;
+
+	ret = nx_records_fetch(NEXUS_REC_FORECAST, sizeof(*f), (void **)&f, &n);
+	if (ret == -EBADF)
+		return NX_EXIT_ERR;
+	if (ret)
+		return nx_records_error(tg->name, tg->kmod, ret);
+	t.err = nx_table_init(&t, nx_forecast_cols,
+			      ARRAY_SIZE(nx_forecast_cols));
+	for (k = 0; k < NX_FC_MODELS && !t.err; k++) {
+		snprintf(col, sizeof(col), "mae_%s", nx_fc_model_names[k]);
+		t.err = nx_table_add_col(&t, col);
+	}
+	for (i = 0; i < n; i++) {
+		const struct nexus_forecast_rec *r = &f[i];
+
+		nx_table_add_row(&t);
+		nx_table_set(&t, 0, "%.*s", (int)sizeof(r->metric), r->metric);
+		nx_table_set(&t, 1, "%s", r->model < NX_FC_MODELS ?
+			     nx_fc_model_names[r->model] : "?");
+		nx_table_set(&t, 2, "%lld", (long long)r->now);
+		nx_table_set(&t, 3, "%lld", (long long)r->forecast);
+		nx_table_set(&t, 4, "%lld", (long long)r->lower);
+		nx_table_set(&t, 5, "%lld", (long long)r->upper);
+		nx_table_set(&t, 6, "%u", r->confidence);
+		nx_table_set(&t, 7, "%llu", (unsigned long long)r->samples);
+		nx_table_set(&t, 8, "%u", r->switches);
+		for (k = 0; k < NX_FC_MODELS && k < NEXUS_FC_MODEL_SLOTS; k++)
+			if (r->scored & (1U << k))
+				nx_table_set(&t, 9 + k, "%lld",
+					     (long long)r->mae[k]);
+	}
+	free(f);
+	return nx_table_show(&t);
 }
 
 void nx_finding_json(const struct nexus_finding *f)
@@ -592,9 +493,9 @@ int nx_cmd_show(int argc, char **argv)
 	case NX_SHOW_METRICS:
 		if (arg)
 			return nx_show_metric(arg);
-		return nx_show_table(tg);
-	case NX_SHOW_TABLE:
-		return nx_show_table(tg);
+		return nx_show_metrics();
+	case NX_SHOW_FORECASTS:
+		return nx_show_forecasts(tg);
 	case NX_SHOW_TUNING:
 		return nx_show_tuning();
 	case NX_SHOW_PLANS:

@@ -4,8 +4,8 @@
  *
  * Every --interval seconds: the level and state (NEXUS_IOC_GET_STATS), the
  * newest samples of each metric as a sparkline (NEXUS_IOC_READ_METRIC; the
- * list of metrics from the debugfs "metrics" table unless --metric names
- * them), the active predictions soonest failure first and the newest
+ * list of metrics from NEXUS_IOC_READ_RECORDS unless --metric names them),
+ * the active predictions soonest failure first and the newest
  * decisions (READ_FINDINGS, READ_DECISIONS).  nx_top.c draws the screen.
  *
  * On a terminal it switches to the alternate screen with plain ANSI escape
@@ -177,55 +177,24 @@ static int nx_snap_add_metric(struct nx_top_snap *s, const char *name)
 	return 0;
 }
 
-/*
- * The metrics with samples, from the debugfs table "# id name unit last
- * samples total"; the columns are found by their names in the header.
- */
-static int nx_snap_list_metrics(struct nx_top_snap *s)
+/* The metrics with samples, in id order (NEXUS_REC_METRIC). */
+static int nx_snap_list_metrics(int fd, struct nx_top_snap *s)
 {
-	int c_name = -1, c_samples = -1;
-	char path[512], line[512];
-	FILE *fp;
-	int ret = 0;
+	struct nexus_metric_rec *m = NULL;
+	size_t n = 0, i;
+	int ret;
 
-	snprintf(path, sizeof(path), "%s/metrics", nx_debugfs_dir);
-	fp = fopen(path, "re");
-	if (!fp) {
-		if (errno == EACCES || errno == EPERM)
-			s->note = "metric list: permission denied (run as root, or use --metric)";
-		else
-			s->note = "no metric list: mount debugfs, or use --metric";
+	ret = nx_read_records(fd, NEXUS_REC_METRIC, sizeof(*m), (void **)&m, &n);
+	if (ret == -ENOMEM)
+		return ret;
+	if (ret) {
+		s->note = "no metric list (NEXUS_IOC_READ_RECORDS failed): use --metric";
 		return 0;
 	}
-	while (fgets(line, sizeof(line), fp)) {
-		char *tok[16], *save = NULL, *t;
-		int n = 0;
-
-		for (t = strtok_r(line, " \t\n", &save); t && n < 16;
-		     t = strtok_r(NULL, " \t\n", &save))
-			tok[n++] = t;
-		if (!n)
-			continue;
-		if (!strcmp(tok[0], "#")) {
-			int i;
-
-			for (i = 1; i < n; i++) {
-				if (!strcmp(tok[i], "name"))
-					c_name = i - 1;
-				else if (!strcmp(tok[i], "samples"))
-					c_samples = i - 1;
-			}
-			continue;
-		}
-		if (tok[0][0] == '#' || c_name < 0 || c_name >= n)
-			continue;
-		if (c_samples >= 0 && c_samples < n && !strcmp(tok[c_samples], "0"))
-			continue;
-		ret = nx_snap_add_metric(s, tok[c_name]);
-		if (ret)
-			break;
-	}
-	fclose(fp);
+	for (i = 0; i < n && !ret; i++)
+		if (m[i].samples)
+			ret = nx_snap_add_metric(s, m[i].name);
+	free(m);
 	if (!s->nmetrics && !ret)
 		s->note = "no metric has samples yet";
 	return ret;
@@ -305,7 +274,7 @@ static int nx_snap_collect(struct nx_top_snap *s, const struct nx_top_opts *o,
 		for (i = 0; i < (size_t)o->nnames && !ret; i++)
 			ret = nx_snap_add_metric(s, o->names[i]);
 	} else {
-		ret = nx_snap_list_metrics(s);
+		ret = nx_snap_list_metrics(fd, s);
 	}
 	if (ret)
 		goto out;

@@ -5,8 +5,8 @@
  *
  * Families: nexus_up, nexus_info, nexus_level, nexus_state, the core's
  * counters (struct nexus_stats), nexus_metric_value and
- * nexus_metric_samples_total per metric (the list from debugfs, which the
- * ABI lacks), the predictions and anomalies (NEXUS_IOC_READ_FINDINGS),
+ * nexus_metric_samples_total per metric (NEXUS_IOC_READ_RECORDS), the
+ * predictions and anomalies (NEXUS_IOC_READ_FINDINGS),
  * nexus_decisions_total by kind and outcome (NEXUS_IOC_READ_DECISIONS),
  * then nexusd's own counters and its BPF collectors.
  */
@@ -105,45 +105,32 @@ static void nxd_prom_stats(FILE *fp, const struct nexus_stats *st)
 	fprintf(fp, "nexus_modules %u\n", st->nr_modules);
 }
 
-/* Every metric of the store, from the debugfs list. */
-static void nxd_prom_metrics(FILE *fp)
+/* Every metric of the store (NEXUS_REC_METRIC). */
+static void nxd_prom_metrics(FILE *fp, int fd)
 {
-	char path[512], line[512], name[128], unit[64], ln[256], lu[128];
-	unsigned long long samples, total;
-	long long last;
-	int id, pass;
-	FILE *in;
+	struct nexus_metric_rec *m = NULL;
+	char ln[256], lu[128];
+	size_t n = 0, i;
+	int ret;
 
-	snprintf(path, sizeof(path), "%s/metrics", nx_debugfs_dir);
-	for (pass = 0; pass < 2; pass++) {
-		in = fopen(path, "re");
-		if (!in) {
-			if (!pass)
-				nxd_dbg("cannot read %s: %s", path, strerror(errno));
-			return;
-		}
-		if (!pass)
-			nxd_family(fp, "nexus_metric_value", "gauge",
-				   "Last sample of each NEXUS metric, in its unit.");
-		else
-			nxd_family(fp, "nexus_metric_samples_total", "counter",
-				   "Samples stored per NEXUS metric.");
-		while (fgets(line, sizeof(line), in)) {
-			if (line[0] == '#' ||
-			    sscanf(line, "%d %127s %63s %lld %llu %llu", &id, name,
-				   unit, &last, &samples, &total) != 6)
-				continue;
-			nxd_label(ln, sizeof(ln), name);
-			nxd_label(lu, sizeof(lu), strcmp(unit, "-") ? unit : "");
-			if (!pass)
-				fprintf(fp, "nexus_metric_value{metric=\"%s\",unit=\"%s\"} %lld\n",
-					ln, lu, last);
-			else
-				fprintf(fp, "nexus_metric_samples_total{metric=\"%s\"} %llu\n",
-					ln, total);
-		}
-		fclose(in);
+	ret = nx_read_records(fd, NEXUS_REC_METRIC, sizeof(*m), (void **)&m, &n);
+	if (ret) {
+		nxd_dbg("cannot list the metrics: %s", strerror(-ret));
+		return;
 	}
+	nxd_family(fp, "nexus_metric_value", "gauge",
+		   "Last sample of each NEXUS metric, in its unit.");
+	for (i = 0; i < n; i++)
+		fprintf(fp, "nexus_metric_value{metric=\"%s\",unit=\"%s\"} %lld\n",
+			nxd_label(ln, sizeof(ln), m[i].name),
+			nxd_label(lu, sizeof(lu), m[i].unit), (long long)m[i].last);
+	nxd_family(fp, "nexus_metric_samples_total", "counter",
+		   "Samples stored per NEXUS metric.");
+	for (i = 0; i < n; i++)
+		fprintf(fp, "nexus_metric_samples_total{metric=\"%s\"} %llu\n",
+			nxd_label(ln, sizeof(ln), m[i].name),
+			(unsigned long long)m[i].total);
+	free(m);
 }
 
 static void nxd_prom_findings(FILE *fp, int fd)
@@ -240,7 +227,7 @@ void nxd_prom_write(FILE *fp)
 			fprintf(fp, "nexus_state{state=\"%s\"} %d\n",
 				nx_state_name(i), st.state == i);
 		nxd_prom_stats(fp, &st);
-		nxd_prom_metrics(fp);
+		nxd_prom_metrics(fp, fd);
 		nxd_prom_findings(fp, fd);
 		close(fd);
 	}

@@ -19,7 +19,7 @@
 #include <linux/const.h>
 
 #define NEXUS_ABI_MAJOR		1
-#define NEXUS_ABI_MINOR		0
+#define NEXUS_ABI_MINOR		1
 
 /* NexusLevel: how far NEXUS may go. */
 enum nexus_level {
@@ -219,6 +219,7 @@ enum nexus_event_type {
 	NEXUS_EV_CONFIG,	/* arg0 = config generation */
 	NEXUS_EV_MODULE,	/* arg0 = 1 registered / 0 unregistered */
 	NEXUS_EV_SAMPLE,	/* arg0 = metric id, arg1 = value */
+	NEXUS_EV_RECORD,	/* arg0 = enum nexus_record_kind, arg1 = key */
 	NEXUS_EV_TYPE_COUNT,
 };
 
@@ -509,6 +510,446 @@ struct nexus_sample {
 	__s64 value;
 };
 
+/* ---- typed records: NEXUS_IOC_READ_RECORDS ---- */
+
+/*
+ * What NEXUS holds besides findings and decisions, one fixed-layout record
+ * per item, read by kind.  Each kind has one provider: the core, or the
+ * pluggable module named below (-ENODEV while it is not loaded).  A record's
+ * size is its version: NEXUS_*_REC_SIZE_VER0 is the first; later versions
+ * only add fields at the end.
+ */
+enum nexus_record_kind {
+	NEXUS_REC_NONE = 0,		/* invalid */
+	NEXUS_REC_METRIC,		/* nexus_core: struct nexus_metric_rec */
+	NEXUS_REC_FORECAST,		/* nexus_predict: struct nexus_forecast_rec */
+	NEXUS_REC_PLAN,			/* nexus_heal: struct nexus_plan_rec */
+	NEXUS_REC_TUNE_KNOB,		/* nexus_tune: struct nexus_tune_knob_rec */
+	NEXUS_REC_TUNE_EXPERIMENT,	/* nexus_tune: struct nexus_tune_exp_rec */
+	NEXUS_REC_TUNE_CHANGE,		/* nexus_tune: struct nexus_tune_change_rec */
+	NEXUS_REC_POSTURE,		/* nexus_guard: struct nexus_posture_rec */
+	NEXUS_REC_KIND_COUNT,
+};
+
+#define NEXUS_REC_MASK(k)	(1U << (k))
+
+/* Metric flags. */
+#define NEXUS_METRIC_F_USER	_BITUL(0)	/* ingested from userspace */
+
+/**
+ * struct nexus_metric_rec - NEXUS_REC_METRIC: one metric of the store.
+ * @id: its id (the one NEXUS_IOC_READ_METRIC returns).
+ * @flags: NEXUS_METRIC_F_*.
+ * @name: its name.
+ * @unit: its unit, "" if none.
+ * @samples: samples held now.
+ * @capacity: samples it can hold (its ring).
+ * @total: samples pushed since it was registered.
+ * @last_ts_ns: time of the newest sample; 0 without samples.
+ * @last: the newest sample's value; 0 without samples.
+ */
+struct nexus_metric_rec {
+	__s32 id;
+	__u32 flags;
+	char name[NEXUS_NAME_LEN];
+	char unit[NEXUS_SHORT_LEN];
+	__u32 samples;
+	__u32 capacity;
+	__u64 total;
+	__u64 last_ts_ns;
+	__s64 last;
+};
+
+#define NEXUS_METRIC_REC_SIZE_VER0	104
+
+/* The forecasting models of nexus_predict (nexus_core/lib/nx_forecast). */
+enum nexus_forecast_model {
+	NEXUS_FC_LINREG = 0,
+	NEXUS_FC_HOLT,
+	NEXUS_FC_EWMA,
+	NEXUS_FC_NAIVE,
+	NEXUS_FC_MODEL_COUNT,
+};
+
+#define NEXUS_FC_MODEL_SLOTS	4	/* entries of @mae */
+
+/**
+ * struct nexus_forecast_rec - NEXUS_REC_FORECAST: one metric's forecast.
+ * @metric: the metric forecast.
+ * @metric_id: its id.
+ * @model: enum nexus_forecast_model published (lowest error).
+ * @horizon_ms: how far ahead.
+ * @now: the newest sample.
+ * @forecast: the value expected @horizon_ms after it.
+ * @lower: lower end of its 95% interval.
+ * @upper: upper end.
+ * @confidence: per-mille.
+ * @switches: changes of model so far.
+ * @samples: samples consumed.
+ * @scored: bit (1 << model) set when @mae[model] is known.
+ * @__reserved: zero.
+ * @mae: per model, mean absolute error at the horizon, in the metric's
+ *	unit (rounded); valid where @scored says so.
+ */
+struct nexus_forecast_rec {
+	char metric[NEXUS_NAME_LEN];
+	__s32 metric_id;
+	__u32 model;
+	__u64 horizon_ms;
+	__s64 now;
+	__s64 forecast;
+	__s64 lower;
+	__s64 upper;
+	__u32 confidence;
+	__u32 switches;
+	__u64 samples;
+	__u32 scored;
+	__u32 __reserved;
+	__s64 mae[NEXUS_FC_MODEL_SLOTS];
+};
+
+#define NEXUS_FORECAST_REC_SIZE_VER0	152
+
+/* What became of a recovery plan. */
+enum nexus_plan_status {
+	NEXUS_PLAN_NONE = 0,
+	NEXUS_PLAN_RUNNING,
+	NEXUS_PLAN_SUCCEEDED,
+	NEXUS_PLAN_GAVE_UP,		/* steps or max_healing_attempts exhausted */
+	NEXUS_PLAN_SUGGESTED,		/* built and shown at correction */
+	NEXUS_PLAN_ABORTED,		/* component gone, healing disabled */
+	NEXUS_PLAN_REFUSED,		/* the engine refused a step */
+	NEXUS_PLAN_STATUS_COUNT,
+};
+
+/* What became of one step of a plan. */
+enum nexus_step_outcome {
+	NEXUS_STEP_NOT_RUN = 0,
+	NEXUS_STEP_OK,			/* ran, and the health check passed */
+	NEXUS_STEP_FAILED,		/* ran (or could not), still unhealthy */
+	NEXUS_STEP_TIMEOUT,		/* exceeded healing_timeout_ms */
+	NEXUS_STEP_SUGGESTED,		/* level below healing: shown, not run */
+	NEXUS_STEP_REFUSED,		/* refused by the engine */
+	NEXUS_STEP_OUTCOME_COUNT,
+};
+
+/* Why a rung of the escalation chain is not in a plan. */
+enum nexus_plan_skip {
+	NEXUS_SKIP_NONE = 0,
+	NEXUS_SKIP_UNSUPPORTED,		/* the component lacks the strategy */
+	NEXUS_SKIP_DISABLED,		/* HealingConfig disables it */
+	NEXUS_SKIP_NO_CHECKPOINT,	/* FullRollback without a checkpoint */
+	NEXUS_SKIP_COUNT,
+};
+
+#define NEXUS_PLAN_RUNGS	9	/* one per enum nexus_healing_strategy */
+
+/* Plan flags. */
+#define NEXUS_PLAN_F_LEARNED	_BITUL(0)	/* order from the learned table */
+
+/**
+ * struct nexus_plan_step - one step of a recovery plan.
+ * @strategy: enum nexus_healing_strategy.
+ * @outcome: enum nexus_step_outcome.
+ * @result: 0 or -errno (-EAGAIN: ran, still unhealthy).
+ * @ms: how long it took.
+ * @p_permille: the learned success estimate when it was planned.
+ * @__reserved: zero.
+ * @decision: its decision in the audit log, or 0.
+ */
+struct nexus_plan_step {
+	__u32 strategy;
+	__u32 outcome;
+	__s32 result;
+	__u32 ms;
+	__u32 p_permille;
+	__u32 __reserved;
+	__u64 decision;
+};
+
+/**
+ * struct nexus_plan_rec - NEXUS_REC_PLAN: one recovery plan of nexus_heal.
+ *	The running plans come first, then the finished ones kept, oldest
+ *	first.
+ * @id: plan id.
+ * @start_ns: when it was built.
+ * @end_ns: when it ended; 0 while running.
+ * @duration_ms: @end_ns - @start_ns; 0 while running.
+ * @finding: the finding that announced it, or 0.
+ * @component: the component it heals.
+ * @fault: the fault class it answers.
+ * @status: enum nexus_plan_status.
+ * @flags: NEXUS_PLAN_F_*.
+ * @nsteps: steps planned (entries of @steps).
+ * @done: steps run or shown so far.
+ * @skip: per strategy, enum nexus_plan_skip: why that rung is not planned.
+ * @steps: the steps, in the order they run.
+ */
+struct nexus_plan_rec {
+	__u64 id;
+	__u64 start_ns;
+	__u64 end_ns;
+	__u64 duration_ms;
+	__u64 finding;
+	char component[NEXUS_SHORT_LEN];
+	__u32 fault;
+	__u32 status;
+	__u32 flags;
+	__u32 nsteps;
+	__u32 done;
+	__u32 skip[NEXUS_PLAN_RUNGS];
+	struct nexus_plan_step steps[NEXUS_PLAN_RUNGS];
+};
+
+#define NEXUS_PLAN_REC_SIZE_VER0	400
+
+/* Knob flags. */
+#define NEXUS_KNOB_F_ENABLED	_BITUL(0)	/* its type may be tuned */
+#define NEXUS_KNOB_F_PRESENT	_BITUL(1)	/* its file was readable */
+#define NEXUS_KNOB_F_CHANGED	_BITUL(2)	/* NEXUS wrote it, not restored */
+#define NEXUS_KNOB_F_ADMIN	_BITUL(3)	/* set by someone else: left alone */
+#define NEXUS_KNOB_F_OUT_OF_RANGE _BITUL(4)	/* outside its safe range */
+#define NEXUS_KNOB_F_EXPERIMENT	_BITUL(5)	/* an experiment runs on it */
+
+/* Why the adaptation rules make a knob ineligible. */
+enum nexus_knob_eligibility {
+	NEXUS_KNOB_ELIGIBLE = 0,
+	NEXUS_KNOB_NO_SWAP,
+	NEXUS_KNOB_RAM_DISK,
+	NEXUS_KNOB_NO_IO_SCHEDULER,
+	NEXUS_KNOB_BYTES_MODE,
+	NEXUS_KNOB_ELIGIBILITY_COUNT,
+};
+
+/**
+ * struct nexus_tune_knob_rec - NEXUS_REC_TUNE_KNOB: a knob nexus_tune knows.
+ * @name: "vm.swappiness", "<disk>.read_ahead_kb", ...
+ * @flags: NEXUS_KNOB_F_*.
+ * @eligibility: enum nexus_knob_eligibility.
+ * @value: its value now (read for this call); -1 if it cannot be read.
+ * @min: lowest value NEXUS would write.
+ * @max: highest value NEXUS would write.
+ * @orig: its value before NEXUS's first change (restored on rmmod).
+ * @written: the last value NEXUS wrote.
+ * @last_change_ns: when NEXUS last wrote it, or 0.
+ * @backoff_until_ns: no experiment on it before this.
+ * @fails: experiments on it in a row that did not help.
+ * @__reserved: zero.
+ */
+struct nexus_tune_knob_rec {
+	char name[NEXUS_NAME_LEN];
+	__u32 flags;
+	__u32 eligibility;
+	__s64 value;
+	__s64 min;
+	__s64 max;
+	__s64 orig;
+	__s64 written;
+	__u64 last_change_ns;
+	__u64 backoff_until_ns;
+	__u32 fails;
+	__u32 __reserved;
+};
+
+#define NEXUS_TUNE_KNOB_REC_SIZE_VER0	120
+
+/**
+ * struct nexus_tune_exp_rec - NEXUS_REC_TUNE_EXPERIMENT: a change of a knob
+ *	being judged now.
+ * @knob: the knob.
+ * @metric: the metric that judges it.
+ * @from: the knob's value before.
+ * @to: the value written.
+ * @better: +1 if a larger @metric is better, -1 if a smaller.
+ * @before_samples: samples in the window before the change.
+ * @start_ns: when the change was written.
+ * @age_ms: time since then.
+ * @change_seq: its NEXUS_REC_TUNE_CHANGE record.
+ */
+struct nexus_tune_exp_rec {
+	char knob[NEXUS_NAME_LEN];
+	char metric[NEXUS_NAME_LEN];
+	__s64 from;
+	__s64 to;
+	__s32 better;
+	__u32 before_samples;
+	__u64 start_ns;
+	__u64 age_ms;
+	__u64 change_seq;
+};
+
+#define NEXUS_TUNE_EXP_REC_SIZE_VER0	144
+
+/* What a change-log record of nexus_tune is. */
+enum nexus_tune_op {
+	NEXUS_TUNE_OP_CHANGE = 0,	/* a step applied (an experiment) */
+	NEXUS_TUNE_OP_PROPOSAL,		/* a step the level did not allow */
+	NEXUS_TUNE_OP_REFUSED,		/* a step refused (budget) or failed */
+	NEXUS_TUNE_OP_RESTORE,		/* a knob set back by NEXUS */
+	NEXUS_TUNE_OP_ADMIN,		/* someone else changed a knob NEXUS had */
+	NEXUS_TUNE_OP_GONE,		/* the disk of a changed knob went away */
+	NEXUS_TUNE_OP_COUNT,
+};
+
+/* Change flags. */
+#define NEXUS_TUNE_F_JUDGED	_BITUL(0)	/* the Welch fields are set */
+
+/**
+ * struct nexus_tune_change_rec - NEXUS_REC_TUNE_CHANGE: one record of
+ *	nexus_tune's change log, oldest first.
+ * @seq: sequence number, from 1.
+ * @ts_ns: when.
+ * @decision: its decision in the audit log, or 0.
+ * @op: enum nexus_tune_op.
+ * @outcome: the decision's enum nexus_decision_outcome.
+ * @knob: the knob.
+ * @old_value: its value before.
+ * @new_value: its value after (or proposed).
+ * @result: what became of it: "pending", "kept", "rolled_back",
+ *	"inconclusive", "admin_override", "restored", "proposed", ...
+ * @flags: NEXUS_TUNE_F_*.
+ * @t_x1000: Welch's t x1000 of the test that judged a change.
+ * @df: its degrees of freedom.
+ * @__reserved: zero.
+ * @before_q8: the judging metric's mean before the change, Q.8.
+ * @after_q8: its mean after, Q.8.
+ * @ci_lo_q8: lower end of the interval of the difference, Q.8.
+ * @ci_hi_q8: upper end, Q.8.
+ * @evidence: the bottleneck and its evidence, or why.
+ */
+struct nexus_tune_change_rec {
+	__u64 seq;
+	__u64 ts_ns;
+	__u64 decision;
+	__u32 op;
+	__u32 outcome;
+	char knob[NEXUS_NAME_LEN];
+	__s64 old_value;
+	__s64 new_value;
+	char result[NEXUS_SHORT_LEN];
+	__u32 flags;
+	__s32 t_x1000;
+	__u32 df;
+	__u32 __reserved;
+	__s64 before_q8;
+	__s64 after_q8;
+	__s64 ci_lo_q8;
+	__s64 ci_hi_q8;
+	char evidence[NEXUS_REASON_LEN];
+};
+
+#define NEXUS_TUNE_CHANGE_REC_SIZE_VER0	256
+
+/* kernel-hardening-checker's option types. */
+enum nexus_posture_type {
+	NEXUS_POSTURE_SYSCTL = 0,
+	NEXUS_POSTURE_CMDLINE,
+	NEXUS_POSTURE_KCONFIG,
+	NEXUS_POSTURE_RUNTIME,
+	NEXUS_POSTURE_TYPE_COUNT,
+};
+
+/* kernel-hardening-checker's reasons: what a check protects. */
+enum nexus_posture_reason {
+	NEXUS_POSTURE_SELF_PROTECTION = 0,
+	NEXUS_POSTURE_ATTACK_SURFACE,
+	NEXUS_POSTURE_USERSPACE_HARDENING,
+	NEXUS_POSTURE_NETWORK,
+	NEXUS_POSTURE_REASON_COUNT,
+};
+
+enum nexus_posture_result {
+	NEXUS_POSTURE_UNKNOWN = 0,	/* not evaluated yet */
+	NEXUS_POSTURE_PASS,
+	NEXUS_POSTURE_FAIL,
+	NEXUS_POSTURE_ABSENT,		/* not on this kernel: not scored */
+	NEXUS_POSTURE_ERROR,		/* could not be read: not scored */
+	NEXUS_POSTURE_RESULT_COUNT,
+};
+
+/* ThreatLevel: syslog's severities, 0 the most severe. */
+enum nexus_threat_level {
+	NEXUS_THREAT_EMERG = 0,
+	NEXUS_THREAT_ALERT,
+	NEXUS_THREAT_CRIT,
+	NEXUS_THREAT_ERR,
+	NEXUS_THREAT_WARNING,
+	NEXUS_THREAT_NOTICE,
+	NEXUS_THREAT_INFO,
+	NEXUS_THREAT_NONE,		/* nothing to report */
+	NEXUS_THREAT_COUNT,
+};
+
+/**
+ * struct nexus_posture_rec - NEXUS_REC_POSTURE: one security posture check
+ *	of nexus_guard, in the module's table order.
+ * @name: the check: a sysctl name, "cmdline.<token>", "CONFIG_<name>",
+ *	"cpu.<bit>", "vuln.<name>", "lockdown", ...
+ * @type: enum nexus_posture_type.
+ * @reason: enum nexus_posture_reason.
+ * @result: enum nexus_posture_result of the last evaluation.
+ * @drift_level: enum nexus_threat_level of the open drift finding,
+ *	NEXUS_THREAT_NONE if none is open.
+ * @drift_id: the open drift finding, or 0.
+ * @current_val: the value as read.
+ * @desired_val: the recommended value.
+ * @source: who recommends it ("kspp", "cis", "kernel").
+ * @care: what the recommendation breaks, "" if nothing known.
+ */
+struct nexus_posture_rec {
+	char name[NEXUS_NAME_LEN];
+	__u32 type;
+	__u32 reason;
+	__u32 result;
+	__u32 drift_level;
+	__u64 drift_id;
+	char current_val[NEXUS_NAME_LEN];
+	char desired_val[NEXUS_SHORT_LEN];
+	char source[NEXUS_SHORT_LEN];
+	char care[NEXUS_REASON_LEN];
+};
+
+#define NEXUS_POSTURE_REC_SIZE_VER0	248
+
+#define NEXUS_RECORDS_MAX	256	/* records per call at most */
+
+/**
+ * struct nexus_records - NEXUS_IOC_READ_RECORDS
+ * @size: in: sizeof(struct nexus_records); out: bytes written.
+ * @flags: must be 0.
+ * @kind: in: enum nexus_record_kind (-EINVAL if unknown, -ENODEV while
+ *	its module is not loaded).
+ * @record_size: in: sizeof one record of @kind as the caller knows it, at
+ *	least the kind's NEXUS_*_REC_SIZE_VER0 and at most
+ *	NEXUS_RECORD_SIZE_MAX; records are written @record_size apart,
+ *	truncated or zero-extended to it.
+ * @count: in: capacity of @buf in records; out: records written, at most
+ *	NEXUS_RECORDS_MAX.  0 asks for @total only.
+ * @kernel_record_size: out: the size of a record of @kind in the running
+ *	kernel: its version.  Bytes of a record beyond it are zero.
+ * @offset: in: index of the first record wanted; out: index after the last
+ *	written (unchanged if none).
+ * @total: out: records of @kind held now.
+ * @buf: user pointer to @count records of @record_size bytes.
+ *
+ * The records are a snapshot taken in one go under the provider's lock;
+ * the list may change between two calls, so a reader that wants one
+ * consistent view asks for all of them at once (@count >= @total).
+ */
+struct nexus_records {
+	__u32 size;
+	__u32 flags;
+	__u32 kind;
+	__u32 record_size;
+	__u32 count;
+	__u32 kernel_record_size;
+	__u64 offset;
+	__u64 total;
+	__u64 buf;
+};
+
+#define NEXUS_RECORDS_SIZE_VER0		48
+
 /*
  * Every command reads the leading @size, so every command is _IOWR but
  * SET_CONFIG, which writes nothing back.
@@ -521,5 +962,6 @@ struct nexus_sample {
 #define NEXUS_IOC_READ_DECISIONS _IOWR(NEXUS_IOC_MAGIC, 0x05, struct nexus_batch)
 #define NEXUS_IOC_INGEST	_IOWR(NEXUS_IOC_MAGIC, 0x06, struct nexus_ingest)
 #define NEXUS_IOC_READ_METRIC	_IOWR(NEXUS_IOC_MAGIC, 0x07, struct nexus_metric_read)
+#define NEXUS_IOC_READ_RECORDS	_IOWR(NEXUS_IOC_MAGIC, 0x08, struct nexus_records)
 
 #endif /* _UAPI_LINUX_NEXUS_H */

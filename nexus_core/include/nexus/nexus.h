@@ -4,8 +4,10 @@
  * ...) sees of nexus_core.  See Documentation/module-authors.rst.
  *
  * A module registers one const struct nexus_module_ops.  The core calls its
- * callbacks from the engine thread only, never concurrently with each other
- * or with nexus_unregister_module(); after that returns, none runs again.
+ * callbacks with one lock held (the registry's), never concurrently with
+ * each other or with nexus_unregister_module(); after that returns, none
+ * runs again.  @tick and @on_event run in the engine thread; @dump and
+ * @read_records in the process that reads debugfs or /dev/nexus.
  * Modules read metrics, publish findings and ask for decisions; they never
  * call each other.
  */
@@ -22,7 +24,7 @@ struct attribute_group;
 struct kobject;
 
 /* Bump on any incompatible change of struct nexus_module_ops. */
-#define NEXUS_MODULE_ABI	1
+#define NEXUS_MODULE_ABI	2
 
 /**
  * struct nexus_module_ops - what a pluggable module provides.
@@ -40,8 +42,18 @@ struct kobject;
  *	allowed; return 0 or -errno.  Must record old/new values in @d.
  * @dump: human-readable state for /sys/kernel/debug/nexus/<name>.
  * @groups: extra attributes for /sys/kernel/nexus/modules/<name>/.
+ * @record_kinds: NEXUS_REC_MASK() of the enum nexus_record_kind this module
+ *	provides through @read_records.  A kind has one provider at a time:
+ *	registration fails with -EBUSY if another module provides it.
+ * @read_records: NEXUS_IOC_READ_RECORDS of one of @record_kinds: fill @buf
+ *	(zeroed, room for @max records of the kind's struct, e.g.
+ *	struct nexus_forecast_rec) with the records from index @offset on,
+ *	and set *@total to the number held now.  Return the number written
+ *	(0 when @offset >= *@total or @max is 0) or -errno.  Runs in the
+ *	ioctl caller's process, may sleep, must not touch user memory and
+ *	should take no longer than a @dump.
  *
- * Every callback is optional.
+ * Every callback is optional; @read_records is required with @record_kinds.
  */
 struct nexus_module_ops {
 	const char *name;
@@ -57,6 +69,9 @@ struct nexus_module_ops {
 	int (*apply)(struct nexus_decision *d);
 	void (*dump)(struct seq_file *m);
 	const struct attribute_group **groups;
+	u32 record_kinds;
+	int (*read_records)(u32 kind, u64 offset, void *buf, unsigned int max,
+			    u64 *total);
 };
 
 int nexus_register_module(const struct nexus_module_ops *ops);
@@ -173,6 +188,13 @@ void nexus_kfree(const void *p);
  */
 int nexus_debugfs_create(const struct nexus_module_ops *ops, const char *name,
 			 int (*show)(struct seq_file *m, void *unused));
+
+/*
+ * A record of one of the module's record kinds was added or changed: a
+ * NEXUS_EV_RECORD on the /dev/nexus stream.  Any context.
+ */
+void nexus_record_changed(const struct nexus_module_ops *ops, u32 kind,
+			  u64 key);
 
 /* Bus: safe from any context, O(1), never blocks. */
 bool nexus_bus_push(u16 type, u32 pid, u64 arg0, u64 arg1);

@@ -10,6 +10,13 @@
  * outcome (enum nexus_decision_outcome), applied how often apply() ran.
  * publish: write "notify" or "quiet" to publish an insight finding with or
  * without NEXUS_FINDING_NOTIFY (a uevent); last_finding shows its id.
+ *
+ * record_kinds=MASK registers it as the provider of those record kinds
+ * (NEXUS_IOC_READ_RECORDS); it holds nr_records forecasts of metrics
+ * "sample.<i>" with now = i, so the routing can be tested with records
+ * whose contents are known; writing a number to record_changed announces
+ * the forecast record of that key on the stream.  no_reader=1 leaves the
+ * callback out (must be refused).
  */
 #include <linux/module.h>
 #include <linux/kobject.h>
@@ -26,6 +33,18 @@ MODULE_PARM_DESC(bad_abi, "Register with a wrong ABI version (must be refused)")
 static bool dup;
 module_param(dup, bool, 0400);
 MODULE_PARM_DESC(dup, "Also try to register the name twice (must be refused)");
+
+static unsigned int record_kinds;
+module_param(record_kinds, uint, 0400);
+MODULE_PARM_DESC(record_kinds, "Provide these record kinds (NEXUS_REC_MASK bits)");
+
+static unsigned int nr_records = 3;
+module_param(nr_records, uint, 0400);
+MODULE_PARM_DESC(nr_records, "Forecast records held when providing NEXUS_REC_FORECAST");
+
+static bool no_reader;
+module_param(no_reader, bool, 0400);
+MODULE_PARM_DESC(no_reader, "Claim record kinds without a read_records callback (must be refused)");
 
 static atomic_t pending = ATOMIC_INIT(-1);
 static atomic_t last_outcome = ATOMIC_INIT(-1);
@@ -71,6 +90,29 @@ static void sample_dump(struct seq_file *m)
 	seq_printf(m, "ticks %lld\napplied %d\nlast_outcome %d\n",
 		   atomic64_read(&ticks), atomic_read(&applied),
 		   atomic_read(&last_outcome));
+}
+
+static int sample_read_records(u32 kind, u64 offset, void *buf,
+			       unsigned int max, u64 *total)
+{
+	struct nexus_forecast_rec *r = buf;
+	unsigned int n = 0;
+	u64 i;
+
+	if (kind != NEXUS_REC_FORECAST)
+		return -EINVAL;
+	for (i = offset; i < nr_records && n < max; i++, n++) {
+		snprintf(r[n].metric, sizeof(r[n].metric), "sample.%llu", i);
+		r[n].metric_id = -1;
+		r[n].now = i;
+		r[n].forecast = i;
+		r[n].lower = i;
+		r[n].upper = i;
+		r[n].confidence = 500;
+		r[n].samples = 1;
+	}
+	*total = nr_records;
+	return n;
 }
 
 static ssize_t decide_store(struct kobject *kobj, struct kobj_attribute *attr,
@@ -134,6 +176,23 @@ static ssize_t publish_store(struct kobject *kobj, struct kobj_attribute *attr,
 
 static struct kobj_attribute publish_attr = __ATTR_WO(publish);
 
+static ssize_t record_changed_store(struct kobject *kobj,
+				    struct kobj_attribute *attr,
+				    const char *buf, size_t count)
+{
+	u64 key;
+	int ret = kstrtou64(buf, 0, &key);
+
+	if (ret)
+		return ret;
+	if (!(sample_ops.record_kinds & NEXUS_REC_MASK(NEXUS_REC_FORECAST)))
+		return -EINVAL;
+	nexus_record_changed(&sample_ops, NEXUS_REC_FORECAST, key);
+	return count;
+}
+
+static struct kobj_attribute record_changed_attr = __ATTR_WO(record_changed);
+
 #define SAMPLE_RO(_name, fmt, expr)					\
 static ssize_t _name##_show(struct kobject *kobj,			\
 			    struct kobj_attribute *attr, char *buf)	\
@@ -158,6 +217,7 @@ static struct attribute *sample_attrs[] = {
 	&busy_us_attr.attr,
 	&publish_attr.attr,
 	&last_finding_attr.attr,
+	&record_changed_attr.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(sample);
@@ -186,6 +246,9 @@ static int __init sample_init(void)
 
 	if (bad_abi)
 		sample_ops.abi_version = NEXUS_MODULE_ABI + 1;
+	sample_ops.record_kinds = record_kinds;
+	if (record_kinds && !no_reader)
+		sample_ops.read_records = sample_read_records;
 	ret = nexus_register_module(&sample_ops);
 	if (ret)
 		return ret;
