@@ -5,6 +5,8 @@
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/mm.h>
+#include <linux/fs.h>
 #include "internal.h"
 
 static struct dentry *nexus_dbg_dir;
@@ -52,13 +54,6 @@ static int nexus_metrics_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(nexus_metrics);
 
-static int nexus_modules_show(struct seq_file *m, void *unused)
-{
-	nexus_registry_dump(m);
-	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(nexus_modules);
-
 static int nexus_budget_show(struct seq_file *m, void *unused)
 {
 	nexus_engine_dump_budget(m);
@@ -87,17 +82,123 @@ static int nexus_collectors_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(nexus_collectors);
 
+/*
+ * The dumps of the modules and of the registry are printed into a buffer
+ * when the file is opened, with nexus_registry_lock held (serialised with
+ * the modules' ticks), and read() copies from that snapshot.  A seq_file
+ * show would run under the seq_file's mutex, and the modules' ticks read
+ * procfs and kernfs files (seq_files themselves) under the registry lock:
+ * lockdep rightly reports that order inverted (seq_file -> registry ->
+ * seq_file).  No registry lock is taken with a seq_file mutex held.
+ */
+#define NEXUS_DBG_SNAP_MIN	(16 * 1024)
+#define NEXUS_DBG_SNAP_MAX	(8 * 1024 * 1024)
+
+struct nexus_dbg_snap {
+	size_t len;
+	char *buf;
+};
+
+static int nexus_dbg_snap_open(struct file *file,
+			       int (*show)(struct seq_file *m, void *unused),
+			       void *data)
+{
+	struct nexus_dbg_snap *snap;
+	struct seq_file m;
+	size_t size;
+	int ret;
+
+	snap = kzalloc(sizeof(*snap), GFP_KERNEL);
+	if (!snap)
+		return -ENOMEM;
+	for (size = NEXUS_DBG_SNAP_MIN; ; size *= 2) {
+		memset(&m, 0, sizeof(m));
+		m.buf = kvmalloc(size, GFP_KERNEL);
+		if (!m.buf) {
+			ret = -ENOMEM;
+			goto err;
+		}
+		m.size = size;
+		m.private = data;
+		m.file = file;
+		mutex_lock(&nexus_registry_lock);
+		ret = show(&m, NULL);
+		mutex_unlock(&nexus_registry_lock);
+		if (!ret && !seq_has_overflowed(&m))
+			break;
+		kvfree(m.buf);
+		if (ret)
+			goto err;
+		if (size >= NEXUS_DBG_SNAP_MAX) {
+			ret = -EFBIG;
+			goto err;
+		}
+	}
+	snap->buf = m.buf;
+	snap->len = m.count;
+	file->private_data = snap;
+	return 0;
+err:
+	kfree(snap);
+	return ret;
+}
+
+static ssize_t nexus_dbg_snap_read(struct file *file, char __user *ubuf,
+				   size_t count, loff_t *ppos)
+{
+	struct nexus_dbg_snap *snap = file->private_data;
+
+	return simple_read_from_buffer(ubuf, count, ppos, snap->buf, snap->len);
+}
+
+static int nexus_dbg_snap_release(struct inode *inode, struct file *file)
+{
+	struct nexus_dbg_snap *snap = file->private_data;
+
+	kvfree(snap->buf);
+	kfree(snap);
+	return 0;
+}
+
+static int nexus_modules_show(struct seq_file *m, void *unused)
+{
+	nexus_registry_dump(m);
+	return 0;
+}
+
+static int nexus_modules_open(struct inode *inode, struct file *file)
+{
+	return nexus_dbg_snap_open(file, nexus_modules_show, NULL);
+}
+
+static const struct file_operations nexus_modules_fops = {
+	.owner = THIS_MODULE,
+	.open = nexus_modules_open,
+	.read = nexus_dbg_snap_read,
+	.llseek = default_llseek,
+	.release = nexus_dbg_snap_release,
+};
+
 static int nexus_module_show(struct seq_file *m, void *unused)
 {
 	const struct nexus_module_ops *ops = m->private;
 
-	/* Serialised with the module's tick. */
-	mutex_lock(&nexus_registry_lock);
 	ops->dump(m);
-	mutex_unlock(&nexus_registry_lock);
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(nexus_module);
+
+static int nexus_module_open(struct inode *inode, struct file *file)
+{
+	return nexus_dbg_snap_open(file, nexus_module_show, inode->i_private);
+}
+
+static const struct file_operations nexus_module_fops = {
+	.owner = THIS_MODULE,
+	.open = nexus_module_open,
+	.read = nexus_dbg_snap_read,
+	.llseek = default_llseek,
+	.release = nexus_dbg_snap_release,
+};
 
 /**
  * nexus_debugfs_add_module() - create /sys/kernel/debug/nexus/<name>
@@ -136,21 +237,29 @@ static DEFINE_MUTEX(nexus_dbg_files_lock);
 static int nexus_extra_show(struct seq_file *m, void *unused)
 {
 	struct nexus_dbg_file *f = m->private;
-	int ret;
 
-	/* Serialised with the module's tick, like its dump. */
-	mutex_lock(&nexus_registry_lock);
-	ret = f->show(m, unused);
-	mutex_unlock(&nexus_registry_lock);
-	return ret;
+	return f->show(m, unused);
 }
-DEFINE_SHOW_ATTRIBUTE(nexus_extra);
+
+static int nexus_extra_open(struct inode *inode, struct file *file)
+{
+	return nexus_dbg_snap_open(file, nexus_extra_show, inode->i_private);
+}
+
+static const struct file_operations nexus_extra_fops = {
+	.owner = THIS_MODULE,
+	.open = nexus_extra_open,
+	.read = nexus_dbg_snap_read,
+	.llseek = default_llseek,
+	.release = nexus_dbg_snap_release,
+};
 
 /**
  * nexus_debugfs_create() - an extra file /sys/kernel/debug/nexus/<name>
  * @ops: the registered module that provides it
  * @name: the file name; must not be taken (a core file or another module's)
- * @show: prints the file, called under the same lock as the module's tick
+ * @show: prints the file when it is opened, under the same lock as the
+ *	module's tick
  *
  * For modules with more than one dump (e.g. anomaly's "anomalies" and
  * "baselines").  Call it after nexus_register_module() returned 0, not from

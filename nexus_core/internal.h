@@ -170,15 +170,25 @@ int nexus_engine_set_max_cores(u32 max_cores);
 void nexus_engine_note_shed(u64 n);
 
 /* ---- registry.c ---- */
+/*
+ * A registered module's switch and counters.  The engine updates them under
+ * nexus_registry_lock; its sysfs directory reads them without it (a sysfs
+ * show runs with kernfs' mutex held, and the modules' ticks read kernfs and
+ * procfs files under the registry lock), which is safe because the entry
+ * outlives the directory.
+ */
+struct nexus_module_stats {
+	bool enabled;
+	u64 ticks;
+	u64 events;
+	u64 shed;
+};
+
 extern struct mutex nexus_registry_lock;
 void nexus_registry_tick(u64 now_ns, enum nexus_level level, bool shed_low,
 			 unsigned int shed_below);
 void nexus_registry_event(const struct nexus_event *ev, enum nexus_level level);
 unsigned int nexus_registry_count(void);
-int nexus_registry_module_state(const struct nexus_module_ops *ops,
-				bool *enabled, u64 *ticks, u64 *events,
-				u64 *shed);
-int nexus_registry_module_enable(const struct nexus_module_ops *ops, bool on);
 void nexus_registry_dump(struct seq_file *m);
 int nexus_registry_records(u32 kind, u64 offset, void *buf, unsigned int max,
 			   u64 *total);
@@ -229,7 +239,8 @@ int nexus_sysfs_init(void);
 void nexus_sysfs_uevent_finding(const struct nexus_finding *f);
 enum nexus_level nexus_decision_min_level(enum nexus_decision_kind kind);
 void nexus_sysfs_exit(void);
-int nexus_sysfs_add_module(const struct nexus_module_ops *ops, void **handle);
+int nexus_sysfs_add_module(const struct nexus_module_ops *ops,
+			   struct nexus_module_stats *st, void **handle);
 void nexus_sysfs_del_module(void *handle);
 struct kobject *nexus_sysfs_module_kobj(void *handle);
 int nexus_debugfs_init(void);

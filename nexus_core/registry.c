@@ -25,10 +25,7 @@ struct nexus_registered {
 	const struct nexus_module_ops *ops;
 	void *sysfs;
 	void *debugfs;
-	bool enabled;
-	u64 ticks;
-	u64 events;
-	u64 shed;
+	struct nexus_module_stats st;
 };
 
 static LIST_HEAD(nexus_modules);
@@ -128,7 +125,7 @@ int nexus_register_module(const struct nexus_module_ops *ops)
 	if (!r)
 		return -ENOMEM;
 	r->ops = ops;
-	r->enabled = true;
+	r->st.enabled = true;
 
 	mutex_lock(&nexus_registry_lock);
 	ret = -EEXIST;
@@ -155,7 +152,7 @@ int nexus_register_module(const struct nexus_module_ops *ops)
 		if (ret)
 			goto err_unlock;
 	}
-	ret = nexus_sysfs_add_module(ops, &r->sysfs);
+	ret = nexus_sysfs_add_module(ops, &r->st, &r->sysfs);
 	if (ret)
 		goto err_exit;
 	r->debugfs = nexus_debugfs_add_module(ops);
@@ -241,19 +238,19 @@ void nexus_registry_tick(u64 now_ns, enum nexus_level level, bool shed_low,
 
 	mutex_lock(&nexus_registry_lock);
 	list_for_each_entry(r, &nexus_modules, list) {
-		if (!READ_ONCE(r->enabled) || !r->ops->tick ||
+		if (!READ_ONCE(r->st.enabled) || !r->ops->tick ||
 		    level < r->ops->min_level)
 			continue;
 		if ((shed_low && r->ops->priority < 5) ||
 		    r->ops->priority < shed_below ||
 		    nexus_chaos_tick_skip() ||
 		    !nexus_work_charge(NEXUS_TICK_UNITS)) {
-			r->shed++;
+			WRITE_ONCE(r->st.shed, r->st.shed + 1);
 			nexus_engine_note_shed(1);
 			continue;
 		}
 		r->ops->tick(now_ns);
-		r->ticks++;
+		WRITE_ONCE(r->st.ticks, r->st.ticks + 1);
 	}
 	mutex_unlock(&nexus_registry_lock);
 }
@@ -273,12 +270,12 @@ void nexus_registry_event(const struct nexus_event *ev, enum nexus_level level)
 		return;
 	mutex_lock(&nexus_registry_lock);
 	list_for_each_entry(r, &nexus_modules, list) {
-		if (!READ_ONCE(r->enabled) || !r->ops->on_event ||
+		if (!READ_ONCE(r->st.enabled) || !r->ops->on_event ||
 		    level < r->ops->min_level ||
 		    !(r->ops->event_mask & NEXUS_EV_MASK(ev->type)))
 			continue;
 		r->ops->on_event(ev);
-		r->events++;
+		WRITE_ONCE(r->st.events, r->st.events + 1);
 	}
 	mutex_unlock(&nexus_registry_lock);
 }
@@ -330,62 +327,6 @@ unsigned int nexus_registry_count(void)
 }
 
 /**
- * nexus_registry_module_state() - a module's counters, for sysfs
- * @ops: the module
- * @enabled: set to the enabled flag (if not NULL)
- * @ticks: ticks run
- * @events: events delivered
- * @shed: ticks skipped to stay within budget or by chaos
- *
- * Return: 0 or -ENOENT.
- */
-int nexus_registry_module_state(const struct nexus_module_ops *ops,
-				bool *enabled, u64 *ticks, u64 *events,
-				u64 *shed)
-{
-	struct nexus_registered *r;
-	int ret = -ENOENT;
-
-	mutex_lock(&nexus_registry_lock);
-	list_for_each_entry(r, &nexus_modules, list) {
-		if (r->ops != ops)
-			continue;
-		*enabled = r->enabled;
-		*ticks = r->ticks;
-		*events = r->events;
-		*shed = r->shed;
-		ret = 0;
-		break;
-	}
-	mutex_unlock(&nexus_registry_lock);
-	return ret;
-}
-
-/**
- * nexus_registry_module_enable() - switch a module on or off
- * @ops: the module
- * @on: run its callbacks or not
- *
- * Return: 0 or -ENOENT.
- */
-int nexus_registry_module_enable(const struct nexus_module_ops *ops, bool on)
-{
-	struct nexus_registered *r;
-	int ret = -ENOENT;
-
-	mutex_lock(&nexus_registry_lock);
-	list_for_each_entry(r, &nexus_modules, list) {
-		if (r->ops == ops) {
-			WRITE_ONCE(r->enabled, on);
-			ret = 0;
-			break;
-		}
-	}
-	mutex_unlock(&nexus_registry_lock);
-	return ret;
-}
-
-/**
  * nexus_module_kobject() - a module's sysfs directory, for subdirectories
  * @ops: the registered module
  *
@@ -416,16 +357,17 @@ EXPORT_SYMBOL_GPL(nexus_module_kobject);
 /**
  * nexus_registry_dump() - the registered modules, for debugfs
  * @m: the seq_file
+ *
+ * Called with nexus_registry_lock held.
  */
 void nexus_registry_dump(struct seq_file *m)
 {
 	struct nexus_registered *r;
 
 	seq_puts(m, "# name min_level priority enabled ticks events shed\n");
-	mutex_lock(&nexus_registry_lock);
+	lockdep_assert_held(&nexus_registry_lock);
 	list_for_each_entry(r, &nexus_modules, list)
 		seq_printf(m, "%s %s %u %d %llu %llu %llu\n", r->ops->name,
 			   nexus_level_name(r->ops->min_level), r->ops->priority,
-			   r->enabled, r->ticks, r->events, r->shed);
-	mutex_unlock(&nexus_registry_lock);
+			   r->st.enabled, r->st.ticks, r->st.events, r->st.shed);
 }

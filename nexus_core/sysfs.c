@@ -393,6 +393,7 @@ static const struct attribute_group nexus_coll_group = {
 struct nexus_module_kobj {
 	struct kobject kobj;
 	const struct nexus_module_ops *ops;
+	struct nexus_module_stats *st;	/* the registry's; outlives us */
 };
 
 #define to_nmk(k) container_of(k, struct nexus_module_kobj, kobj)
@@ -405,12 +406,7 @@ static void nexus_module_kobj_release(struct kobject *kobj)
 static ssize_t mod_enabled_show(struct kobject *kobj,
 				struct kobj_attribute *attr, char *buf)
 {
-	u64 t, e, s;
-	bool on;
-
-	if (nexus_registry_module_state(to_nmk(kobj)->ops, &on, &t, &e, &s))
-		return -ENODEV;
-	return sysfs_emit(buf, "%d\n", on);
+	return sysfs_emit(buf, "%d\n", READ_ONCE(to_nmk(kobj)->st->enabled));
 }
 
 static ssize_t mod_enabled_store(struct kobject *kobj,
@@ -422,23 +418,20 @@ static ssize_t mod_enabled_store(struct kobject *kobj,
 
 	if (ret)
 		return ret;
-	ret = nexus_registry_module_enable(to_nmk(kobj)->ops, on);
-	return ret ? ret : count;
+	WRITE_ONCE(to_nmk(kobj)->st->enabled, on);
+	return count;
 }
 
 static ssize_t mod_counters_show(struct kobject *kobj,
 				 struct kobj_attribute *attr, char *buf)
 {
-	u64 t, e, s;
-	bool on;
+	const struct nexus_module_stats *st = to_nmk(kobj)->st;
 
-	if (nexus_registry_module_state(to_nmk(kobj)->ops, &on, &t, &e, &s))
-		return -ENODEV;
 	if (!strcmp(attr->attr.name, "ticks"))
-		return sysfs_emit(buf, "%llu\n", t);
+		return sysfs_emit(buf, "%llu\n", READ_ONCE(st->ticks));
 	if (!strcmp(attr->attr.name, "events"))
-		return sysfs_emit(buf, "%llu\n", e);
-	return sysfs_emit(buf, "%llu\n", s);
+		return sysfs_emit(buf, "%llu\n", READ_ONCE(st->events));
+	return sysfs_emit(buf, "%llu\n", READ_ONCE(st->shed));
 }
 
 static ssize_t mod_min_level_show(struct kobject *kobj,
@@ -477,11 +470,13 @@ static const struct kobj_type nexus_module_ktype = {
 /**
  * nexus_sysfs_add_module() - create /sys/kernel/nexus/modules/<name>/
  * @ops: the module
+ * @st: its switch and counters, valid until nexus_sysfs_del_module()
  * @handle: receives the handle for nexus_sysfs_del_module()
  *
  * Return: 0 or -errno.
  */
-int nexus_sysfs_add_module(const struct nexus_module_ops *ops, void **handle)
+int nexus_sysfs_add_module(const struct nexus_module_ops *ops,
+			   struct nexus_module_stats *st, void **handle)
 {
 	struct nexus_module_kobj *nmk;
 	int ret;
@@ -490,6 +485,7 @@ int nexus_sysfs_add_module(const struct nexus_module_ops *ops, void **handle)
 	if (!nmk)
 		return -ENOMEM;
 	nmk->ops = ops;
+	nmk->st = st;
 	ret = kobject_init_and_add(&nmk->kobj, &nexus_module_ktype,
 				   nexus_modules_kobj, "%s", ops->name);
 	if (ret) {

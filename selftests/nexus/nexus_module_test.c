@@ -191,6 +191,53 @@ TEST_F(mod, unload_while_ticking)
 	EXPECT_EQ(self->others + 1, nx_read_ll(S "nr_modules"));
 }
 
+/* "file_reads N" of the sample's debugfs dump, or -1. */
+static long long dump_file_reads(void)
+{
+	char buf[512], *p;
+
+	if (nx_read_all(NEXUS_DEBUGFS "/sample", buf, sizeof(buf)) < 0)
+		return -1;
+	p = strstr(buf, "\nfile_reads ");
+	return p ? atoll(p + 12) : -1;
+}
+
+/*
+ * The debug kernel's lockdep reported a circular dependency: reading
+ * modules/<name>/enabled took nexus_registry_lock under kernfs' mutex,
+ * while nexus_guard's tick read procfs and sysfs files (seq_files) under
+ * the registry lock.  The sample module's ticks read /proc/meminfo here
+ * while its sysfs counters and debugfs dumps are read; under the debug
+ * kernel nexus-vm fails the run on any lockdep report.
+ */
+TEST_F(mod, lockdep_sysfs_and_dump_vs_tick_reading_procfs)
+{
+	long long reads0, ticks0 = -1;
+	char buf[4096];
+	double t0;
+	int n = 0;
+
+	ASSERT_EQ(0, nx_rmmod("nexus_test_sample"));
+	ASSERT_EQ(0, nx_insmod(SAMPLE_KO, "tick_reads=1"));
+	ASSERT_EQ(0, nx_write(S "level", "detection"));
+	ASSERT_EQ(0, nx_write(S "tick_ms", "10"));
+	reads0 = dump_file_reads();
+	ASSERT_LE(0, reads0);
+	for (t0 = nx_now_s(); nx_now_s() - t0 < 3; n++) {
+		long long t = nx_read_ll(M "ticks");
+
+		EXPECT_LE(ticks0, t);
+		ticks0 = t;
+		EXPECT_EQ(1, nx_read_ll(M "enabled"));
+		ASSERT_LT(0, nx_read_all(NEXUS_DEBUGFS "/modules", buf, sizeof(buf)));
+		EXPECT_NE(NULL, strstr(buf, "\nsample detection "));
+		ASSERT_LT(0, nx_read_all(NEXUS_DEBUGFS "/sample", buf, sizeof(buf)));
+	}
+	EXPECT_LT(reads0, dump_file_reads()) TH_LOG("the ticks read no file");
+	EXPECT_LT(0, ticks0);
+	TH_LOG("%d rounds of reads", n);
+}
+
 /* A socket on the kernel's uevent multicast group, 200 ms receive timeout. */
 static bool has(const char *ev, const char *var)
 {

@@ -16,7 +16,10 @@
  * "sample.<i>" with now = i, so the routing can be tested with records
  * whose contents are known; writing a number to record_changed announces
  * the forecast record of that key on the stream.  no_reader=1 leaves the
- * callback out (must be refused).
+ * callback out (must be refused).  tick_reads=1 makes each tick read
+ * /proc/meminfo, a seq_file, as the analyzers' ticks read procfs and kernfs
+ * files: with the module's sysfs and debugfs files read at the same time,
+ * the debug kernel's lockdep checks the lock order between them.
  */
 #include <linux/module.h>
 #include <linux/kobject.h>
@@ -24,6 +27,8 @@
 #include <linux/seq_file.h>
 #include <linux/atomic.h>
 #include <linux/delay.h>
+#include <linux/fs.h>
+#include <linux/file.h>
 #include <nexus/nexus.h>
 
 static bool bad_abi;
@@ -46,7 +51,12 @@ static bool no_reader;
 module_param(no_reader, bool, 0400);
 MODULE_PARM_DESC(no_reader, "Claim record kinds without a read_records callback (must be refused)");
 
+static bool tick_reads;
+module_param(tick_reads, bool, 0400);
+MODULE_PARM_DESC(tick_reads, "Each tick reads /proc/meminfo, as the analyzers do");
+
 static atomic_t pending = ATOMIC_INIT(-1);
+static atomic64_t file_reads = ATOMIC64_INIT(0);
 static atomic_t last_outcome = ATOMIC_INIT(-1);
 static atomic_t applied = ATOMIC_INIT(0);
 static atomic64_t ticks = ATOMIC64_INIT(0);
@@ -56,11 +66,27 @@ static atomic64_t last_finding = ATOMIC64_INIT(0);
 
 static struct nexus_module_ops sample_ops;
 
+static void sample_read_meminfo(void)
+{
+	char buf[128];
+	struct file *f;
+	loff_t pos = 0;
+
+	f = filp_open("/proc/meminfo", O_RDONLY, 0);
+	if (IS_ERR(f))
+		return;
+	if (kernel_read(f, buf, sizeof(buf), &pos) > 0)
+		atomic64_inc(&file_reads);
+	fput(f);
+}
+
 static void sample_tick(u64 now_ns)
 {
 	int kind = atomic_xchg(&pending, -1);
 
 	atomic64_inc(&ticks);
+	if (tick_reads)
+		sample_read_meminfo();
 	/* Stand-in for an expensive analyzer, to exercise the CPU budget. */
 	if (atomic_read(&busy_us))
 		udelay(atomic_read(&busy_us));
@@ -87,9 +113,9 @@ static int sample_apply(struct nexus_decision *d)
 
 static void sample_dump(struct seq_file *m)
 {
-	seq_printf(m, "ticks %lld\napplied %d\nlast_outcome %d\n",
+	seq_printf(m, "ticks %lld\napplied %d\nlast_outcome %d\nfile_reads %lld\n",
 		   atomic64_read(&ticks), atomic_read(&applied),
-		   atomic_read(&last_outcome));
+		   atomic_read(&last_outcome), atomic64_read(&file_reads));
 }
 
 static int sample_read_records(u32 kind, u64 offset, void *buf,
