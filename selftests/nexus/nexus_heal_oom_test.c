@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * nexus_heal: survival mode when OOM is imminent.  A program leaking
- * 32 MiB/s makes nexus_predict raise OutOfMemory naming it; at level
+ * memory (MemAvailable/20 per second, so that OOM is about 20 s away
+ * whatever the earlier tests left in memory) makes nexus_predict raise OutOfMemory naming it; at level
  * healing nexus_heal's plan for the component "system" climbs its ladder
  * (free caches, shed NEXUS's own low-priority work) and, as those do not
  * stop the leak, kills the predicted culprit before the kernel's OOM
@@ -18,6 +19,7 @@
 #define DUMP NEXUS_DEBUGFS "/heal"
 
 static char dump[65536];
+static char pdump[16384];
 static char exe[PATH_MAX];
 
 /* The kernel's OOM kills so far (/proc/vmstat oom_kill). */
@@ -29,6 +31,17 @@ static long long oom_kills(void)
 		return -1;
 	p = strstr(buf, "\noom_kill ");
 	return p ? atoll(p + 10) : -1;
+}
+
+/* MemAvailable in MiB, or -1. */
+static long long mem_available_mib(void)
+{
+	char buf[4096], *p;
+
+	if (nx_read_all("/proc/meminfo", buf, sizeof(buf)) < 0)
+		return -1;
+	p = strstr(buf, "MemAvailable:");
+	return p ? atoll(p + 13) / 1024 : -1;
 }
 
 FIXTURE(oom) {
@@ -93,8 +106,9 @@ TEST_F(oom, bad_values_refused)
 TEST_F_TIMEOUT(oom, leak_culprit_killed_bystander_lives, 180)
 {
 	static const char * const by_argv[] = { exe, "16", "16", NULL };
-	static const char * const lk_argv[] = { exe, "32", "4096", NULL };
-	long long kills0 = oom_kills();
+	static char rate[24];
+	static const char * const lk_argv[] = { exe, rate, "4096", NULL };
+	long long kills0 = oom_kills(), avail;
 	char want[128], *l;
 	int status = 0;
 	pid_t culprit;
@@ -105,18 +119,23 @@ TEST_F_TIMEOUT(oom, leak_culprit_killed_bystander_lives, 180)
 	self->bystander = nx_spawn(by_argv);
 	ASSERT_LT(0, self->bystander);
 	nx_msleep(3000);	/* a flat history first */
+	avail = mem_available_mib();
+	ASSERT_LT(0, avail);
+	snprintf(rate, sizeof(rate), "%lld", avail / 20 < 8 ? 8 : avail / 20);
+	TH_LOG("MemAvailable %lld MiB, leaking %s MiB/s", avail, rate);
 	self->leaker = nx_spawn(lk_argv);
 	ASSERT_LT(0, self->leaker);
 	for (t0 = nx_now_s(); nx_now_s() - t0 < 150; nx_msleep(200))
 		if (waitpid(self->leaker, &status, WNOHANG) == self->leaker)
 			break;
 	ASSERT_LT(0, nx_read_all(DUMP, dump, sizeof(dump)));
+	nx_read_all(NEXUS_DEBUGFS "/predict", pdump, sizeof(pdump));
 	ASSERT_LT(nx_now_s() - t0, 150) TH_LOG("the leaker lived: %s", dump);
 	culprit = self->leaker;
 	self->leaker = 0;
 	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 	/* heal killed it, not the kernel's OOM killer */
-	EXPECT_EQ(kills0, oom_kills()) TH_LOG("%s", dump);
+	EXPECT_EQ(kills0, oom_kills()) TH_LOG("%s\n%s", dump, pdump);
 	/* the bystander lives */
 	EXPECT_EQ(0, kill(self->bystander, 0));
 	EXPECT_EQ(0, waitpid(self->bystander, NULL, WNOHANG));
