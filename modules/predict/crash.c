@@ -140,7 +140,7 @@ static struct nxp_series nxp_in[NXP_SERIES] = {
  * @floor_kb: OOM floor in force.
  */
 struct nxp_detect {
-	struct nx_linreg oom, slab, lat, io;
+	struct nx_linreg oom, oom_recent, slab, lat, io;
 	u32 oom_streak, cpu_streak, io_streak;
 	u64 oom_since_ns;
 	bool cpu_failing, io_failing;
@@ -549,10 +549,43 @@ static bool nxp_still_falling(const struct nx_linreg *r)
 }
 
 /*
+ * Time to the floor on the trend of the whole window and on that of its
+ * last NXP_OOM_RECENT points; the one whose line explains its points
+ * better (R^2) wins.  A leak that starts after a calm or a swinging history
+ * is a clean line over the recent points long before it dominates the
+ * window: the whole window's fit alone lagged it by seconds and, with the
+ * swings of an earlier workload in it, kept R^2 (and so the confidence)
+ * too low until the kernel's OOM killer had run.
+ */
+static s64 nxp_oom_ttf(u64 now_ms, u32 *r2)
+{
+	const struct nx_linreg *r = &nxd.oom;
+	u32 i, r2_recent;
+	s64 ttf, recent;
+
+	ttf = nxp_ttf(r, nxd.floor_kb, now_ms, r2);
+	if (r->n < NXP_OOM_RECENT)
+		return ttf;
+	nx_linreg_init(&nxd.oom_recent);
+	for (i = NXP_OOM_RECENT; i > 0; i--) {
+		u32 k = (r->head + NX_LINREG_WIN - i) % NX_LINREG_WIN;
+
+		nx_linreg_add(&nxd.oom_recent, r->t[k], r->x[k]);
+	}
+	recent = nxp_ttf(&nxd.oom_recent, nxd.floor_kb, now_ms, &r2_recent);
+	if (recent >= 0 && (ttf < 0 || r2_recent > *r2)) {
+		*r2 = r2_recent;
+		return recent;
+	}
+	return ttf;
+}
+
+/*
  * OutOfMemory: time until the OOM headroom (mem.oom_headroom_kb: free
  * memory above the min watermarks plus what reclaim can free) and free
  * swap fall to the floor, on the least-squares trend of the last
- * NX_LINREG_WIN samples.  The headroom counts what reclaim can free, so its
+ * NX_LINREG_WIN samples or of the last NXP_OOM_RECENT (nxp_oom_ttf()).
+ * The headroom counts what reclaim can free, so its
  * trend is the net of allocation and reclaim.  Confidence: 60% how well a
  * line explains the window (R^2, discounted while the window fills), 20%
  * persistence (5 samples in a row), 20% PSI memory some (full weight at 20%).
@@ -581,7 +614,7 @@ static void nxp_detect_oom(u64 now, const struct nexus_prediction_params *cfg)
 	nx_linreg_add(&nxd.oom, nxp_ms(nxp_in[NXP_ROOM].last_ns), total);
 	nxd.floor_kb = nxp_floor_kb();
 	ttf = total <= nxd.floor_kb ? 0 :
-	      nxp_ttf(&nxd.oom, nxd.floor_kb, nxp_ms(now), &r2);
+	      nxp_oom_ttf(nxp_ms(now), &r2);
 	if (total <= nxd.floor_kb)
 		r2 = NX_PERMILLE;
 	if (ttf < 0 || ttf > cfg->horizon_ms ||
