@@ -126,6 +126,7 @@ static struct nxp_series nxp_in[NXP_SERIES] = {
 /**
  * struct nxp_detect - trend state of the detectors.
  * @oom: (ms, OOM headroom + free swap kB).
+ * @oom_recent: the last NXP_OOM_RECENT points of @oom, refitted each sample.
  * @slab: (ms, unreclaimable slab kB), one point per task walk.
  * @lat: (ms, mean run-queue wait us).
  * @io: (ms, psi.io.full per-mille).

@@ -2,12 +2,13 @@
 /*
  * nexus_heal: survival mode when OOM is imminent.  A program leaking
  * memory (MemAvailable/20 per second, so that OOM is about 20 s away
- * whatever the earlier tests left in memory) makes nexus_predict raise OutOfMemory naming it; at level
- * healing nexus_heal's plan for the component "system" climbs its ladder
- * (free caches, shed NEXUS's own low-priority work) and, as those do not
- * stop the leak, kills the predicted culprit before the kernel's OOM
- * killer has to (its oom_kill count does not move).  A bystander, another
- * copy of the same program that stopped growing at 16 MiB, lives.
+ * whatever the earlier tests left in memory) makes nexus_predict raise
+ * OutOfMemory naming it; at level healing nexus_heal's plan for the
+ * component "system" climbs its ladder (free caches, shed NEXUS's own
+ * low-priority work) and, as those do not stop the leak, kills the
+ * predicted culprit before the kernel's OOM killer has to (its oom_kill
+ * count does not move).  A bystander, another copy of the same program
+ * that stopped growing at 16 MiB, lives.
  */
 #include <signal.h>
 #include <sys/wait.h>
