@@ -23,12 +23,17 @@ DEBUG_SUBSET="nexus_sysfs_test nexus_core_test nexus_module_test nexus_ioctl_tes
 DEBUG_SUBSET_CYCLES=5
 DEBUG_SUBSET_FI_MAX=12
 
-# debug_kernel_wait - wait for check.sh's background build; its log and status
+# debug_kernel_wait - wait for check.sh's background build; its log and
+# status.  The status comes from a file: bash's "wait PID" answered "not a
+# child of this shell" (127) for the build that had ended half an hour and
+# many process substitutions before.
 debug_kernel_wait() {
-	local rc=0
-	wait "$dk_pid" || rc=$?
+	while kill -0 "$dk_pid" 2>/dev/null; do
+		sleep 2
+	done
 	cat "$LOG/debug-kernel.log"
-	return $rc
+	[ -f "$LOG/debug-kernel.rc" ] || return 1
+	return "$(cat "$LOG/debug-kernel.rc")"
 }
 
 # debug_lane full|subset - the lane's phases, with check.sh's phase()

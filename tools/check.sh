@@ -93,7 +93,11 @@ echo "# phase deps: $((SECONDS - start))s"
 # for it; with a cached build it returns at once.
 dk_pid=
 if [ "$DEBUG_LANE" != off ]; then
-	tools/debug-kernel/build.sh >"$LOG/debug-kernel.log" 2>&1 &
+	rm -f "$LOG/debug-kernel.rc"
+	{
+		tools/debug-kernel/build.sh >"$LOG/debug-kernel.log" 2>&1
+		echo $? >"$LOG/debug-kernel.rc"
+	} &
 	dk_pid=$!
 fi
 phase build "$LOG/build.log" make -s modules tools selftests
