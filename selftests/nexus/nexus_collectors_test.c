@@ -220,8 +220,8 @@ static int compare_rate(const char *metric, long long (*counter)(const char *),
 			const char *arg, double *got, double *want)
 {
 	unsigned long long seen = 0;
-	long long c0, c1 = 0, v, sum = 0;
-	double t0, t1;
+	long long c0, c1 = 0, v;
+	double t0, t1, t, sum = 0;
 	int i;
 
 	metric_get(metric, NULL, &seen);
@@ -229,19 +229,26 @@ static int compare_rate(const char *metric, long long (*counter)(const char *),
 		return -1;
 	c0 = counter(arg);
 	t0 = nx_now_s();
+	t1 = t0;
 	for (i = 0; i < MAX_INTERVALS; i++) {
 		if (next_sample(metric, &seen, 3000))
 			return -1;
 		metric_get(metric, &v, NULL);
-		sum += v;
+		/*
+		 * Each sample is the rate over its own period: weighted by it,
+		 * not averaged, since the debug kernel's late ticks make the
+		 * periods unequal (an average was 3.8/s against 4.1/s).
+		 */
+		t = nx_now_s();
+		sum += v * (t - t1);
+		t1 = t;
 		c1 = counter(arg);
 		if (i + 1 >= INTERVALS && c1 - c0 >= MIN_EVENTS)
 			break;
 	}
-	t1 = nx_now_s();
-	if (c1 - c0 < MIN_EVENTS)
+	if (c1 - c0 < MIN_EVENTS || t1 <= t0)
 		return -1;
-	*got = (double)sum / (i < MAX_INTERVALS ? i + 1 : i);
+	*got = sum / (t1 - t0);
 	*want = (c1 - c0) / (t1 - t0);
 	return 0;
 }
