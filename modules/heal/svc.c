@@ -8,9 +8,11 @@
  * memory.current, memory.max), so it works on any cgroup v2 without a
  * controller of NEXUS's own; its strategies are what Linux offers:
  *
- *   SoftReset   kill the culprit task (D state, memory) or run the restart
- *               command (dead, crash-looping)
- *   HardReset   kill every task (cgroup.kill), then run the restart command
+ *   SoftReset   kill the culprit task (D state), lower memory.high below
+ *               the memory policy (memory: limits, undone at unwatch) or
+ *               run the restart command (dead, crash-looping)
+ *   HardReset   kill the culprit (memory), else every task (cgroup.kill),
+ *               then run the restart command
  *   Quarantine  freeze the cgroup (cgroup.freeze)
  *
  * The restart command runs through the usermode helper, as root, attached
@@ -84,6 +86,10 @@ struct nxh_svc {
 	int health;
 	char last[48];			/* what the last step did */
 	char last_kill[32];		/* the last culprit killed */
+	u64 mem_cur, mem_max;		/* at the last memory fault */
+	u64 high_set;			/* memory.high NEXUS wrote, 0: none */
+	u64 high_old;			/* memory.high before, U64_MAX: max */
+	u64 limits;			/* memory.high writes (limits) */
 };
 
 struct nxh_svc_knobs nxh_svc_knobs = {
@@ -282,7 +288,10 @@ static pid_t nxh_svc_biggest(struct nxh_svc *s, char *buf, u64 cur)
 	return (u64)best << PAGE_SHIFT >= cur / 2 ? found : 0;
 }
 
-/* memory.current (into @cur) at svc_mem_permille of memory.max or more. */
+/*
+ * memory.current (into @cur) at svc_mem_permille of memory.max or more.
+ * Both are kept for the limits step.  Under s->lock.
+ */
 static bool nxh_svc_mem_high(struct nxh_svc *s, char *buf, u64 *cur)
 {
 	u64 max;
@@ -293,8 +302,135 @@ static bool nxh_svc_mem_high(struct nxh_svc *s, char *buf, u64 *cur)
 	if (nxh_svc_read(s->path, "memory.current", buf, 32) <= 0 ||
 	    kstrtou64(strim(buf), 10, cur))
 		return false;
+	s->mem_cur = *cur;
+	s->mem_max = max;
 	return div64_u64(*cur * 1000, max ? max : 1) >=
 	       READ_ONCE(nxh_svc_knobs.mem_permille);
+}
+
+/* A cgroup memory file's value, U64_MAX for "max"; 0 or -errno. */
+static int nxh_svc_mem_value(struct nxh_svc *s, const char *file, char *buf,
+			     size_t size, u64 *val)
+{
+	ssize_t n = nxh_svc_read(s->path, file, buf, size);
+
+	if (n <= 0)
+		return n ? n : -ENODATA;
+	strim(buf);
+	if (!strcmp(buf, "max")) {
+		*val = U64_MAX;
+		return 0;
+	}
+	return kstrtou64(buf, 10, val);
+}
+
+/* A change of memory.high into the audit log (a Log decision). */
+static __printf(4, 5)
+void nxh_svc_record(struct nxh_svc *s, u64 old, u64 new, const char *fmt, ...)
+{
+	struct nexus_decision d = {
+		.kind = NEXUS_DECISION_LOG,
+		.confidence = 1000,
+		.arg = NEXUS_HEAL_SOFT_RESET,
+		.old_value = old == U64_MAX ? -1 : (s64)old,
+		.new_value = new == U64_MAX ? -1 : (s64)new,
+	};
+	va_list ap;
+
+	snprintf(d.target, sizeof(d.target), "%s memory.high", s->name);
+	va_start(ap, fmt);
+	vsnprintf(d.reason, sizeof(d.reason), fmt, ap);
+	va_end(ap);
+	nexus_decide(&nxh_ops, &d);
+}
+
+/*
+ * SoftReset for a memory fault, the limits strategy: memory.high set to
+ * 15/16 of the memory policy (svc_mem_permille of memory.max) throttles
+ * the cgroup's allocations there, and writing it makes the kernel reclaim
+ * down to it at once (both kernels: memory_high_write() reclaims with
+ * retries, so memory.reclaim would add nothing).  memory.high is only
+ * ever lowered; the value before is kept for the restore at unwatch.
+ */
+static int nxh_svc_limit(struct nxh_svc *s)
+{
+	u64 max, cur, after = 0, old, target, mine;
+	char buf[32], val[24];
+	int ret;
+
+	mutex_lock(&s->lock);
+	max = s->mem_max;
+	cur = s->mem_cur;
+	mutex_unlock(&s->lock);
+	if (!max)
+		return -ENODATA;
+	target = mult_frac(max, READ_ONCE(nxh_svc_knobs.mem_permille), 1000);
+	target = (target - target / 16) & PAGE_MASK;
+	ret = nxh_svc_mem_value(s, "memory.high", buf, sizeof(buf), &old);
+	if (ret)
+		return ret;
+	mutex_lock(&s->lock);
+	/* changed by someone else since: theirs is the value to restore */
+	if (s->high_set && old != s->high_set)
+		s->high_set = 0;
+	mine = s->high_set;
+	mutex_unlock(&s->lock);
+	if (old <= target && !mine) {
+		nxh_svc_record(s, old, old,
+			       "limits: memory.high %s already at or below %llu",
+			       buf, target);
+		return -EALREADY;
+	}
+	/* NEXUS's own limit again: written again, for the reclaim */
+	target = min(target, old);
+	snprintf(val, sizeof(val), "%llu", target);
+	ret = nxh_svc_write(s->path, "memory.high", val);
+	nxh_svc_mem_value(s, "memory.current", val, sizeof(val), &after);
+	mutex_lock(&s->lock);
+	if (!ret) {
+		if (!s->high_set)
+			s->high_old = old;
+		s->high_set = target;
+		s->limits++;
+	}
+	snprintf(s->last, sizeof(s->last), "memory.high %llu: %d", target,
+		 ret);
+	mutex_unlock(&s->lock);
+	nxh_svc_record(s, old, ret ? old : target,
+		       "limits %d: memory.high %s -> %llu, memory.current %llu -> %llu of max %llu",
+		       ret, buf, target, cur, after, max);
+	return ret;
+}
+
+/*
+ * Undo the limits at unwatch: memory.high back to its value before, if
+ * it is still the one NEXUS wrote; someone else's later value is left.
+ * No callback runs any more.
+ */
+static void nxh_svc_unlimit(struct nxh_svc *s)
+{
+	char buf[32], old[24] = "max";
+	u64 now;
+	int ret;
+
+	if (!s->high_set)
+		return;
+	if (s->high_old != U64_MAX)
+		snprintf(old, sizeof(old), "%llu", s->high_old);
+	ret = nxh_svc_mem_value(s, "memory.high", buf, sizeof(buf), &now);
+	if (!ret && now != s->high_set) {
+		nxh_svc_record(s, now, now,
+			       "limits kept: memory.high %s set by someone else (NEXUS's %llu)",
+			       buf, s->high_set);
+		return;
+	}
+	if (!ret)
+		ret = nxh_svc_write(s->path, "memory.high", old);
+	nxh_svc_record(s, s->high_set, ret ? s->high_set : s->high_old,
+		       "limits undone %d: memory.high %llu -> %s", ret,
+		       s->high_set, old);
+	pr_info("%s: memory.high %llu -> %s: %d\n", s->name, s->high_set,
+		old, ret);
 }
 
 /* The fault class, in the order of Documentation/heal.rst.  Under s->lock. */
@@ -462,6 +598,7 @@ static int nxh_svc_recover(void *priv, enum nexus_healing_strategy st,
 			   u64 cookie)
 {
 	struct nxh_svc *s = priv;
+	pid_t culprit;
 	int ret, h;
 
 	mutex_lock(&s->lock);
@@ -469,11 +606,19 @@ static int nxh_svc_recover(void *priv, enum nexus_healing_strategy st,
 	mutex_unlock(&s->lock);
 	switch (st) {
 	case NEXUS_HEAL_SOFT_RESET:
-		if (h == NXH_SVC_DSTATE || h == NXH_SVC_MEMORY)
+		if (h == NXH_SVC_MEMORY)
+			return nxh_svc_limit(s);
+		if (h == NXH_SVC_DSTATE)
 			return nxh_svc_kill_culprit(s);
 		ret = nxh_svc_restart(s);
 		break;
 	case NEXUS_HEAL_HARD_RESET:
+		mutex_lock(&s->lock);
+		culprit = s->culprit;
+		mutex_unlock(&s->lock);
+		/* memory: the one process filling the cgroup, if there is one */
+		if (h == NXH_SVC_MEMORY && culprit)
+			return nxh_svc_kill_culprit(s);
 		ret = nxh_svc_write(s->path, "cgroup.kill", "1");
 		mutex_lock(&s->lock);
 		if (!ret)
@@ -677,6 +822,7 @@ static void nxh_svc_drop(int i)
 	nexus_component_unregister(&s->ops);
 	nxh_svcs[i] = NULL;
 	nxh_svc_thaw(s);
+	nxh_svc_unlimit(s);
 	pr_info("%s: %s unwatched\n", s->name, s->path);
 	nexus_kfree(s);
 }
@@ -753,7 +899,7 @@ void nxh_svc_dump(struct seq_file *m)
 	u64 now = ktime_get_ns();
 	int i;
 
-	seq_puts(m, "# service name path health frozen_by_nexus restarts recent_restarts last_status kills cgroup_kills culprit last_step last_kill\n");
+	seq_puts(m, "# service name path health frozen_by_nexus restarts recent_restarts last_status kills cgroup_kills culprit last_step last_kill limits memory_high_set memory_high_before\n");
 	mutex_lock(&nxh_svc_lock);
 	for (i = 0; i < NXH_SVC_MAX; i++) {
 		struct nxh_svc *s = nxh_svcs[i];
@@ -761,7 +907,7 @@ void nxh_svc_dump(struct seq_file *m)
 		if (!s)
 			continue;
 		mutex_lock(&s->lock);
-		seq_printf(m, "service %s %s %s %d %u %u %d %llu %llu %d %s %s\n",
+		seq_printf(m, "service %s %s %s %d %u %u %d %llu %llu %d %s %s %llu ",
 			   s->name, s->path,
 			   (unsigned int)s->health <
 			   ARRAY_SIZE(nxh_svc_fault_names) ?
@@ -769,7 +915,13 @@ void nxh_svc_dump(struct seq_file *m)
 			   s->frozen, s->restart_n, nxh_svc_recent(s, now),
 			   s->last_status, s->kills, s->cgroup_kills,
 			   s->culprit, s->last[0] ? s->last : "-",
-			   s->last_kill[0] ? s->last_kill : "-");
+			   s->last_kill[0] ? s->last_kill : "-", s->limits);
+		if (!s->high_set)
+			seq_puts(m, "- -\n");
+		else if (s->high_old == U64_MAX)
+			seq_printf(m, "%llu max\n", s->high_set);
+		else
+			seq_printf(m, "%llu %llu\n", s->high_set, s->high_old);
 		mutex_unlock(&s->lock);
 	}
 	mutex_unlock(&nxh_svc_lock);

@@ -220,6 +220,7 @@ FIXTURE_TEARDOWN(svc)
 	nx_write(H "poll_ms", "1000");
 	nx_write(H "svc_max_restarts", "3");
 	nx_write(H "svc_dstate_ms", "10000");
+	nx_write(H "svc_mem_permille", "950");
 	nx_write(DSTATE "release", "1");
 	nx_rmmod("nexus_test_dstate");
 	nx_write(H "learn_reset", "1");
@@ -402,7 +403,7 @@ TEST_F_TIMEOUT(svc, stuck_task_is_the_culprit, 90)
 	EXPECT_TRUE(wait_plan_with(" svc0 fault 3 ", " soft_reset:failed:-11:",
 				   self->line, sizeof(self->line), 30000));
 	TH_LOG("%s", self->line);
-	snprintf(pidstr, sizeof(pidstr), " killed %d: 0\n", stuck);
+	snprintf(pidstr, sizeof(pidstr), " killed %d: 0 ", stuck);
 	EXPECT_TRUE(nx_file_contains(DUMP, pidstr));
 	EXPECT_TRUE(nx_file_contains(NEXUS_DEBUGFS "/decisions",
 				     " healing soft_recover failed -11 "));
@@ -420,6 +421,110 @@ TEST_F_TIMEOUT(svc, stuck_task_is_the_culprit, 90)
 	kill(bystander, SIGKILL);
 	waitpid(bystander, NULL, 0);
 	EXPECT_EQ(0, nx_rmmod("nexus_test_dstate"));
+}
+
+/* Wait for @pid (our child) to end, up to @ms; its status, or -1. */
+static int reap_within(pid_t pid, unsigned int ms)
+{
+	unsigned int t;
+	int status;
+
+	for (t = 0; t <= ms; t += 50) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return status;
+		nx_msleep(50);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	return -1;
+}
+
+/* A 20 MiB hog (nexus_leaker) and a sleeping bystander in the service. */
+static int start_hog(pid_t *hog, pid_t *bystander)
+{
+	static const char * const sleep_argv[] = { "sleep", "60", NULL };
+	const char *hog_argv[] = { "nexus_leaker", "40", "20", NULL };
+	char exe[PATH_MAX];
+
+	if (nx_helper_path("nexus_leaker", exe, sizeof(exe)))
+		return -1;
+	*bystander = spawn_in_svc("/bin/busybox", sleep_argv);
+	*hog = spawn_in_svc(exe, hog_argv);
+	if (*bystander < 0 || *hog < 0)
+		return -1;
+	return nx_wait_above(SVC "/memory.current", 20000, 20 << 20) >
+	       20 << 20 ? 0 : -1;
+}
+
+/*
+ * A service over its memory policy (svc_mem_permille of memory.max):
+ * SoftReset is the limits strategy, memory.high lowered to 15/16 of the
+ * policy and recorded (old, new); an anonymous hog cannot be reclaimed
+ * without swap, so HardReset kills it (the one process filling the
+ * cgroup) and the bystander lives.  unwatch puts memory.high back exactly
+ * ("max"), and so does rmmod (a value set before).
+ */
+TEST_F_TIMEOUT(svc, memory_limits_set_and_restored, 90)
+{
+	/* memory.max 32 MiB, the policy at 500 permille: 16 MiB */
+	static const char limit[] = "15728640";	/* 16 MiB * 15 / 16 */
+	char ctl[256] = "", buf[64];
+	pid_t hog, bystander;
+	int status;
+
+	EXPECT_EQ(-ERANGE, nx_write(H "svc_mem_permille", "499"));
+	EXPECT_EQ(-EINVAL, nx_write(H "svc_mem_permille", "9x"));
+	ASSERT_EQ(950, nx_read_ll(H "svc_mem_permille"));
+	nx_read(CG "/cgroup.subtree_control", ctl, sizeof(ctl));
+	if (!strstr(ctl, "memory"))
+		ASSERT_EQ(0, nx_write(CG "/cgroup.subtree_control", "+memory"));
+	ASSERT_EQ(0, nx_write(SVC "/memory.max", "33554432"));
+	ASSERT_EQ(0, nx_write(H "svc_mem_permille", "500"));
+	ASSERT_EQ(0, nx_write(S "healing/max_healing_attempts", "2"));
+	ASSERT_EQ(0, start_hog(&hog, &bystander));
+	ASSERT_EQ(0, nx_write(H "watch", SVC));
+	ASSERT_TRUE(wait_plan_with(" svc0 fault 4 succeeded ",
+				   " hard_reset:ok:0:", self->line,
+				   sizeof(self->line), 30000));
+	TH_LOG("%s", self->line);
+	EXPECT_NE(NULL, strstr(self->line, " steps soft_reset:failed:-11:"));
+	status = reap_within(hog, 5000);
+	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	EXPECT_EQ(0, kill(bystander, 0));
+	ASSERT_LE(0, nx_read(SVC "/memory.high", buf, sizeof(buf)));
+	EXPECT_STREQ(limit, buf);
+	EXPECT_TRUE(nx_file_contains(DUMP, " 1 15728640 max\n"));
+	EXPECT_TRUE(nx_file_contains(NEXUS_DEBUGFS "/decisions",
+				     " heal svc0 memory.high -1 15728640 limits 0: memory.high max -> 15728640,"));
+	/* unwatch: back to max, recorded */
+	ASSERT_EQ(0, nx_write(H "unwatch", SVC));
+	ASSERT_LE(0, nx_read(SVC "/memory.high", buf, sizeof(buf)));
+	EXPECT_STREQ("max", buf);
+	EXPECT_TRUE(nx_file_contains(NEXUS_DEBUGFS "/decisions",
+				     " heal svc0 memory.high 15728640 -1 limits undone 0: memory.high 15728640 -> max"));
+	kill(bystander, SIGKILL);
+	waitpid(bystander, NULL, 0);
+
+	/* a value of its own before: rmmod restores exactly that */
+	ASSERT_EQ(0, nx_write(SVC "/memory.high", "31457280"));
+	ASSERT_EQ(0, nx_write(H "learn_reset", "1"));
+	ASSERT_EQ(0, start_hog(&hog, &bystander));
+	ASSERT_EQ(0, nx_write(H "watch", SVC));
+	EXPECT_EQ(0, nx_wait_str(SVC "/memory.high", limit, 30000));
+	EXPECT_TRUE(wait_plan_with(" svc0 fault 4 succeeded ",
+				   " hard_reset:ok:0:", self->line,
+				   sizeof(self->line), 30000));
+	reap_within(hog, 5000);
+	ASSERT_EQ(0, nx_rmmod("nexus_heal"));
+	ASSERT_LE(0, nx_read(SVC "/memory.high", buf, sizeof(buf)));
+	EXPECT_STREQ("31457280", buf);
+	kill(bystander, SIGKILL);
+	waitpid(bystander, NULL, 0);
+	ASSERT_EQ(0, nx_insmod(HEAL_KO, NULL));
+	if (!strstr(ctl, "memory")) {
+		cg_remove(SVC);
+		nx_write(CG "/cgroup.subtree_control", "-memory");
+	}
 }
 
 TEST_HARNESS_MAIN
