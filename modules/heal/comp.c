@@ -256,13 +256,15 @@ const struct nexus_heal_provider nxh_provider = {
 /**
  * nxh_comp_found() - a finding names a component: report it
  * @f: an active prediction or anomaly recommending recovery
+ * @name: the component it is mapped to, or NULL: the first word of
+ *	@f->component
  *
- * The component whose name is the first word of @f->component gets a
- * report of a fault of unknown class, once per finding.  Engine context.
+ * The component gets a report of a fault of unknown class, once per
+ * finding.  Engine context.
  *
  * Return: true if a component was reported.
  */
-bool nxh_comp_found(const struct nexus_finding *f)
+bool nxh_comp_found(const struct nexus_finding *f, const char *name)
 {
 	struct nxh_comp *hc;
 	bool ret = false;
@@ -271,7 +273,8 @@ bool nxh_comp_found(const struct nexus_finding *f)
 	list_for_each_entry(hc, &nxh_comps, list) {
 		size_t n = strlen(hc->ops->name);
 
-		if (strncmp(f->component, hc->ops->name, n) ||
+		if (name ? strcmp(name, hc->ops->name) :
+		    strncmp(f->component, hc->ops->name, n) ||
 		    (f->component[n] && f->component[n] != ' '))
 			continue;
 		if (hc->last_finding != f->id) {

@@ -11,6 +11,8 @@
  *   counts as a report of a fault of unknown class (0) for it: a plan
  *   starts before the component's own health check fails.  One finding
  *   starts at most one plan (its updates do not start more).
+ * - One whose component is "pid N (comm)", a task of a watched cgroup,
+ *   is a report for that service (svc.c), the task kept for its SoftReset.
  *
  * The event is handled in the engine's tick: a copy and a short walk of
  * the components under nxh_lock, then the monitor is kicked.
@@ -27,6 +29,7 @@ static struct nexus_finding nxh_found;	/* engine context only */
 void nxh_detect_event(const struct nexus_event *ev)
 {
 	struct nexus_finding *f = &nxh_found;
+	char name[NEXUS_SHORT_LEN];
 
 	if (ev->type != NEXUS_EV_FINDING || nexus_finding_get(ev->arg0, f))
 		return;
@@ -39,6 +42,7 @@ void nxh_detect_event(const struct nexus_event *ev)
 	    (f->flags & NEXUS_FINDING_RESOLVED) ||
 	    f->action < NEXUS_ACTION_SOFT_RECOVER || !f->component[0])
 		return;
-	if (nxh_comp_found(f))
+	if (nxh_comp_found(f, NULL) ||
+	    (nxh_svc_named(f, name) && nxh_comp_found(f, name)))
 		nxh_kick();
 }

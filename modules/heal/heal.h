@@ -154,7 +154,7 @@ void nxh_leave(struct nxh_comp *hc);
 int nxh_chaos_inject(const char *name, unsigned int fault);
 void nxh_kick(void);
 void nxh_comp_dump(struct seq_file *m);
-bool nxh_comp_found(const struct nexus_finding *f);
+bool nxh_comp_found(const struct nexus_finding *f, const char *name);
 void nxh_chaos_dump(struct seq_file *m);
 const struct nxh_plan *nxh_plan_running(unsigned int i);
 
@@ -183,6 +183,7 @@ void nxh_svc_dump(struct seq_file *m);
 void nxh_svc_exit(void);
 int nxh_svc_write(const char *dir, const char *file, const char *val);
 int nxh_kill_and_wait(struct pid *pid, bool *freed);
+bool nxh_svc_named(const struct nexus_finding *f, char *name);
 
 /* sysfs.c: components/<name>/ */
 int nxh_sysfs_init(void);

@@ -90,6 +90,9 @@ struct nxh_svc {
 	u64 high_set;			/* memory.high NEXUS wrote, 0: none */
 	u64 high_old;			/* memory.high before, U64_MAX: max */
 	u64 limits;			/* memory.high writes (limits) */
+	pid_t named;			/* a finding named this task */
+	char named_comm[TASK_COMM_LEN];	/* its name in the finding, or "" */
+	u64 named_n;			/* findings mapped to the service */
 };
 
 struct nxh_svc_knobs nxh_svc_knobs = {
@@ -594,6 +597,116 @@ static int nxh_svc_kill_culprit(struct nxh_svc *s)
 	return ret;
 }
 
+/* Is @nr a task of @s's cgroup (cgroup.threads)?  @buf: NXH_SVC_BUF. */
+static bool nxh_svc_has_task(struct nxh_svc *s, char *buf, pid_t nr)
+{
+	char *p = buf;
+	pid_t tid;
+
+	if (nxh_svc_read(s->path, "cgroup.threads", buf, NXH_SVC_BUF) < 0)
+		return false;
+	while ((tid = nxh_svc_next_pid(&p)))
+		if (tid == nr)
+			return true;
+	return false;
+}
+
+/* The task's name is @comm (if the finding gave one): not a reused pid. */
+static bool nxh_svc_comm_is(pid_t nr, const char *comm)
+{
+	char now[TASK_COMM_LEN] = "";
+	struct task_struct *t;
+
+	rcu_read_lock();
+	t = pid_task(find_pid_ns(nr, &init_pid_ns), PIDTYPE_PID);
+	if (t)
+		get_task_comm(now, t);
+	rcu_read_unlock();
+	return t && (!comm[0] || !strcmp(now, comm));
+}
+
+/**
+ * nxh_svc_named() - map a finding naming a task to its watched service
+ * @f: an active finding whose component is "pid N" or "pid N (comm)"
+ * @name: the service's component name, out (NEXUS_SHORT_LEN)
+ *
+ * A task of a watched cgroup (in its cgroup.threads, with the name the
+ * finding gives) makes the finding the service's: the task is kept for
+ * the plan's SoftReset.  Engine context; skipped (false) while a watch or
+ * unwatch holds the table, the finding's next update retries.
+ *
+ * Return: true if @f names a task of a watched service.
+ */
+bool nxh_svc_named(const struct nexus_finding *f, char *name)
+{
+	char comm[TASK_COMM_LEN] = "", *buf;
+	bool found = false;
+	int i, nr = 0;
+
+	if (sscanf(f->component, "pid %d (%15[^)])", &nr, comm) < 1 || nr <= 0)
+		return false;
+	if (!nxh_svc_comm_is(nr, comm))
+		return false;
+	buf = kmalloc(NXH_SVC_BUF, GFP_KERNEL);
+	if (!buf)
+		return false;
+	if (!mutex_trylock(&nxh_svc_lock))
+		goto out;
+	for (i = 0; i < NXH_SVC_MAX && !found; i++) {
+		struct nxh_svc *s = nxh_svcs[i];
+
+		if (!s || !nxh_svc_has_task(s, buf, nr))
+			continue;
+		mutex_lock(&s->lock);
+		s->named = nr;
+		strscpy(s->named_comm, comm, sizeof(s->named_comm));
+		s->named_n++;
+		mutex_unlock(&s->lock);
+		strscpy(name, s->name, NEXUS_SHORT_LEN);
+		found = true;
+	}
+	mutex_unlock(&nxh_svc_lock);
+out:
+	kfree(buf);
+	return found;
+}
+
+/*
+ * SoftReset for a service a finding named a task of: SIGKILL to that task
+ * only, if it is still in the cgroup under the same name; what it leaves
+ * (a dead service) is the next fault.
+ */
+static int nxh_svc_kill_named(struct nxh_svc *s)
+{
+	char comm[TASK_COMM_LEN], *buf = kmalloc(NXH_SVC_BUF, GFP_KERNEL);
+	struct pid *pid = NULL;
+	pid_t nr;
+	bool freed;
+	int ret = -ESRCH;
+
+	if (!buf)
+		return -ENOMEM;
+	mutex_lock(&s->lock);
+	nr = s->named;
+	strscpy(comm, s->named_comm, sizeof(comm));
+	s->named = 0;
+	mutex_unlock(&s->lock);
+	if (nxh_svc_has_task(s, buf, nr) && nxh_svc_comm_is(nr, comm))
+		pid = find_get_pid(nr);
+	kfree(buf);
+	if (pid) {
+		ret = nxh_kill_and_wait(pid, &freed);
+		put_pid(pid);
+	}
+	mutex_lock(&s->lock);
+	if (!ret)
+		s->kills++;
+	snprintf(s->last_kill, sizeof(s->last_kill), "killed %d: %d", nr, ret);
+	strscpy(s->last, s->last_kill, sizeof(s->last));
+	mutex_unlock(&s->lock);
+	return ret;
+}
+
 static int nxh_svc_recover(void *priv, enum nexus_healing_strategy st,
 			   u64 cookie)
 {
@@ -603,9 +716,13 @@ static int nxh_svc_recover(void *priv, enum nexus_healing_strategy st,
 
 	mutex_lock(&s->lock);
 	h = s->health;
+	culprit = s->named;
 	mutex_unlock(&s->lock);
 	switch (st) {
 	case NEXUS_HEAL_SOFT_RESET:
+		/* healthy itself, but a finding named one of its tasks */
+		if (h == NXH_SVC_OK && culprit)
+			return nxh_svc_kill_named(s);
 		if (h == NXH_SVC_MEMORY)
 			return nxh_svc_limit(s);
 		if (h == NXH_SVC_DSTATE)
@@ -899,7 +1016,7 @@ void nxh_svc_dump(struct seq_file *m)
 	u64 now = ktime_get_ns();
 	int i;
 
-	seq_puts(m, "# service name path health frozen_by_nexus restarts recent_restarts last_status kills cgroup_kills culprit last_step last_kill limits memory_high_set memory_high_before\n");
+	seq_puts(m, "# service name path health frozen_by_nexus restarts recent_restarts last_status kills cgroup_kills culprit last_step last_kill limits memory_high_set memory_high_before findings\n");
 	mutex_lock(&nxh_svc_lock);
 	for (i = 0; i < NXH_SVC_MAX; i++) {
 		struct nxh_svc *s = nxh_svcs[i];
@@ -917,11 +1034,12 @@ void nxh_svc_dump(struct seq_file *m)
 			   s->culprit, s->last[0] ? s->last : "-",
 			   s->last_kill[0] ? s->last_kill : "-", s->limits);
 		if (!s->high_set)
-			seq_puts(m, "- -\n");
+			seq_puts(m, "- -");
 		else if (s->high_old == U64_MAX)
-			seq_printf(m, "%llu max\n", s->high_set);
+			seq_printf(m, "%llu max", s->high_set);
 		else
-			seq_printf(m, "%llu %llu\n", s->high_set, s->high_old);
+			seq_printf(m, "%llu %llu", s->high_set, s->high_old);
+		seq_printf(m, " %llu\n", s->named_n);
 		mutex_unlock(&s->lock);
 	}
 	mutex_unlock(&nxh_svc_lock);

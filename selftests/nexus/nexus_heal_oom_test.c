@@ -8,7 +8,9 @@
  * low-priority work) and, as those do not stop the leak, kills the
  * predicted culprit before the kernel's OOM killer has to (its oom_kill
  * count does not move).  A bystander, another copy of the same program
- * that stopped growing at 16 MiB, lives.
+ * that stopped growing at 16 MiB, lives.  The kill is refused, and the
+ * refusal recorded, for a prediction that names no task, a task with
+ * oom_score_adj -1000, or a reused pid.
  */
 #include <signal.h>
 #include <sys/wait.h>
@@ -82,6 +84,7 @@ FIXTURE_TEARDOWN(oom)
 			waitpid(*p[i], NULL, 0);
 		}
 	}
+	nx_rmmod("nexus_test_component");
 	if (!access(H "poll_ms", F_OK)) {
 		nx_write(H "poll_ms", "1000");
 		nx_write(H "survival_permille", "800");
@@ -160,6 +163,117 @@ TEST_F_TIMEOUT(oom, leak_culprit_killed_bystander_lives, 180)
 		 " heal pid %d (nexus_leaker) 0 0 survival survival_mode: SIGKILL 0",
 		 (int)culprit);
 	EXPECT_TRUE(nx_file_contains(NEXUS_DEBUGFS "/decisions", want)) TH_LOG("%s", want);
+}
+
+#define TC "/sys/module/nexus_test_component/parameters/"
+
+/* The survival line's kills and refused kills; 0 if read. */
+static int survival_counts(long long *kills, long long *refused)
+{
+	char *l;
+
+	if (nx_read_all(DUMP, dump, sizeof(dump)) < 0)
+		return -1;
+	l = strstr(dump, "\nsurvival ");
+	return l && sscanf(l, "\nsurvival %*u %*d %*d %*u %*u %lld %lld",
+			   kills, refused) == 2 ? 0 : -1;
+}
+
+/*
+ * Publish an imminent OutOfMemory prediction naming @comp, again every
+ * 500 ms as nexus_predict republishes it, until the audit log has @want;
+ * then let it go stale until "system" is healthy again.  0 if seen.
+ */
+static int refusal(const char *comp, const char *want)
+{
+	char val[64];
+	int t, seen = -1;
+
+	snprintf(val, sizeof(val), "%s 7", comp);
+	for (t = 0; t < 40000 && seen; t += 500) {
+		if (nx_write(TC "predict_oom", val))
+			return -2;
+		if (nx_file_contains(NEXUS_DEBUGFS "/decisions", want))
+			seen = 0;
+		else
+			nx_msleep(500);
+	}
+	if (nx_wait_str(H "components/system/health", "ok", 10000))
+		return -3;
+	return seen;
+}
+
+/* A sleeping child with @adj in oom_score_adj, once it runs busybox. */
+static pid_t sleeper(const char *adj)
+{
+	static const char * const argv[] = { "/bin/busybox", "sleep", "60",
+					     NULL };
+	char p[64];
+	pid_t pid = nx_spawn(argv);
+
+	if (pid <= 0)
+		return -1;
+	snprintf(p, sizeof(p), "/proc/%d/comm", pid);
+	if (nx_wait_str(p, "busybox", 5000))
+		return -1;
+	snprintf(p, sizeof(p), "/proc/%d/oom_score_adj", pid);
+	return nx_write(p, adj) ? -1 : pid;
+}
+
+/*
+ * Survival mode refuses to kill, and records why (a Log decision naming
+ * the target), when the imminent OutOfMemory prediction names no task,
+ * names a task with oom_score_adj -1000, or names a pid whose task has
+ * another name (the pid was reused: it would be a bystander).  The milder
+ * steps run, nothing is killed, the plan gives up.  The prediction comes
+ * from nexus_test_component's predict_oom, as nexus_predict would publish
+ * it (it needs a real leak to do so, which cannot name such tasks).
+ */
+TEST_F_TIMEOUT(oom, refusals_kill_nothing, 150)
+{
+	long long kills0, refused0, kills, refused;
+	static const char why[] = "0 survival survival_mode: refused: ";
+	char ko[PATH_MAX], comp[48], want[160];
+
+	snprintf(ko, sizeof(ko), "%s/nexus_test_component.ko",
+		 NEXUS_TEST_MODULES);
+	ASSERT_EQ(0, nx_insmod(ko, NULL));
+	EXPECT_EQ(-EINVAL, nx_write(TC "predict_oom", "vm"));
+	EXPECT_EQ(-EINVAL, nx_write(TC "predict_oom", "vm seven"));
+	EXPECT_EQ(-ERANGE, nx_write(TC "predict_oom", "vm 8"));
+	ASSERT_EQ(0, nx_write(S "level", "healing"));
+	ASSERT_EQ(0, nx_wait_str(H "components/system/health", "ok", 10000));
+	ASSERT_EQ(0, survival_counts(&kills0, &refused0));
+	self->leaker = sleeper("-1000");	/* protected */
+	self->bystander = sleeper("0");		/* its pid, named otherwise */
+	ASSERT_LT(0, self->leaker);
+	ASSERT_LT(0, self->bystander);
+
+	snprintf(want, sizeof(want), " heal nx_vm -3 %s%s", why,
+		 "the prediction names no task");
+	EXPECT_EQ(0, refusal("nx_vm", want));
+	snprintf(comp, sizeof(comp), "pid %d (busybox)", self->leaker);
+	snprintf(want, sizeof(want), " heal %s -1 %s%s", comp, why,
+		 "oom_score_adj -1000");
+	EXPECT_EQ(0, refusal(comp, want));
+	snprintf(comp, sizeof(comp), "pid %d (nx_gone)", self->bystander);
+	snprintf(want, sizeof(want), " heal %s -1 %s%s", comp, why,
+		 "its name differs (pid reused)");
+	EXPECT_EQ(0, refusal(comp, want));
+
+	/* each refusal ended its plan as a failed step, after the milder ones */
+	ASSERT_LT(0, nx_read_all(DUMP, dump, sizeof(dump)));
+	EXPECT_NE(NULL, strstr(dump, " survival_mode:failed:-3:")) TH_LOG("%s", dump);
+	EXPECT_NE(NULL, strstr(dump, " survival_mode:failed:-1:")) TH_LOG("%s", dump);
+	ASSERT_EQ(0, survival_counts(&kills, &refused));
+	EXPECT_EQ(kills0, kills);
+	EXPECT_EQ(refused0 + 3, refused);
+	/* nothing was killed */
+	EXPECT_EQ(0, kill(self->leaker, 0));
+	EXPECT_EQ(0, waitpid(self->leaker, NULL, WNOHANG));
+	EXPECT_EQ(0, kill(self->bystander, 0));
+	EXPECT_EQ(0, waitpid(self->bystander, NULL, WNOHANG));
+	EXPECT_EQ(0, nx_rmmod("nexus_test_component"));
 }
 
 TEST_HARNESS_MAIN

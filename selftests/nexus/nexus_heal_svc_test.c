@@ -7,7 +7,10 @@
  * when restarts keep failing; at correction the plan is shown and the
  * command never runs; unwatch and rmmod thaw what NEXUS froze and leave
  * nothing watched; a task stuck in D state is the culprit SoftReset
- * kills, and a bystander in the same cgroup is left alone.
+ * kills, and a bystander in the same cgroup is left alone; a service over
+ * its memory policy gets memory.high lowered (limits), restored exactly
+ * by unwatch and rmmod; a prediction naming one of its tasks is the
+ * service's.
  *
  * The "service" is busybox sleep: it dies after a few seconds, which is a
  * crash as far as the cgroup can tell (no task left).  The restart command
@@ -31,6 +34,7 @@
 #define SLOG "/tmp/nx_svc.log"
 #define CGROUP2_MAGIC 0x63677270
 #define DSTATE "/sys/kernel/debug/nexus_test_dstate/"
+#define TC "/sys/module/nexus_test_component/parameters/"
 
 static char dump[65536];
 
@@ -223,6 +227,7 @@ FIXTURE_TEARDOWN(svc)
 	nx_write(H "svc_mem_permille", "950");
 	nx_write(DSTATE "release", "1");
 	nx_rmmod("nexus_test_dstate");
+	nx_rmmod("nexus_test_component");
 	nx_write(H "learn_reset", "1");
 	if (nx_loaded())
 		nx_write(S "preset", "default");
@@ -443,7 +448,8 @@ static int reap_within(pid_t pid, unsigned int ms)
 static int start_hog(pid_t *hog, pid_t *bystander)
 {
 	static const char * const sleep_argv[] = { "sleep", "60", NULL };
-	const char *hog_argv[] = { "nexus_leaker", "40", "20", NULL };
+	static const char * const hog_argv[] = { "nexus_leaker", "40", "20",
+						 NULL };
 	char exe[PATH_MAX];
 
 	if (nx_helper_path("nexus_leaker", exe, sizeof(exe)))
@@ -495,13 +501,13 @@ TEST_F_TIMEOUT(svc, memory_limits_set_and_restored, 90)
 	EXPECT_STREQ(limit, buf);
 	EXPECT_TRUE(nx_file_contains(DUMP, " 1 15728640 max\n"));
 	EXPECT_TRUE(nx_file_contains(NEXUS_DEBUGFS "/decisions",
-				     " heal svc0 memory.high -1 15728640 limits 0: memory.high max -> 15728640,"));
+				     " heal svc0 memory.high -1 15728640 limits 0: "));
 	/* unwatch: back to max, recorded */
 	ASSERT_EQ(0, nx_write(H "unwatch", SVC));
 	ASSERT_LE(0, nx_read(SVC "/memory.high", buf, sizeof(buf)));
 	EXPECT_STREQ("max", buf);
 	EXPECT_TRUE(nx_file_contains(NEXUS_DEBUGFS "/decisions",
-				     " heal svc0 memory.high 15728640 -1 limits undone 0: memory.high 15728640 -> max"));
+				     " heal svc0 memory.high 15728640 -1 limits undone 0: "));
 	kill(bystander, SIGKILL);
 	waitpid(bystander, NULL, 0);
 
@@ -525,6 +531,75 @@ TEST_F_TIMEOUT(svc, memory_limits_set_and_restored, 90)
 		cg_remove(SVC);
 		nx_write(CG "/cgroup.subtree_control", "-memory");
 	}
+}
+
+/* /proc/@pid/comm into @comm, once it is @want (after the exec). */
+static int comm_of(pid_t pid, const char *want, char *comm, size_t size)
+{
+	char p[64];
+
+	snprintf(p, sizeof(p), "/proc/%d/comm", pid);
+	if (nx_wait_str(p, want, 5000))
+		return -1;
+	snprintf(comm, size, "%s", want);
+	return 0;
+}
+
+/*
+ * A prediction naming a task of a watched cgroup ("pid N (comm)", as
+ * nexus_predict names a process) is the service's: its plan's SoftReset
+ * kills that task alone while the service's own health check still
+ * passes, and a bystander lives.  The same pid under another name (a
+ * reused pid) and a task outside every watched cgroup start nothing.
+ */
+TEST_F_TIMEOUT(svc, finding_naming_task_maps_to_service, 60)
+{
+	static const char * const sleep_argv[] = { "sleep", "60", NULL };
+	char ko[PATH_MAX], val[96], comm[32], self_comm[32];
+	pid_t named, bystander;
+	long long plans;
+	int status;
+
+	snprintf(ko, sizeof(ko), "%s/nexus_test_component.ko",
+		 NEXUS_TEST_MODULES);
+	ASSERT_EQ(0, nx_insmod(ko, NULL));
+	/* the test hook's bad values */
+	EXPECT_EQ(-EINVAL, nx_write(TC "predict", "pid 1 (init)"));
+	EXPECT_EQ(-EINVAL, nx_write(TC "predict", " 3"));
+	EXPECT_EQ(-ERANGE, nx_write(TC "predict", "pid 1 (init) 8"));
+	named = spawn_in_svc("/bin/busybox", sleep_argv);
+	bystander = spawn_in_svc("/bin/busybox", sleep_argv);
+	ASSERT_LT(0, named);
+	ASSERT_LT(0, bystander);
+	ASSERT_EQ(0, comm_of(named, "busybox", comm, sizeof(comm)));
+	ASSERT_EQ(0, comm_of(bystander, "busybox", comm, sizeof(comm)));
+	ASSERT_LE(0, nx_read("/proc/self/comm", self_comm, sizeof(self_comm)));
+	ASSERT_EQ(0, nx_write(H "watch", SVC " " START " 60"));
+	ASSERT_EQ(0, nx_wait_str(H "components/svc0/health", "ok", 5000));
+	plans = nx_read_ll(H "plans");
+	snprintf(val, sizeof(val), "pid %d (nx_other) 3", named);
+	ASSERT_EQ(0, nx_write(TC "predict", val));
+	snprintf(val, sizeof(val), "pid %d (%s) 3", getpid(), self_comm);
+	ASSERT_EQ(0, nx_write(TC "predict", val));
+	nx_msleep(1500);
+	EXPECT_EQ(plans, nx_read_ll(H "plans"));
+	EXPECT_EQ(0, nx_read_ll(H "components/svc0/findings"));
+	/* its own task, by pid and name */
+	snprintf(val, sizeof(val), "pid %d (%s) 3", named, comm);
+	ASSERT_EQ(0, nx_write(TC "predict", val));
+	ASSERT_TRUE(wait_plan_with(" svc0 fault 0 succeeded ",
+				   " steps soft_reset:ok:0:", self->line,
+				   sizeof(self->line), 10000));
+	TH_LOG("%s", self->line);
+	status = reap_within(named, 5000);
+	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	EXPECT_EQ(0, kill(bystander, 0));
+	snprintf(val, sizeof(val), " killed %d: 0 ", named);
+	EXPECT_TRUE(nx_file_contains(DUMP, val));
+	EXPECT_EQ(1, nx_read_ll(H "components/svc0/findings"));
+	EXPECT_EQ(0, log_lines());
+	kill(bystander, SIGKILL);
+	waitpid(bystander, NULL, 0);
 }
 
 TEST_HARNESS_MAIN

@@ -15,7 +15,8 @@
  * report (wo: set a fault and report it), log (the strategies tc0 received),
  * clear (wo: healthy, normal mode, empty log), unregister (wo), counters,
  * predict (wo: "COMPONENT ACTION" publishes an active Crash prediction
- * naming COMPONENT with recommended action ACTION, as an analyzer would).
+ * naming COMPONENT, which may have spaces, with recommended action ACTION,
+ * as an analyzer would), predict_oom (the same, an OutOfMemory one).
  */
 #define pr_fmt(fmt) "nexus_test_component: " fmt
 
@@ -231,23 +232,41 @@ MODULE_PARM_DESC(fault, "tc0's fault class (0 healthy)");
 module_param_cb(report, &tc_fault_ops, (void *)1, 0200);
 MODULE_PARM_DESC(report, "set a fault class and report it to nexus_heal");
 
+/*
+ * "COMPONENT ACTION": the component string is everything before the last
+ * word ("tc0", "pid 42 (busybox)"), the action that last word.  kp->arg
+ * is the prediction's kind: Crash (predict, confidence 900) or
+ * OutOfMemory (predict_oom, confidence 1000, as survival mode needs).
+ */
 static int tc_set_predict(const char *val, const struct kernel_param *kp)
 {
+	unsigned int kind = (unsigned long)kp->arg;
 	struct nexus_finding f = {
 		.class = NEXUS_FINDING_PREDICTION,
-		.kind = NEXUS_PRED_CRASH,
-		.confidence = 900,
+		.kind = kind,
+		.confidence = kind == NEXUS_PRED_CRASH ? 900 : 1000,
 		.flags = NEXUS_FINDING_ACTIVE,
 		.metric = -1,
 		.time_to_failure_ms = 5000,
 	};
+	char buf[64], *act;
 	unsigned int action;
-	char extra;
+	int ret;
 
-	if (sscanf(val, "%31s %u %c", f.component, &action, &extra) != 2)
+	if (strscpy(buf, val, sizeof(buf)) < 0)
+		return -E2BIG;
+	strim(buf);
+	act = strrchr(buf, ' ');
+	if (!act || act == buf)
 		return -EINVAL;
+	*act++ = '\0';
+	ret = kstrtouint(act, 10, &action);
+	if (ret)
+		return ret;
 	if (action >= NEXUS_ACTION_COUNT)
 		return -ERANGE;
+	if (strscpy(f.component, strim(buf), sizeof(f.component)) < 0)
+		return -E2BIG;
 	f.action = action;
 	strscpy(f.detail, "published by nexus_test_component", sizeof(f.detail));
 	nexus_finding_publish(NULL, &f);
@@ -258,8 +277,12 @@ static const struct kernel_param_ops tc_predict_ops = {
 	.set = tc_set_predict,
 };
 
-module_param_cb(predict, &tc_predict_ops, NULL, 0200);
-MODULE_PARM_DESC(predict, "publish a prediction: COMPONENT ACTION");
+module_param_cb(predict, &tc_predict_ops, (void *)NEXUS_PRED_CRASH, 0200);
+MODULE_PARM_DESC(predict, "publish a Crash prediction: COMPONENT ACTION");
+module_param_cb(predict_oom, &tc_predict_ops,
+		(void *)NEXUS_PRED_OUT_OF_MEMORY, 0200);
+MODULE_PARM_DESC(predict_oom,
+		 "publish an OutOfMemory prediction: COMPONENT ACTION");
 
 static int tc_set_clear(const char *val, const struct kernel_param *kp)
 {
