@@ -571,23 +571,17 @@ int nxh_kill_and_wait(struct pid *pid, bool *freed)
 	return ret;
 }
 
-static int nxh_svc_kill_culprit(struct nxh_svc *s)
+/* SIGKILL to task @nr of @s if @allowed (else -ESRCH), recorded. */
+static int nxh_svc_kill(struct nxh_svc *s, pid_t nr, bool allowed)
 {
-	struct pid *pid;
+	struct pid *pid = allowed ? find_get_pid(nr) : NULL;
+	int ret = -ESRCH;
 	bool freed;
-	pid_t nr;
-	int ret;
 
-	mutex_lock(&s->lock);
-	nr = s->culprit;
-	mutex_unlock(&s->lock);
-	if (!nr)
-		return -ESRCH;
-	pid = find_get_pid(nr);
-	if (!pid)
-		return -ESRCH;
-	ret = nxh_kill_and_wait(pid, &freed);
-	put_pid(pid);
+	if (pid) {
+		ret = nxh_kill_and_wait(pid, &freed);
+		put_pid(pid);
+	}
 	mutex_lock(&s->lock);
 	if (!ret)
 		s->kills++;
@@ -595,6 +589,18 @@ static int nxh_svc_kill_culprit(struct nxh_svc *s)
 	strscpy(s->last, s->last_kill, sizeof(s->last));
 	mutex_unlock(&s->lock);
 	return ret;
+}
+
+static int nxh_svc_kill_culprit(struct nxh_svc *s)
+{
+	pid_t nr;
+
+	mutex_lock(&s->lock);
+	nr = s->culprit;
+	mutex_unlock(&s->lock);
+	if (!nr)
+		return -ESRCH;
+	return nxh_svc_kill(s, nr, true);
 }
 
 /* Is @nr a task of @s's cgroup (cgroup.threads)?  @buf: NXH_SVC_BUF. */
@@ -679,10 +685,8 @@ out:
 static int nxh_svc_kill_named(struct nxh_svc *s)
 {
 	char comm[TASK_COMM_LEN], *buf = kmalloc(NXH_SVC_BUF, GFP_KERNEL);
-	struct pid *pid = NULL;
 	pid_t nr;
-	bool freed;
-	int ret = -ESRCH;
+	bool ok;
 
 	if (!buf)
 		return -ENOMEM;
@@ -691,20 +695,9 @@ static int nxh_svc_kill_named(struct nxh_svc *s)
 	strscpy(comm, s->named_comm, sizeof(comm));
 	s->named = 0;
 	mutex_unlock(&s->lock);
-	if (nxh_svc_has_task(s, buf, nr) && nxh_svc_comm_is(nr, comm))
-		pid = find_get_pid(nr);
+	ok = nxh_svc_has_task(s, buf, nr) && nxh_svc_comm_is(nr, comm);
 	kfree(buf);
-	if (pid) {
-		ret = nxh_kill_and_wait(pid, &freed);
-		put_pid(pid);
-	}
-	mutex_lock(&s->lock);
-	if (!ret)
-		s->kills++;
-	snprintf(s->last_kill, sizeof(s->last_kill), "killed %d: %d", nr, ret);
-	strscpy(s->last, s->last_kill, sizeof(s->last));
-	mutex_unlock(&s->lock);
-	return ret;
+	return nxh_svc_kill(s, nr, ok);
 }
 
 static int nxh_svc_recover(void *priv, enum nexus_healing_strategy st,

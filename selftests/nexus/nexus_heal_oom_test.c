@@ -233,11 +233,10 @@ TEST_F_TIMEOUT(oom, refusals_kill_nothing, 150)
 {
 	long long kills0, refused0, kills, refused;
 	static const char why[] = "0 survival survival_mode: refused: ";
-	char ko[PATH_MAX], comp[48], want[160];
+	char comp[48], want[160];
 
-	snprintf(ko, sizeof(ko), "%s/nexus_test_component.ko",
-		 NEXUS_TEST_MODULES);
-	ASSERT_EQ(0, nx_insmod(ko, NULL));
+	ASSERT_EQ(0, nx_insmod(NEXUS_TEST_MODULES "/nexus_test_component.ko",
+			       NULL));
 	EXPECT_EQ(-EINVAL, nx_write(TC "predict_oom", "vm"));
 	EXPECT_EQ(-EINVAL, nx_write(TC "predict_oom", "vm seven"));
 	EXPECT_EQ(-ERANGE, nx_write(TC "predict_oom", "vm 8"));

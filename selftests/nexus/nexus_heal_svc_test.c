@@ -555,14 +555,13 @@ static int comm_of(pid_t pid, const char *want, char *comm, size_t size)
 TEST_F_TIMEOUT(svc, finding_naming_task_maps_to_service, 60)
 {
 	static const char * const sleep_argv[] = { "sleep", "60", NULL };
-	char ko[PATH_MAX], val[96], comm[32], self_comm[32];
+	char val[96], comm[32], self_comm[32];
 	pid_t named, bystander;
 	long long plans;
 	int status;
 
-	snprintf(ko, sizeof(ko), "%s/nexus_test_component.ko",
-		 NEXUS_TEST_MODULES);
-	ASSERT_EQ(0, nx_insmod(ko, NULL));
+	ASSERT_EQ(0, nx_insmod(NEXUS_TEST_MODULES "/nexus_test_component.ko",
+			       NULL));
 	/* the test hook's bad values */
 	EXPECT_EQ(-EINVAL, nx_write(TC "predict", "pid 1 (init)"));
 	EXPECT_EQ(-EINVAL, nx_write(TC "predict", " 3"));
