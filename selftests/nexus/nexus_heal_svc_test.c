@@ -499,7 +499,7 @@ TEST_F_TIMEOUT(svc, memory_limits_set_and_restored, 90)
 	EXPECT_EQ(0, kill(bystander, 0));
 	ASSERT_LE(0, nx_read(SVC "/memory.high", buf, sizeof(buf)));
 	EXPECT_STREQ(limit, buf);
-	EXPECT_TRUE(nx_file_contains(DUMP, " 1 15728640 max\n"));
+	EXPECT_TRUE(nx_file_contains(DUMP, " 1 15728640 max 0\n"));
 	EXPECT_TRUE(nx_file_contains(NEXUS_DEBUGFS "/decisions",
 				     " heal svc0 memory.high -1 15728640 limits 0: "));
 	/* unwatch: back to max, recorded */
