@@ -146,7 +146,10 @@ struct nxg_stats {
 
 extern struct nxg_stats nxg_stats;
 
-/* AttackVector: what a threat event is. */
+/*
+ * AttackVector: what a threat event is.  The finding kind is 1 + vector,
+ * so vectors are only ever appended.
+ */
 enum nxg_vector {
 	NXG_V_MODULE,		/* a module loaded */
 	NXG_V_SETUID,		/* real uid to 0 by a non-root task */
@@ -157,8 +160,22 @@ enum nxg_vector {
 	NXG_V_SUID_CHMOD,	/* set-user-ID bit set on a file */
 	NXG_V_ETC_WRITE,	/* file under /etc opened for writing */
 	NXG_V_DRIFT,		/* posture drift (posture.c) */
+	NXG_V_UMH,		/* usermode helper outside the allow-list */
+	NXG_V_BIN_WRITE,	/* file under /boot or a binary dir opened for writing */
 	NXG_V_COUNT,
 };
+
+/* Vectors raised by the tick, not by a task: no comm to allow. */
+static inline bool nxg_vector_has_task(unsigned int v)
+{
+	return v != NXG_V_DRIFT;
+}
+
+/* Vectors whose offender cannot be stopped by killing current. */
+static inline bool nxg_vector_killable(unsigned int v)
+{
+	return v != NXG_V_DRIFT && v != NXG_V_UMH;
+}
 
 /* Per-vector policy. */
 enum nxg_policy {
@@ -200,11 +217,44 @@ void nxg_probes_exit(void);
 unsigned int nxg_probes_drain(struct nxg_rec *out, unsigned int max);
 void nxg_probes_dump(struct seq_file *m);
 void nxg_kill_pid(u32 pid);
+void nxg_emit(unsigned int v, u8 level, u64 arg, const char *what);
+void nxg_count_allowed(unsigned int v);
+int nxg_list_parse(const char *buf, char *out, unsigned int max,
+		   unsigned int len, bool (*ok)(char c));
 extern u8 nxg_policy[NXG_V_COUNT];
 int nxg_policy_parse(const char *buf, u8 *out);
 const char *nxg_policy_name(unsigned int p);
 int nxg_allow_set(unsigned int v, const char *buf);
 int nxg_allow_show(unsigned int v, char *buf);
+
+/* paths.c: the directories whose files the probes watch. */
+enum nxg_dir {
+	NXG_D_ETC,
+	NXG_D_TMP,
+	NXG_D_SHM,
+	NXG_D_BOOT,
+	NXG_D_BIN,		/* first of the binary and module directories */
+	NXG_D_COUNT = NXG_D_BIN + 6,
+};
+
+/* The binary and module directories, and /boot: bin_write. */
+#define NXG_D_BIN_MASK	(GENMASK(NXG_D_COUNT - 1, NXG_D_BIN) | BIT(NXG_D_BOOT))
+
+struct file;
+int nxg_paths_init(void);
+void nxg_paths_exit(void);
+void nxg_paths_refresh(void);
+int nxg_path_match(const struct file *f, unsigned long dirs);
+void nxg_paths_dump(struct seq_file *m);
+
+/* umh.c: usermode helpers and their allow-list of paths. */
+struct kprobe;
+struct pt_regs;
+int nxg_umh_pre(struct kprobe *kp, struct pt_regs *regs);
+int nxg_umh_set(const char *buf);
+int nxg_umh_show(char *buf);
+int nxg_umh_init(void);
+void nxg_umh_exit(void);
 
 int nxg_threats_init(void);
 void nxg_threats_tick(u64 now_ns);

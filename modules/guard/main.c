@@ -40,25 +40,21 @@ static unsigned int nxg_threat_level(void)
 	return min(nxg_posture_level(), nxg_threats_level(ktime_get_ns()));
 }
 
-/* policy/<vector> and allow/<vector>: the vector is the file's index. */
-static int nxg_attr_vector(const struct attribute *a,
-			   struct attribute **attrs)
+/* policy/<vector> and allow/<vector>: each file knows its vector. */
+struct nxg_vattr {
+	struct kobj_attribute ka;
+	unsigned int v;
+};
+
+static unsigned int nxg_attr_vector(const struct kobj_attribute *a)
 {
-	int v;
-
-	for (v = 0; attrs[v]; v++)
-		if (attrs[v] == a)
-			return v;
-	return -1;
+	return container_of(a, struct nxg_vattr, ka)->v;
 }
-
-static struct attribute *nxg_policy_attrs[NXG_V_COUNT + 1];
-static struct attribute *nxg_allow_attrs[NXG_V_DRIFT + 1];
 
 static ssize_t nxg_policy_show(struct kobject *kobj, struct kobj_attribute *a,
 			       char *buf)
 {
-	int v = nxg_attr_vector(&a->attr, nxg_policy_attrs);
+	unsigned int v = nxg_attr_vector(a);
 
 	return sysfs_emit(buf, "%s\n", nxg_policy_name(READ_ONCE(nxg_policy[v])));
 }
@@ -66,13 +62,13 @@ static ssize_t nxg_policy_show(struct kobject *kobj, struct kobj_attribute *a,
 static ssize_t nxg_policy_store(struct kobject *kobj, struct kobj_attribute *a,
 				const char *buf, size_t count)
 {
-	int v = nxg_attr_vector(&a->attr, nxg_policy_attrs);
+	unsigned int v = nxg_attr_vector(a);
 	u8 p;
 
 	if (nxg_policy_parse(buf, &p))
 		return -EINVAL;
-	/* Drift has no task to kill. */
-	if (v == NXG_V_DRIFT && p == NXG_POL_KILL)
+	/* Drift has no task to kill; a helper is not stopped by a kill. */
+	if (!nxg_vector_killable(v) && p == NXG_POL_KILL)
 		return -EINVAL;
 	WRITE_ONCE(nxg_policy[v], p);
 	return count;
@@ -81,53 +77,78 @@ static ssize_t nxg_policy_store(struct kobject *kobj, struct kobj_attribute *a,
 static ssize_t nxg_allow_show_attr(struct kobject *kobj,
 				   struct kobj_attribute *a, char *buf)
 {
-	return nxg_allow_show(nxg_attr_vector(&a->attr, nxg_allow_attrs), buf);
+	return nxg_allow_show(nxg_attr_vector(a), buf);
 }
 
 static ssize_t nxg_allow_store(struct kobject *kobj, struct kobj_attribute *a,
 			       const char *buf, size_t count)
 {
-	int ret = nxg_allow_set(nxg_attr_vector(&a->attr, nxg_allow_attrs), buf);
+	int ret = nxg_allow_set(nxg_attr_vector(a), buf);
 
 	return ret ? ret : count;
 }
 
 #define NXG_VATTR(_v, _name)						\
-	static struct kobj_attribute nxg_pol_##_v =			\
-		__ATTR(_name, 0600, nxg_policy_show, nxg_policy_store)
+	static struct nxg_vattr nxg_pol_##_name = { .v = _v, .ka =	\
+		__ATTR(_name, 0600, nxg_policy_show, nxg_policy_store) }
 #define NXG_AATTR(_v, _name)						\
-	static struct kobj_attribute nxg_allow_##_v =			\
-		__ATTR(_name, 0600, nxg_allow_show_attr, nxg_allow_store)
+	static struct nxg_vattr nxg_allow_##_name = { .v = _v, .ka =	\
+		__ATTR(_name, 0600, nxg_allow_show_attr, nxg_allow_store) }
 
-NXG_VATTR(0, module_load);
-NXG_VATTR(1, setuid_root);
-NXG_VATTR(2, namespace);
-NXG_VATTR(3, ptrace_attach);
-NXG_VATTR(4, bpf_load);
-NXG_VATTR(5, exec_suspicious);
-NXG_VATTR(6, suid_chmod);
-NXG_VATTR(7, etc_write);
-NXG_VATTR(8, posture_drift);
-NXG_AATTR(0, module_load);
-NXG_AATTR(1, setuid_root);
-NXG_AATTR(2, namespace);
-NXG_AATTR(3, ptrace_attach);
-NXG_AATTR(4, bpf_load);
-NXG_AATTR(5, exec_suspicious);
-NXG_AATTR(6, suid_chmod);
-NXG_AATTR(7, etc_write);
+NXG_VATTR(NXG_V_MODULE, module_load);
+NXG_VATTR(NXG_V_SETUID, setuid_root);
+NXG_VATTR(NXG_V_NAMESPACE, namespace);
+NXG_VATTR(NXG_V_PTRACE, ptrace_attach);
+NXG_VATTR(NXG_V_BPF, bpf_load);
+NXG_VATTR(NXG_V_EXEC, exec_suspicious);
+NXG_VATTR(NXG_V_SUID_CHMOD, suid_chmod);
+NXG_VATTR(NXG_V_ETC_WRITE, etc_write);
+NXG_VATTR(NXG_V_DRIFT, posture_drift);
+NXG_VATTR(NXG_V_UMH, usermode_helper);
+NXG_VATTR(NXG_V_BIN_WRITE, bin_write);
+NXG_AATTR(NXG_V_MODULE, module_load);
+NXG_AATTR(NXG_V_SETUID, setuid_root);
+NXG_AATTR(NXG_V_NAMESPACE, namespace);
+NXG_AATTR(NXG_V_PTRACE, ptrace_attach);
+NXG_AATTR(NXG_V_BPF, bpf_load);
+NXG_AATTR(NXG_V_EXEC, exec_suspicious);
+NXG_AATTR(NXG_V_SUID_CHMOD, suid_chmod);
+NXG_AATTR(NXG_V_ETC_WRITE, etc_write);
+NXG_AATTR(NXG_V_UMH, usermode_helper);
+NXG_AATTR(NXG_V_BIN_WRITE, bin_write);
 
-static struct attribute *nxg_policy_attrs[NXG_V_COUNT + 1] = {
-	&nxg_pol_0.attr, &nxg_pol_1.attr, &nxg_pol_2.attr, &nxg_pol_3.attr,
-	&nxg_pol_4.attr, &nxg_pol_5.attr, &nxg_pol_6.attr, &nxg_pol_7.attr,
-	&nxg_pol_8.attr, NULL,
+static struct attribute *nxg_policy_attrs[] = {
+	&nxg_pol_module_load.ka.attr, &nxg_pol_setuid_root.ka.attr,
+	&nxg_pol_namespace.ka.attr, &nxg_pol_ptrace_attach.ka.attr,
+	&nxg_pol_bpf_load.ka.attr, &nxg_pol_exec_suspicious.ka.attr,
+	&nxg_pol_suid_chmod.ka.attr, &nxg_pol_etc_write.ka.attr,
+	&nxg_pol_posture_drift.ka.attr, &nxg_pol_usermode_helper.ka.attr,
+	&nxg_pol_bin_write.ka.attr, NULL,
 };
 
-static struct attribute *nxg_allow_attrs[NXG_V_DRIFT + 1] = {
-	&nxg_allow_0.attr, &nxg_allow_1.attr, &nxg_allow_2.attr,
-	&nxg_allow_3.attr, &nxg_allow_4.attr, &nxg_allow_5.attr,
-	&nxg_allow_6.attr, &nxg_allow_7.attr, NULL,
+static struct attribute *nxg_allow_attrs[] = {
+	&nxg_allow_module_load.ka.attr, &nxg_allow_setuid_root.ka.attr,
+	&nxg_allow_namespace.ka.attr, &nxg_allow_ptrace_attach.ka.attr,
+	&nxg_allow_bpf_load.ka.attr, &nxg_allow_exec_suspicious.ka.attr,
+	&nxg_allow_suid_chmod.ka.attr, &nxg_allow_etc_write.ka.attr,
+	&nxg_allow_usermode_helper.ka.attr, &nxg_allow_bin_write.ka.attr,
+	NULL,
 };
+
+static ssize_t nxg_umh_paths_show(struct kobject *kobj,
+				  struct kobj_attribute *a, char *buf)
+{
+	return nxg_umh_show(buf);
+}
+
+static ssize_t nxg_umh_paths_store(struct kobject *kobj,
+				   struct kobj_attribute *a, const char *buf,
+				   size_t count)
+{
+	int ret = nxg_umh_set(buf);
+
+	return ret ? ret : count;
+}
 
 static const struct attribute_group nxg_policy_group = {
 	.name = "policy",
@@ -178,6 +199,8 @@ static struct kobj_attribute nxg_evals_attr =
 	__ATTR(evaluations, 0444, nxg_value_show, NULL);
 static struct kobj_attribute nxg_drifts_attr =
 	__ATTR(drifts, 0444, nxg_value_show, NULL);
+static struct kobj_attribute nxg_umh_paths_attr =
+	__ATTR(umh_paths, 0600, nxg_umh_paths_show, nxg_umh_paths_store);
 
 static struct attribute *nxg_attrs[] = {
 	&nxg_posture_ms_knob.attr.attr,
@@ -189,6 +212,7 @@ static struct attribute *nxg_attrs[] = {
 	&nxg_level_attr.attr,
 	&nxg_evals_attr.attr,
 	&nxg_drifts_attr.attr,
+	&nxg_umh_paths_attr.attr,
 	NULL,
 };
 
@@ -223,6 +247,8 @@ static void nxg_tick(u64 now_ns)
 	/* A rescan restarts a running cycle: it must see what came before. */
 	if (test_and_clear_bit(NXG_REQ_RESCAN, &nxg_requests) ||
 	    (!cycle && now_ns - nxg_last_eval_ns >= period)) {
+		/* A /boot mounted since, say, is watched from now on. */
+		nxg_paths_refresh();
 		nxg_posture_start();
 		nxg_last_eval_ns = now_ns;
 		cycle = true;

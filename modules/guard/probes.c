@@ -5,8 +5,8 @@
  * the module notifier, the sched_process_exec tracepoint, and kprobes on
  * functions every path of the vector goes through (commit_creds,
  * ksys_unshare, setns, security_ptrace_access_check, bpf_check,
- * notify_change, security_file_open).  A probe that cannot be installed
- * on this kernel is reported, not fatal.
+ * notify_change, security_file_open, call_usermodehelper_exec in umh.c).
+ * A probe that cannot be installed on this kernel is reported, not fatal.
  *
  * A probe does O(1) work: it filters, checks the vector's allow-list (an
  * RCU-protected array of at most NXG_ALLOW_MAX comms) and writes one
@@ -50,6 +50,8 @@ static const char * const nxg_vector_names[NXG_V_COUNT] = {
 	[NXG_V_SUID_CHMOD] = "suid_chmod",
 	[NXG_V_ETC_WRITE] = "etc_write",
 	[NXG_V_DRIFT] = "posture_drift",
+	[NXG_V_UMH] = "usermode_helper",
+	[NXG_V_BIN_WRITE] = "bin_write",
 };
 
 /**
@@ -116,6 +118,48 @@ static bool nxg_allow_char(char c)
 }
 
 /**
+ * nxg_list_parse() - split a list written to sysfs into fixed-size names
+ * @buf: names separated by spaces, commas or newlines
+ * @out: @max names of @len bytes each, zeroed by the caller
+ * @max: room in @out
+ * @len: the size of one name, its NUL included
+ * @ok: the characters a name may hold
+ *
+ * Validates the whole input; @out is meaningful only on success.
+ *
+ * Return: the number of names, -EINVAL (a character @ok refuses),
+ * -ENAMETOOLONG (a name of @len characters or more) or -E2BIG (over @max
+ * names).
+ */
+int nxg_list_parse(const char *buf, char *out, unsigned int max,
+		   unsigned int len, bool (*ok)(char c))
+{
+	const char *p = buf;
+	unsigned int n = 0;
+
+	while (*p) {
+		size_t l = 0;
+
+		while (*p == ' ' || *p == ',' || *p == '\n')
+			p++;
+		if (!*p)
+			break;
+		while (p[l] && p[l] != ' ' && p[l] != ',' && p[l] != '\n') {
+			if (!ok(p[l]))
+				return -EINVAL;
+			l++;
+		}
+		if (l >= len)
+			return -ENAMETOOLONG;
+		if (n == max)
+			return -E2BIG;
+		memcpy(out + n++ * len, p, l);
+		p += l;
+	}
+	return n;
+}
+
+/**
  * nxg_allow_set() - replace a vector's allow-list
  * @v: enum nxg_vector
  * @buf: comms separated by spaces or commas; empty clears the list
@@ -129,37 +173,18 @@ static bool nxg_allow_char(char c)
 int nxg_allow_set(unsigned int v, const char *buf)
 {
 	struct nxg_allow *a, *old;
-	const char *p = buf;
+	int n;
 
 	a = kzalloc(sizeof(*a), GFP_KERNEL);
 	if (!a)
 		return -ENOMEM;
-	while (*p) {
-		size_t len = 0;
-
-		while (*p == ' ' || *p == ',' || *p == '\n')
-			p++;
-		if (!*p)
-			break;
-		while (p[len] && p[len] != ' ' && p[len] != ',' &&
-		       p[len] != '\n') {
-			if (!nxg_allow_char(p[len])) {
-				kfree(a);
-				return -EINVAL;
-			}
-			len++;
-		}
-		if (len >= TASK_COMM_LEN) {
-			kfree(a);
-			return -ENAMETOOLONG;
-		}
-		if (a->n == NXG_ALLOW_MAX) {
-			kfree(a);
-			return -E2BIG;
-		}
-		memcpy(a->comm[a->n++], p, len);
-		p += len;
+	n = nxg_list_parse(buf, &a->comm[0][0], NXG_ALLOW_MAX, TASK_COMM_LEN,
+			   nxg_allow_char);
+	if (n < 0) {
+		kfree(a);
+		return n;
 	}
+	a->n = n;
 	mutex_lock(&nxg_allow_lock);
 	old = rcu_replace_pointer(nxg_allow[v], a->n ? a : NULL,
 				  lockdep_is_held(&nxg_allow_lock));
@@ -234,7 +259,28 @@ void nxg_kill_pid(u32 pid)
 	kill_pid(find_vpid(pid), SIGKILL, 1);
 }
 
-static void nxg_emit(unsigned int v, u8 level, u64 arg, const char *what)
+/**
+ * nxg_count_allowed() - count an event a vector's own allow-list dropped
+ * @v: enum nxg_vector
+ *
+ * For probes: O(1), any context.
+ */
+void nxg_count_allowed(unsigned int v)
+{
+	this_cpu_inc(nxg_rings->allowed[v]);
+}
+
+/**
+ * nxg_emit() - record a threat event of current into this CPU's ring
+ * @v: enum nxg_vector
+ * @level: the base ThreatLevel
+ * @arg: vector-specific
+ * @what: what current did it to, or NULL
+ *
+ * For probes: O(NXG_ALLOW_MAX), no lock (but the kill policy's signal
+ * lock), no allocation, no sleep.  A full ring drops and counts.
+ */
+void nxg_emit(unsigned int v, u8 level, u64 arg, const char *what)
 {
 	struct nxg_ring *r;
 	struct nxg_rec *e;
@@ -242,7 +288,7 @@ static void nxg_emit(unsigned int v, u8 level, u64 arg, const char *what)
 	u8 killed = 0;
 
 	if (nxg_allowed(v)) {
-		this_cpu_inc(nxg_rings->allowed[v]);
+		nxg_count_allowed(v);
 		return;
 	}
 	if (READ_ONCE(nxg_policy[v]) == NXG_POL_KILL) {
@@ -315,58 +361,6 @@ static u8 nxg_by_whom(u8 level)
 	return nxg_root() ? level : level - 1;
 }
 
-/* ---- paths: /etc, /tmp, /dev/shm ---- */
-
-enum { NXG_P_ETC, NXG_P_TMP, NXG_P_SHM, NXG_P_COUNT };
-static const char * const nxg_path_names[NXG_P_COUNT] = {
-	"/etc", "/tmp", "/dev/shm",
-};
-
-static struct path nxg_paths[NXG_P_COUNT];
-
-/*
- * Is @f under the directory nxg_paths[@i]?  Same mount and the directory
- * among the dentry's ancestors (at most 32 up; deeper is not matched).
- * Dentries are not freed under the RCU read side the probe runs in.
- */
-static bool nxg_under(const struct file *f, unsigned int i)
-{
-	const struct path *p = &nxg_paths[i];
-	struct dentry *d = f->f_path.dentry;
-	unsigned int depth;
-
-	if (!p->dentry || f->f_path.mnt != p->mnt)
-		return false;
-	for (depth = 0; depth < 32; depth++) {
-		struct dentry *up = READ_ONCE(d->d_parent);
-
-		if (d == p->dentry)
-			return true;
-		if (up == d)
-			return false;
-		d = up;
-	}
-	return false;
-}
-
-static void nxg_paths_get(void)
-{
-	unsigned int i;
-
-	for (i = 0; i < NXG_P_COUNT; i++)
-		if (kern_path(nxg_path_names[i], LOOKUP_FOLLOW, &nxg_paths[i]))
-			nxg_paths[i] = (struct path){};
-}
-
-static void nxg_paths_put(void)
-{
-	unsigned int i;
-
-	for (i = 0; i < NXG_P_COUNT; i++)
-		if (nxg_paths[i].dentry)
-			path_put(&nxg_paths[i]);
-}
-
 /* ---- the probes ---- */
 
 /* Exec kinds, in nxg_rec.arg of NXG_V_EXEC. */
@@ -392,12 +386,17 @@ static void nxg_exec_probe(void *data, struct task_struct *p, pid_t old_pid,
 	else if (!file_inode(f)->i_nlink || d_unlinked(d))
 		nxg_emit(NXG_V_EXEC, NXG_LVL_WARNING, NXG_EXEC_DELETED,
 			 bprm->filename);
-	else if (nxg_under(f, NXG_P_TMP))
-		nxg_emit(NXG_V_EXEC, NXG_LVL_NOTICE, NXG_EXEC_TMP,
-			 bprm->filename);
-	else if (nxg_under(f, NXG_P_SHM))
-		nxg_emit(NXG_V_EXEC, NXG_LVL_WARNING, NXG_EXEC_SHM,
-			 bprm->filename);
+	else
+		switch (nxg_path_match(f, BIT(NXG_D_TMP) | BIT(NXG_D_SHM))) {
+		case NXG_D_TMP:
+			nxg_emit(NXG_V_EXEC, NXG_LVL_NOTICE, NXG_EXEC_TMP,
+				 bprm->filename);
+			break;
+		case NXG_D_SHM:
+			nxg_emit(NXG_V_EXEC, NXG_LVL_WARNING, NXG_EXEC_SHM,
+				 bprm->filename);
+			break;
+		}
 }
 
 /* commit_creds(new): the real uid becomes 0 from another uid. */
@@ -487,14 +486,22 @@ static int nxg_chmod_pre(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
-/* security_file_open(file): opened for writing under /etc. */
+/*
+ * security_file_open(file): opened for writing under /etc (etc_write),
+ * or under /boot or a binary or module directory (bin_write).
+ */
 static int nxg_open_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct file *f = (void *)regs_get_kernel_argument(regs, 0);
+	int dir;
 
-	if (!(f->f_mode & FMODE_WRITE) || !nxg_under(f, NXG_P_ETC))
+	if (!(f->f_mode & FMODE_WRITE))
 		return 0;
-	nxg_emit(NXG_V_ETC_WRITE, nxg_by_whom(NXG_LVL_NOTICE), 0,
+	dir = nxg_path_match(f, BIT(NXG_D_ETC) | NXG_D_BIN_MASK);
+	if (dir < 0)
+		return 0;
+	nxg_emit(dir == NXG_D_ETC ? NXG_V_ETC_WRITE : NXG_V_BIN_WRITE,
+		 nxg_by_whom(NXG_LVL_NOTICE), dir,
 		 f->f_path.dentry->d_name.name);
 	return 0;
 }
@@ -555,6 +562,8 @@ static struct nxg_hook nxg_hooks[] = {
 	  .pre = nxg_chmod_pre },
 	{ .name = "security_file_open", .vector = NXG_V_ETC_WRITE,
 	  .pre = nxg_open_pre },
+	{ .name = "call_usermodehelper_exec", .vector = NXG_V_UMH,
+	  .pre = nxg_umh_pre },
 };
 
 static void nxg_tp_match(struct tracepoint *tp, void *priv)
@@ -604,7 +613,12 @@ int nxg_probes_init(void)
 	nxg_rings = alloc_percpu(struct nxg_ring);
 	if (!nxg_rings)
 		return -ENOMEM;
-	nxg_paths_get();
+	if (nxg_umh_init() || nxg_paths_init()) {
+		nxg_umh_exit();
+		free_percpu(nxg_rings);
+		nxg_rings = NULL;
+		return -ENOMEM;
+	}
 	for_each_kernel_tracepoint(nxg_tp_match, NULL);
 	for (i = 0; i < ARRAY_SIZE(nxg_hooks); i++) {
 		struct nxg_hook *h = &nxg_hooks[i];
@@ -636,7 +650,8 @@ void nxg_probes_exit(void)
 	tracepoint_synchronize_unregister();
 	for (v = 0; v < NXG_V_COUNT; v++)
 		kfree(rcu_replace_pointer(nxg_allow[v], NULL, true));
-	nxg_paths_put();
+	nxg_umh_exit();
+	nxg_paths_exit();
 	free_percpu(nxg_rings);
 	nxg_rings = NULL;
 }
@@ -659,6 +674,7 @@ void nxg_probes_dump(struct seq_file *m)
 			allowed[v] += READ_ONCE(r->allowed[v]);
 	}
 	seq_printf(m, "# ring_drops %llu\n", drops);
+	nxg_paths_dump(m);
 	for (i = 0; i < ARRAY_SIZE(nxg_hooks); i++) {
 		const struct nxg_hook *h = &nxg_hooks[i];
 
@@ -671,7 +687,8 @@ void nxg_probes_dump(struct seq_file *m)
 			seq_printf(m, " missed %lu", h->kp.nmissed);
 		seq_putc(m, '\n');
 	}
-	for (v = 0; v < NXG_V_DRIFT; v++)
-		seq_printf(m, "# allowed %s %llu\n", nxg_vector_name(v),
-			   allowed[v]);
+	for (v = 0; v < NXG_V_COUNT; v++)
+		if (nxg_vector_has_task(v))
+			seq_printf(m, "# allowed %s %llu\n",
+				   nxg_vector_name(v), allowed[v]);
 }

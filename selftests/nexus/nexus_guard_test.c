@@ -26,6 +26,7 @@
 #define POSTURE NEXUS_DEBUGFS "/guard_posture"
 #define FINDINGS NEXUS_DEBUGFS "/findings"
 #define KPTR "/proc/sys/kernel/kptr_restrict"
+#define MODPROBE "/proc/sys/kernel/modprobe"
 
 static char table[65536];
 
@@ -121,6 +122,8 @@ FIXTURE(guard) {
 	char kptr[16];
 	char posture_ms[16];
 	char window_ms[16];
+	char modprobe[256];
+	char umh_paths[1200];
 };
 
 FIXTURE_SETUP(guard)
@@ -132,6 +135,9 @@ FIXTURE_SETUP(guard)
 			     sizeof(self->posture_ms)));
 	ASSERT_LT(0, nx_read(G "window_ms", self->window_ms,
 			     sizeof(self->window_ms)));
+	ASSERT_LT(0, nx_read(MODPROBE, self->modprobe, sizeof(self->modprobe)));
+	ASSERT_LE(0, nx_read(G "umh_paths", self->umh_paths,
+			     sizeof(self->umh_paths)));
 	/* The guard's tick runs from monitoring (1) up. */
 	if (nx_read_ll(NEXUS_SYSFS "/level") < 1)
 		ASSERT_EQ(0, nx_write(NEXUS_SYSFS "/level", "1"));
@@ -144,6 +150,8 @@ FIXTURE_TEARDOWN(guard)
 	nx_write(KPTR, self->kptr);
 	nx_write(G "posture_ms", self->posture_ms);
 	nx_write(G "window_ms", self->window_ms);
+	nx_write(MODPROBE, self->modprobe);
+	nx_write(G "umh_paths", self->umh_paths[0] ? self->umh_paths : "\n");
 	/* The test's own flips are not drift anybody needs to see. */
 	nx_write(G "accept", "1");
 	rescan();
@@ -800,6 +808,42 @@ TEST_F(guard, threat_etc_write)
 	EXPECT_EQ(5, e.level);
 }
 
+#define BIN_PROBE "/usr/bin/nxg_guard_probe"
+
+/* A write opened under a binary directory: bin_write, not etc_write. */
+TEST_F(guard, threat_bin_write)
+{
+	unsigned long long since = last_seq();
+	struct ev e;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int fd;
+
+		prctl(PR_SET_NAME, "nxg_bin");
+		fd = open(BIN_PROBE, O_WRONLY | O_CREAT, 0755);
+		_exit(fd < 0 ? 1 : 0);
+	}
+	ASSERT_EQ(0, wait_child(pid));
+	unlink(BIN_PROBE);
+	ASSERT_EQ(1, wait_events(since, pid, &e));
+	EXPECT_STREQ("bin_write", e.vector);
+	EXPECT_STREQ("nxg_bin", e.comm);
+	EXPECT_STREQ("nxg_guard_probe", e.what);
+	EXPECT_EQ(0, e.uid);
+	EXPECT_EQ(5, e.level);
+	/* Reading a binary is nothing. */
+	since = last_seq();
+	pid = fork();
+	if (pid == 0) {
+		prctl(PR_SET_NAME, "nxg_bin");
+		_exit(open("/bin/busybox", O_RDONLY) < 0 ? 1 : 0);
+	}
+	ASSERT_EQ(0, wait_child(pid));
+	nx_msleep(1500);
+	EXPECT_EQ(0, events(since, pid, &e, 1));
+}
+
 /* Allow-listed activity raises nothing, and the probe did see it. */
 TEST_F(guard, threat_allow_list)
 {
@@ -850,6 +894,69 @@ TEST_F(guard, threat_module_load)
 	EXPECT_EQ(expected(4, "module.sig_enforce"), e.level);
 }
 
+/*
+ * A socket of a family no kernel has (AF_IPX, 4, is gone since 4.18) makes
+ * the kernel request module net-pf-4: call_usermodehelper_exec() of the
+ * modprobe path, in the child's own context.
+ */
+static pid_t umh_trigger(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int fd;
+
+		prctl(PR_SET_NAME, "nxg_umh");
+		fd = socket(4, SOCK_DGRAM, 0);
+		_exit(fd < 0 ? 0 : 1);
+	}
+	return pid;
+}
+
+#define FAKE_MODPROBE SUID_DIR "/nxg_modprobe"
+
+/*
+ * modprobe_path overwritten (what an exploit with a kernel write does):
+ * the helper outside umh_paths is one event of the requesting task; the
+ * same helper once listed raises none.
+ */
+TEST_F(guard, threat_usermode_helper)
+{
+	unsigned long long since;
+	long long allowed;
+	char buf[1200];
+	struct ev e;
+	pid_t pid;
+
+	/* The kernel's own modprobe is listed by default. */
+	EXPECT_NE(NULL, strstr(self->umh_paths, "/sbin/modprobe"));
+	ASSERT_EQ(0, nx_write(MODPROBE, FAKE_MODPROBE));
+
+	ASSERT_EQ(0, nx_write(G "umh_paths", "/sbin/modprobe " FAKE_MODPROBE));
+	ASSERT_LT(0, nx_read(G "umh_paths", buf, sizeof(buf)));
+	EXPECT_STREQ("/sbin/modprobe " FAKE_MODPROBE, buf);
+	since = last_seq();
+	allowed = allowed_count("usermode_helper");
+	ASSERT_LE(0, allowed);
+	pid = umh_trigger();
+	ASSERT_EQ(0, wait_child(pid));
+	nx_msleep(2000);
+	EXPECT_EQ(0, events(since, pid, &e, 1));
+	EXPECT_LT(allowed, allowed_count("usermode_helper"));
+
+	ASSERT_EQ(0, nx_write(G "umh_paths", self->umh_paths));
+	since = last_seq();
+	pid = umh_trigger();
+	ASSERT_EQ(0, wait_child(pid));
+	ASSERT_EQ(1, wait_events(since, pid, &e));
+	EXPECT_STREQ("usermode_helper", e.vector);
+	EXPECT_STREQ("nxg_umh", e.comm);
+	EXPECT_STREQ(FAKE_MODPROBE, e.what);
+	EXPECT_EQ(0, e.uid);
+	EXPECT_EQ(3, e.level);
+	EXPECT_STREQ("logged", e.action);
+}
+
 /* Bad policy and allow-list input is refused and changes nothing. */
 TEST_F(guard, threat_bad_input_refused)
 {
@@ -868,6 +975,22 @@ TEST_F(guard, threat_bad_input_refused)
 	ASSERT_LT(0, nx_read(G "allow/etc_write", buf, sizeof(buf)));
 	EXPECT_STREQ("keep", buf);
 	ASSERT_EQ(0, nx_write(G "allow/etc_write", "\n"));
+	/* A helper cannot be stopped by killing its requester. */
+	EXPECT_EQ(-EINVAL, nx_write(G "policy/usermode_helper", "kill"));
+	ASSERT_EQ(0, nx_write(G "umh_paths", "/sbin/keep"));
+	EXPECT_EQ(-EINVAL, nx_write(G "umh_paths", "/sbin/ok sbin/relative"));
+	EXPECT_EQ(-EINVAL, nx_write(G "umh_paths", "/sbin/../bin/sh"));
+	EXPECT_EQ(-EINVAL, nx_write(G "umh_paths", "/sbin//modprobe"));
+	EXPECT_EQ(-EINVAL, nx_write(G "umh_paths", "/sbin/"));
+	EXPECT_EQ(-EINVAL, nx_write(G "umh_paths", "/sbin/a;b"));
+	EXPECT_EQ(-ENAMETOOLONG,
+		  nx_write(G "umh_paths",
+			   "/a_path_of_sixty_four_characters/is_one_too_long_for_the_listabc"));
+	EXPECT_EQ(-E2BIG,
+		  nx_write(G "umh_paths",
+			   "/1 /2 /3 /4 /5 /6 /7 /8 /9 /10 /11 /12 /13 /14 /15 /16 /17"));
+	ASSERT_LT(0, nx_read(G "umh_paths", buf, sizeof(buf)));
+	EXPECT_STREQ("/sbin/keep", buf);
 	EXPECT_EQ(-ERANGE, nx_write(G "notify_level", "8"));
 	EXPECT_EQ(-ERANGE, nx_write(G "window_ms", "0"));
 }
