@@ -810,22 +810,28 @@ TEST_F(guard, threat_etc_write)
 
 #define BIN_PROBE "/usr/bin/nxg_guard_probe"
 
+/* Opens BIN_PROBE with @flags as "nxg_bin"; exits with the errno. */
+static pid_t bin_opener(int flags)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		prctl(PR_SET_NAME, "nxg_bin");
+		_exit(open(BIN_PROBE, flags, 0755) < 0 ? errno : 0);
+	}
+	return pid;
+}
+
 /* A write opened under a binary directory: bin_write, not etc_write. */
 TEST_F(guard, threat_bin_write)
 {
 	unsigned long long since = last_seq();
+	pid_t pid = bin_opener(O_WRONLY | O_CREAT);
 	struct ev e;
-	pid_t pid = fork();
+	int st;
 
-	if (pid == 0) {
-		int fd;
-
-		prctl(PR_SET_NAME, "nxg_bin");
-		fd = open(BIN_PROBE, O_WRONLY | O_CREAT, 0755);
-		_exit(fd < 0 ? 1 : 0);
-	}
-	ASSERT_EQ(0, wait_child(pid));
-	unlink(BIN_PROBE);
+	st = wait_child(pid);
+	ASSERT_EQ(0, st) TH_LOG("errno %d", WEXITSTATUS(st));
 	ASSERT_EQ(1, wait_events(since, pid, &e));
 	EXPECT_STREQ("bin_write", e.vector);
 	EXPECT_STREQ("nxg_bin", e.comm);
@@ -834,12 +840,10 @@ TEST_F(guard, threat_bin_write)
 	EXPECT_EQ(5, e.level);
 	/* Reading a binary is nothing. */
 	since = last_seq();
-	pid = fork();
-	if (pid == 0) {
-		prctl(PR_SET_NAME, "nxg_bin");
-		_exit(open("/bin/busybox", O_RDONLY) < 0 ? 1 : 0);
-	}
-	ASSERT_EQ(0, wait_child(pid));
+	pid = bin_opener(O_RDONLY);
+	st = wait_child(pid);
+	EXPECT_EQ(0, st) TH_LOG("errno %d", WEXITSTATUS(st));
+	unlink(BIN_PROBE);
 	nx_msleep(1500);
 	EXPECT_EQ(0, events(since, pid, &e, 1));
 }
