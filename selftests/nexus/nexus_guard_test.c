@@ -778,18 +778,21 @@ TEST_F(guard, threat_suid_chmod)
 	EXPECT_EQ(4, e.level);
 }
 
-static pid_t etc_writer(const char *comm)
+/* A child named @comm that opens @path with @flags; exits with the errno. */
+static pid_t opener(const char *path, int flags, const char *comm)
 {
 	pid_t pid = fork();
 
 	if (pid == 0) {
-		int fd;
-
 		prctl(PR_SET_NAME, comm);
-		fd = open("/etc/nxg_guard_probe", O_WRONLY | O_CREAT, 0644);
-		_exit(fd < 0 ? 1 : 0);
+		_exit(open(path, flags, 0644) < 0 ? errno : 0);
 	}
 	return pid;
+}
+
+static pid_t etc_writer(const char *comm)
+{
+	return opener("/etc/nxg_guard_probe", O_WRONLY | O_CREAT, comm);
 }
 
 TEST_F(guard, threat_etc_write)
@@ -810,23 +813,11 @@ TEST_F(guard, threat_etc_write)
 
 #define BIN_PROBE "/usr/bin/nxg_guard_probe"
 
-/* Opens BIN_PROBE with @flags as "nxg_bin"; exits with the errno. */
-static pid_t bin_opener(int flags)
-{
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		prctl(PR_SET_NAME, "nxg_bin");
-		_exit(open(BIN_PROBE, flags, 0755) < 0 ? errno : 0);
-	}
-	return pid;
-}
-
 /* A write opened under a binary directory: bin_write, not etc_write. */
 TEST_F(guard, threat_bin_write)
 {
 	unsigned long long since = last_seq();
-	pid_t pid = bin_opener(O_WRONLY | O_CREAT);
+	pid_t pid = opener(BIN_PROBE, O_WRONLY | O_CREAT, "nxg_bin");
 	struct ev e;
 	int st;
 
@@ -840,7 +831,7 @@ TEST_F(guard, threat_bin_write)
 	EXPECT_EQ(5, e.level);
 	/* Reading a binary is nothing. */
 	since = last_seq();
-	pid = bin_opener(O_RDONLY);
+	pid = opener(BIN_PROBE, O_RDONLY, "nxg_bin");
 	st = wait_child(pid);
 	EXPECT_EQ(0, st) TH_LOG("errno %d", WEXITSTATUS(st));
 	unlink(BIN_PROBE);
