@@ -162,6 +162,7 @@ enum nxg_vector {
 	NXG_V_DRIFT,		/* posture drift (posture.c) */
 	NXG_V_UMH,		/* usermode helper outside the allow-list */
 	NXG_V_BIN_WRITE,	/* file under /boot or a binary dir opened for writing */
+	NXG_V_CRED,		/* credentials changed outside commit_creds */
 	NXG_V_COUNT,
 };
 
@@ -246,6 +247,18 @@ void nxg_paths_exit(void);
 void nxg_paths_refresh(void);
 int nxg_path_match(const struct file *f, unsigned long dirs);
 void nxg_paths_dump(struct seq_file *m);
+
+/* shadow.c: shadow credentials. */
+struct cred;
+struct task_struct;
+int nxg_shadow_init(void);
+void nxg_shadow_exit(void);
+void nxg_shadow_check(void);
+void nxg_shadow_commit(const struct cred *new);
+void nxg_shadow_fork(void *data, struct task_struct *parent,
+		     struct task_struct *child);
+void nxg_shadow_exit_probe(void *data, struct task_struct *p);
+void nxg_shadow_dump(struct seq_file *m);
 
 /* umh.c: usermode helpers and their allow-list of paths. */
 struct kprobe;

@@ -106,6 +106,7 @@ NXG_VATTR(NXG_V_ETC_WRITE, etc_write);
 NXG_VATTR(NXG_V_DRIFT, posture_drift);
 NXG_VATTR(NXG_V_UMH, usermode_helper);
 NXG_VATTR(NXG_V_BIN_WRITE, bin_write);
+NXG_VATTR(NXG_V_CRED, cred_tamper);
 NXG_AATTR(NXG_V_MODULE, module_load);
 NXG_AATTR(NXG_V_SETUID, setuid_root);
 NXG_AATTR(NXG_V_NAMESPACE, namespace);
@@ -116,6 +117,7 @@ NXG_AATTR(NXG_V_SUID_CHMOD, suid_chmod);
 NXG_AATTR(NXG_V_ETC_WRITE, etc_write);
 NXG_AATTR(NXG_V_UMH, usermode_helper);
 NXG_AATTR(NXG_V_BIN_WRITE, bin_write);
+NXG_AATTR(NXG_V_CRED, cred_tamper);
 
 static struct attribute *nxg_policy_attrs[] = {
 	&nxg_pol_module_load.ka.attr, &nxg_pol_setuid_root.ka.attr,
@@ -123,7 +125,7 @@ static struct attribute *nxg_policy_attrs[] = {
 	&nxg_pol_bpf_load.ka.attr, &nxg_pol_exec_suspicious.ka.attr,
 	&nxg_pol_suid_chmod.ka.attr, &nxg_pol_etc_write.ka.attr,
 	&nxg_pol_posture_drift.ka.attr, &nxg_pol_usermode_helper.ka.attr,
-	&nxg_pol_bin_write.ka.attr, NULL,
+	&nxg_pol_bin_write.ka.attr, &nxg_pol_cred_tamper.ka.attr, NULL,
 };
 
 static struct attribute *nxg_allow_attrs[] = {
@@ -132,7 +134,7 @@ static struct attribute *nxg_allow_attrs[] = {
 	&nxg_allow_bpf_load.ka.attr, &nxg_allow_exec_suspicious.ka.attr,
 	&nxg_allow_suid_chmod.ka.attr, &nxg_allow_etc_write.ka.attr,
 	&nxg_allow_usermode_helper.ka.attr, &nxg_allow_bin_write.ka.attr,
-	NULL,
+	&nxg_allow_cred_tamper.ka.attr, NULL,
 };
 
 static ssize_t nxg_umh_paths_show(struct kobject *kobj,

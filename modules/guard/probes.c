@@ -52,6 +52,7 @@ static const char * const nxg_vector_names[NXG_V_COUNT] = {
 	[NXG_V_DRIFT] = "posture_drift",
 	[NXG_V_UMH] = "usermode_helper",
 	[NXG_V_BIN_WRITE] = "bin_write",
+	[NXG_V_CRED] = "cred_tamper",
 };
 
 /**
@@ -372,6 +373,7 @@ static void nxg_exec_probe(void *data, struct task_struct *p, pid_t old_pid,
 	struct file *f = bprm->file;
 	struct dentry *d;
 
+	nxg_shadow_check();
 	if (!f)
 		return;
 	d = f->f_path.dentry;
@@ -406,6 +408,9 @@ static int nxg_creds_pre(struct kprobe *kp, struct pt_regs *regs)
 	const struct cred *old = current_cred();
 	char what[NXG_WHAT_LEN];
 
+	/* The old credentials first, then the shadow takes the new ones. */
+	nxg_shadow_check();
+	nxg_shadow_commit(new);
 	if (!uid_eq(new->uid, GLOBAL_ROOT_UID) ||
 	    uid_eq(old->uid, GLOBAL_ROOT_UID))
 		return 0;
@@ -425,6 +430,7 @@ static int nxg_unshare_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	unsigned long flags = regs_get_kernel_argument(regs, 0);
 
+	nxg_shadow_check();
 	if (nxg_root() || !(flags & NXG_NS_FLAGS))
 		return 0;
 	nxg_emit(NXG_V_NAMESPACE, NXG_LVL_NOTICE, flags & NXG_NS_FLAGS,
@@ -437,6 +443,7 @@ static int nxg_setns_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	const struct pt_regs *u = (void *)regs_get_kernel_argument(regs, 0);
 
+	nxg_shadow_check();
 	if (nxg_root())
 		return 0;
 	nxg_emit(NXG_V_NAMESPACE, NXG_LVL_NOTICE,
@@ -451,6 +458,7 @@ static int nxg_ptrace_pre(struct kprobe *kp, struct pt_regs *regs)
 	unsigned int mode = regs_get_kernel_argument(regs, 1);
 	char what[NXG_WHAT_LEN];
 
+	nxg_shadow_check();
 	if (!(mode & PTRACE_MODE_ATTACH))
 		return 0;
 	snprintf(what, sizeof(what), "pid %d", task_tgid_nr(child));
@@ -466,6 +474,7 @@ static int nxg_bpf_pre(struct kprobe *kp, struct pt_regs *regs)
 	const struct bpf_prog *prog = *pp;
 	char what[NXG_WHAT_LEN];
 
+	nxg_shadow_check();
 	snprintf(what, sizeof(what), "type %u", prog->type);
 	nxg_emit(NXG_V_BPF, nxg_by_whom(NXG_LVL_NOTICE), prog->type, what);
 	return 0;
@@ -478,6 +487,7 @@ static int nxg_chmod_pre(struct kprobe *kp, struct pt_regs *regs)
 	struct iattr *ia = (void *)regs_get_kernel_argument(regs, 2);
 	struct inode *inode = d_inode(d);
 
+	nxg_shadow_check();
 	if (!(ia->ia_valid & ATTR_MODE) || !(ia->ia_mode & S_ISUID) ||
 	    !inode || (inode->i_mode & S_ISUID) || !S_ISREG(inode->i_mode))
 		return 0;
@@ -495,6 +505,7 @@ static int nxg_open_pre(struct kprobe *kp, struct pt_regs *regs)
 	struct file *f = (void *)regs_get_kernel_argument(regs, 0);
 	int dir;
 
+	nxg_shadow_check();
 	if (!(f->f_mode & FMODE_WRITE))
 		return 0;
 	dir = nxg_path_match(f, BIT(NXG_D_ETC) | NXG_D_BIN_MASK);
@@ -564,6 +575,11 @@ static struct nxg_hook nxg_hooks[] = {
 	  .pre = nxg_open_pre },
 	{ .name = "call_usermodehelper_exec", .vector = NXG_V_UMH,
 	  .pre = nxg_umh_pre },
+	/* Shadow credentials: taken at fork, released at exit. */
+	{ .name = "sched_process_fork", .vector = NXG_V_CRED,
+	  .tp_probe = nxg_shadow_fork },
+	{ .name = "sched_process_exit", .vector = NXG_V_CRED,
+	  .tp_probe = nxg_shadow_exit_probe },
 };
 
 static void nxg_tp_match(struct tracepoint *tp, void *priv)
@@ -613,7 +629,8 @@ int nxg_probes_init(void)
 	nxg_rings = alloc_percpu(struct nxg_ring);
 	if (!nxg_rings)
 		return -ENOMEM;
-	if (nxg_umh_init() || nxg_paths_init()) {
+	if (nxg_umh_init() || nxg_paths_init() || nxg_shadow_init()) {
+		nxg_paths_exit();
 		nxg_umh_exit();
 		free_percpu(nxg_rings);
 		nxg_rings = NULL;
@@ -650,6 +667,7 @@ void nxg_probes_exit(void)
 	tracepoint_synchronize_unregister();
 	for (v = 0; v < NXG_V_COUNT; v++)
 		kfree(rcu_replace_pointer(nxg_allow[v], NULL, true));
+	nxg_shadow_exit();
 	nxg_umh_exit();
 	nxg_paths_exit();
 	free_percpu(nxg_rings);
@@ -675,6 +693,7 @@ void nxg_probes_dump(struct seq_file *m)
 	}
 	seq_printf(m, "# ring_drops %llu\n", drops);
 	nxg_paths_dump(m);
+	nxg_shadow_dump(m);
 	for (i = 0; i < ARRAY_SIZE(nxg_hooks); i++) {
 		const struct nxg_hook *h = &nxg_hooks[i];
 

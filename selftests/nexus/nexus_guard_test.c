@@ -952,6 +952,59 @@ TEST_F(guard, threat_usermode_helper)
 	EXPECT_STREQ("logged", e.action);
 }
 
+#define TAMPER "/sys/module/nexus_test_guard/parameters/tamper_uid"
+
+/*
+ * A child that opens nexus_test_guard's tamper_uid as root, becomes nobody
+ * (setresuid: commit_creds, the shadow follows), then writes 0 to it: its
+ * uids are set to 0 in place, as an exploit's kernel write does.  Its next
+ * tracked call (unshare(0): nothing to unshare) compares the credentials
+ * with the shadow.  Exit 0: it became root.
+ */
+static pid_t cred_child(int tamper)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int fd = open(TAMPER, O_WRONLY);
+
+		prctl(PR_SET_NAME, "nxg_cred");
+		if (fd < 0)
+			_exit(97);
+		become_nobody();
+		if (tamper && write(fd, "0", 1) != 1)
+			_exit(96);
+		syscall(__NR_unshare, 0);
+		_exit(getuid() == 0 ? 0 : 1);
+	}
+	return pid;
+}
+
+TEST_F(guard, threat_cred_tamper)
+{
+	unsigned long long since;
+	pid_t pid, legit;
+	struct ev e;
+
+	ASSERT_EQ(0, nx_insmod(NEXUS_TEST_MODULES "/nexus_test_guard.ko", NULL));
+	since = last_seq();
+	legit = cred_child(0);
+	EXPECT_EQ(1 << 8, wait_child(legit)) TH_LOG("still root untampered");
+	pid = cred_child(1);
+	EXPECT_EQ(0, wait_child(pid)) TH_LOG("the tamper did not make it root");
+	nx_rmmod("nexus_test_guard");
+	ASSERT_EQ(1, wait_events(since, pid, &e));
+	/* Credentials changed through the kernel's paths raise nothing. */
+	EXPECT_EQ(0, events(since, legit, &e, 1));
+	ASSERT_EQ(1, events(since, pid, &e, 1));
+	EXPECT_STREQ("cred_tamper", e.vector);
+	EXPECT_STREQ("nxg_cred", e.comm);
+	EXPECT_EQ(0, e.uid);
+	EXPECT_STREQ("uid 65534->0 euid 65534->0", e.what);
+	EXPECT_EQ(1, e.level);
+	EXPECT_STREQ("logged", e.action);
+}
+
 /* Bad policy and allow-list input is refused and changes nothing. */
 TEST_F(guard, threat_bad_input_refused)
 {
