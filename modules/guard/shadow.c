@@ -26,6 +26,7 @@
 #include <linux/cred.h>
 #include <linux/hash.h>
 #include <linux/percpu.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/uidgid.h>
@@ -134,7 +135,8 @@ void nxg_shadow_fork(void *data, struct task_struct *parent,
 	if (!s)
 		return;
 	s->start = child->start_time;
-	nxg_shadow_fill(s, child->real_cred);
+	/* The child does not run yet: nobody changes its credentials. */
+	nxg_shadow_fill(s, rcu_dereference_protected(child->real_cred, 1));
 }
 
 /**
@@ -199,8 +201,8 @@ static const char *nxg_diff(const struct nxg_shadow *s, const struct cred *c,
  */
 void nxg_shadow_check(void)
 {
+	const struct cred *c = current_real_cred();
 	struct task_struct *t = current;
-	const struct cred *c = t->real_cred;
 	char what[NXG_WHAT_LEN];
 	struct nxg_shadow *s;
 	bool stale = false;

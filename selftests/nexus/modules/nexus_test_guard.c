@@ -16,7 +16,7 @@ static int nexus_test_guard_tamper(const char *val,
 				   const struct kernel_param *kp)
 {
 	/* The writer's own, unshared cred (see nexus_guard_test.c). */
-	struct cred *c = (struct cred *)current->real_cred;
+	struct cred *c = (struct cred *)current_real_cred();
 	u32 uid;
 
 	if (kstrtou32(val, 0, &uid))
