@@ -15,13 +15,13 @@
 # tools/check.sh sources it for debug_lane() when its NEXUS_CHECK_DEBUG_LANE
 # switch is "subset" or "full".
 
-# The CI subset: the core's tests, 5 load/unload cycles instead of 50,
-# fault injection at 12 allocation sites of each module's init instead of
-# 120 (all of them took over 25 minutes) and the kmemleak scan (what fits
-# make check's budget).
-DEBUG_SUBSET="nexus_sysfs_test nexus_core_test nexus_module_test nexus_ioctl_test nexus_collectors_test"
-DEBUG_SUBSET_CYCLES=5
-DEBUG_SUBSET_FI_MAX=12
+# The CI subset: the core's tests and the reproducers of what the lane
+# found, 2 load/unload cycles instead of 50, fault injection at 8
+# allocation sites of each module's init instead of 120 (all of them took
+# over 25 minutes) and the kmemleak scan (what fits make check's budget).
+DEBUG_SUBSET="nexus_sysfs_test nexus_core_test nexus_module_test nexus_ioctl_test nexus_collectors_test nexus_tune_lockdep_test"
+DEBUG_SUBSET_CYCLES=2
+DEBUG_SUBSET_FI_MAX=8
 
 # debug_kernel_wait - wait for check.sh's background build; its log and
 # status.  The status comes from a file: bash's "wait PID" answered "not a

@@ -314,23 +314,26 @@ static int nxt_heal_checkpoint(void *priv, u64 *cookie)
 	return 0;
 }
 
-/* Chaos: behave as if the target regressed, while a change is in effect. */
+static int nxt_inject_locked(void *arg)
+{
+	if (!nxt_each_in_effect(nxt_any, NULL))
+		return -ENOENT;
+	nxt_injected = true;
+	nxt_heal_st.injected++;
+	strscpy(nxt_heal_st.last, "regression injected by chaos",
+		sizeof(nxt_heal_st.last));
+	return 0;
+}
+
+/*
+ * Chaos: behave as if the target regressed, while a change is in effect.
+ * Heal's "inject" store calls this under kernfs' of->mutex: see call.c.
+ */
 static int nxt_heal_inject(void *priv, unsigned int fault)
 {
-	int ret = -ENOENT;
-
 	if (fault != NXT_FAULT_REGRESSED)
 		return -EINVAL;
-	mutex_lock(&nxt_lock);
-	if (nxt_each_in_effect(nxt_any, NULL)) {
-		nxt_injected = true;
-		nxt_heal_st.injected++;
-		strscpy(nxt_heal_st.last, "regression injected by chaos",
-			sizeof(nxt_heal_st.last));
-		ret = 0;
-	}
-	mutex_unlock(&nxt_lock);
-	return ret;
+	return nxt_call(nxt_inject_locked, NULL);
 }
 
 static const struct nexus_component_ops nxt_heal_ops = {

@@ -218,21 +218,26 @@ NXT_HW_RO(pmu, "%d", nxt_hw.pmu);
 NXT_HW_RO(hypervisor, "%s", nxt_hw.hypervisor);
 
 /* "name:kind" of each disk, space-separated; /sys/block is scanned first. */
-static ssize_t hw_disks_show(struct kobject *kobj, struct kobj_attribute *attr,
-			     char *buf)
+static int nxt_disks_locked(void *arg)
 {
+	char *buf = arg;
 	int i, len = 0;
 
-	mutex_lock(&nxt_lock);
 	nxt_devs_scan();
 	for (i = 0; i < NXT_DEVS; i++)
 		if (nxt_devs[i].used && !nxt_devs[i].gone)
 			len += sysfs_emit_at(buf, len, "%s%s:%s", len ? " " : "",
 					     nxt_devs[i].name,
 					     nxt_disk_kind_name(nxt_devs[i].kind));
-	mutex_unlock(&nxt_lock);
-	len += sysfs_emit_at(buf, len, "\n");
 	return len;
+}
+
+static ssize_t hw_disks_show(struct kobject *kobj, struct kobj_attribute *attr,
+			     char *buf)
+{
+	int len = nxt_call(nxt_disks_locked, buf);
+
+	return len + sysfs_emit_at(buf, len, "\n");
 }
 
 static struct kobj_attribute nxt_hw_disks_attr = __ATTR(disks, 0444,

@@ -573,6 +573,12 @@ static int nxt_rollback_all(const char *why)
 	return n;
 }
 
+static int nxt_rollback_locked(void *arg)
+{
+	nxt_rollback_all("rollback");
+	return 0;
+}
+
 /* ---- sysfs ---- */
 
 /* the t-test has critical values for these confidences only */
@@ -608,9 +614,7 @@ static ssize_t rollback_store(struct kobject *kobj, struct kobj_attribute *a,
 		return -EINVAL;
 	if (v != 1)
 		return -EINVAL;
-	mutex_lock(&nxt_lock);
-	nxt_rollback_all("rollback");
-	mutex_unlock(&nxt_lock);
+	nxt_call(nxt_rollback_locked, NULL);
 	return count;
 }
 
@@ -693,24 +697,22 @@ static ssize_t nxt_enable_show(struct kobject *kobj, struct kobj_attribute *a,
 	return sysfs_emit(buf, "%d\n", READ_ONCE(nxt_type_enabled[e->type]));
 }
 
-static ssize_t nxt_enable_store(struct kobject *kobj, struct kobj_attribute *a,
-				const char *buf, size_t count)
-{
-	struct nxt_enable_attr *e = container_of(a, struct nxt_enable_attr, attr);
-	u32 v;
-	int i, j, ret = kstrtou32(buf, 0, &v);
+struct nxt_enable_req {
+	enum nxt_type type;
+	u32 on;
+};
 
-	if (ret)
-		return ret == -ERANGE ? -ERANGE : -EINVAL;
-	if (v > 1)
-		return -ERANGE;
-	mutex_lock(&nxt_lock);
+static int nxt_enable_locked(void *arg)
+{
+	const struct nxt_enable_req *r = arg;
+	int i, j;
+
 	for (i = 0; i < NXT_NR_KNOBS; i++) {
 		struct nxt_knob *k = &nxt_knobs[i];
 
-		if (!k->used || k->type != e->type)
+		if (!k->used || k->type != r->type)
 			continue;
-		if (v) {
+		if (r->on) {
 			k->admin = false;
 			k->fails = 0;
 			k->backoff_until_ns = 0;
@@ -724,8 +726,22 @@ static ssize_t nxt_enable_store(struct kobject *kobj, struct kobj_attribute *a,
 				nxt_exp_end(&nxt_exps[j], "disabled");
 			}
 	}
-	WRITE_ONCE(nxt_type_enabled[e->type], v);
-	mutex_unlock(&nxt_lock);
+	WRITE_ONCE(nxt_type_enabled[r->type], r->on);
+	return 0;
+}
+
+static ssize_t nxt_enable_store(struct kobject *kobj, struct kobj_attribute *a,
+				const char *buf, size_t count)
+{
+	struct nxt_enable_attr *e = container_of(a, struct nxt_enable_attr, attr);
+	struct nxt_enable_req r = { .type = e->type };
+	int ret = kstrtou32(buf, 0, &r.on);
+
+	if (ret)
+		return ret == -ERANGE ? -ERANGE : -EINVAL;
+	if (r.on > 1)
+		return -ERANGE;
+	nxt_call(nxt_enable_locked, &r);
 	return count;
 }
 

@@ -5,9 +5,12 @@
  * (detect.c), experiments, the change log, sysfs and the ops (main.c), the
  * typed records of NEXUS_IOC_READ_RECORDS (records.c).
  *
- * All state is under nxt_lock: the tick, the dump, the records, the sysfs
- * stores that act (rollback, enable) and the module's exit take it.  Lock order: the
- * core's registry lock (held around tick and dump) before nxt_lock.
+ * All state is under nxt_lock: the tick, the dump, the records, heal's
+ * callbacks and the module's exit take it, and read or write knob files
+ * under it.  Lock order: the core's registry lock (held around tick and
+ * dump) before nxt_lock, nxt_lock before the seq_file and kernfs locks of
+ * the files it reads.  A sysfs handler never takes it: it runs its work
+ * through nxt_call() (call.c).
  * Documentation/tune.rst describes the behaviour.
  */
 #ifndef _NEXUS_TUNE_H
@@ -20,6 +23,8 @@
 
 extern const struct nexus_module_ops nxt_ops;
 extern struct mutex nxt_lock;
+
+int nxt_call(int (*fn)(void *arg), void *arg);
 
 /* ---- knobs.c ---- */
 
