@@ -168,12 +168,13 @@ TEST_F(mod, cpu_budget_degrades_sheds_and_recovers)
 	EXPECT_GT(nx_wait_above(M "shed", 3000, shed), shed);
 	/*
 	 * Back to a light engine: the mean of the next windows falls under
-	 * budget (5%: an emulated engine idles near 0.5%) and the state
-	 * returns to running.
+	 * budget and the state returns to running.  25%: an emulated engine
+	 * idles near 0.5% on the Debian kernels, but the debug kernel's
+	 * (KASAN, lockdep) with every module loaded stayed over 5%.
 	 */
 	ASSERT_EQ(0, nx_write(M "busy_us", "0"));
 	ASSERT_EQ(0, nx_write(S "tick_ms", "100"));
-	ASSERT_EQ(0, nx_write(S "cpu_budget_percent", "5"));
+	ASSERT_EQ(0, nx_write(S "cpu_budget_percent", "25"));
 	EXPECT_EQ(0, nx_wait_str(S "state", "running", 6000));
 }
 
