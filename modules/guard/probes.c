@@ -517,6 +517,15 @@ static int nxg_open_pre(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
+static bool nxg_module_sig_ok(const struct module *mod)
+{
+#ifdef CONFIG_MODULE_SIG
+	return mod->sig_ok;
+#else
+	return false;
+#endif
+}
+
 static int nxg_module_cb(struct notifier_block *nb, unsigned long state,
 			 void *data)
 {
@@ -526,10 +535,9 @@ static int nxg_module_cb(struct notifier_block *nb, unsigned long state,
 
 	if (state != MODULE_STATE_COMING)
 		return NOTIFY_DONE;
-#ifdef CONFIG_MODULE_SIG
-	if (!mod->sig_ok)
+	/* Without CONFIG_MODULE_SIG no module's signature is checked. */
+	if (!IS_ENABLED(CONFIG_MODULE_SIG) || !nxg_module_sig_ok(mod))
 		level = NXG_LVL_WARNING;
-#endif
 	nxg_emit(v, level, 0, mod->name);
 	/* Under the kill policy the module is refused as well. */
 	if (READ_ONCE(nxg_policy[v]) == NXG_POL_KILL && !nxg_allowed(v))
