@@ -218,9 +218,8 @@ static int within(double got, double want, double tol)
  */
 #define MIN_EVENTS 100
 #define MAX_INTERVALS 60
-static int compare_rate_n(const char *metric,
-			  long long (*counter)(const char *), const char *arg,
-			  long long min_events, double *got, double *want)
+static int compare_rate(const char *metric, long long (*counter)(const char *),
+			const char *arg, double *got, double *want)
 {
 	unsigned long long seen = 0;
 	long long c0, c1 = 0, v;
@@ -246,20 +245,14 @@ static int compare_rate_n(const char *metric,
 		sum += v * (t - t1);
 		t1 = t;
 		c1 = counter(arg);
-		if (i + 1 >= INTERVALS && c1 - c0 >= min_events)
+		if (i + 1 >= INTERVALS && c1 - c0 >= MIN_EVENTS)
 			break;
 	}
-	if (c1 - c0 < min_events || t1 <= t0)
+	if (c1 - c0 < MIN_EVENTS || t1 <= t0)
 		return -1;
 	*got = sum / (t1 - t0);
 	*want = (c1 - c0) / (t1 - t0);
 	return 0;
-}
-
-static int compare_rate(const char *metric, long long (*counter)(const char *),
-			const char *arg, double *got, double *want)
-{
-	return compare_rate_n(metric, counter, arg, MIN_EVENTS, got, want);
 }
 
 static int have_stress(void)
@@ -366,28 +359,6 @@ TEST_F_TIMEOUT(coll, forks_match_proc_stat, 60)
 	TH_LOG("forks: nexus %.1f/s, /proc/stat %.1f/s", got, want);
 	EXPECT_TRUE(within(got, want, 0.05));
 	EXPECT_TRUE(metric_exists("sched.exits"));
-}
-
-/*
- * A rate of a few events a second is not read low: the rates were
- * truncated to whole events per second, half an event low on average,
- * which the debug kernel's slow forks showed (4.1/s against 4.4/s).  At 4
- * forks a second, truncation reads about 12% low.
- */
-TEST_F_TIMEOUT(coll, forks_low_rate_rounded, 60)
-{
-	char forker[PATH_MAX], cmd[PATH_MAX + 16];
-	double got, want;
-
-	ASSERT_EQ(0, nx_helper_path("nexus_forker", forker, sizeof(forker)));
-	snprintf(cmd, sizeof(cmd), "%s 4", forker);
-	self->load = nx_spawn_sh(cmd);
-	ASSERT_LT(0, self->load);
-	nx_msleep(1500);
-	ASSERT_EQ(0, compare_rate_n("sched.forks", proc_stat, "processes", 60,
-				    &got, &want));
-	TH_LOG("forks: nexus %.2f/s, /proc/stat %.2f/s", got, want);
-	EXPECT_TRUE(within(got, want, 0.08));
 }
 
 TEST_F_TIMEOUT(coll, runq_latency_and_util, 60)
