@@ -517,6 +517,7 @@ static int nxg_open_pre(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
+/* Without CONFIG_MODULE_SIG no module's signature is checked: never ok. */
 static bool nxg_module_sig_ok(const struct module *mod)
 {
 #ifdef CONFIG_MODULE_SIG
@@ -535,8 +536,7 @@ static int nxg_module_cb(struct notifier_block *nb, unsigned long state,
 
 	if (state != MODULE_STATE_COMING)
 		return NOTIFY_DONE;
-	/* Without CONFIG_MODULE_SIG no module's signature is checked. */
-	if (!IS_ENABLED(CONFIG_MODULE_SIG) || !nxg_module_sig_ok(mod))
+	if (!nxg_module_sig_ok(mod))
 		level = NXG_LVL_WARNING;
 	nxg_emit(v, level, 0, mod->name);
 	/* Under the kill policy the module is refused as well. */
