@@ -71,7 +71,12 @@ struct nxh_svc {
 	char name[NEXUS_SHORT_LEN];
 	char path[NXH_SVC_PATH];	/* canonical, from d_path() */
 	char cmd[NXH_SVC_CMD];		/* "" if none */
-	struct mutex lock;		/* the fields below */
+	/*
+	 * Neither lock is held around file I/O, which takes kernfs' locks:
+	 * the watch file's handlers take nxh_svc_lock, the dump both.
+	 */
+	struct mutex io_lock;		/* one health check at a time: d_* */
+	struct mutex lock;		/* the fields below but d_* */
 	u64 restart_ns[NXH_SVC_RING];	/* ring of restart times */
 	u32 restart_n;			/* restarts ever */
 	u64 kills;			/* culprits killed */
@@ -292,22 +297,23 @@ static pid_t nxh_svc_biggest(struct nxh_svc *s, char *buf, u64 cur)
 }
 
 /*
- * memory.current (into @cur) at svc_mem_permille of memory.max or more.
- * Both are kept for the limits step.  Under s->lock.
+ * memory.current (into @cur) at svc_mem_permille of memory.max (into
+ * @max) or more.  Both are kept for the limits step.
  */
-static bool nxh_svc_mem_high(struct nxh_svc *s, char *buf, u64 *cur)
+static bool nxh_svc_mem_high(struct nxh_svc *s, char *buf, u64 *cur,
+			     u64 *max)
 {
-	u64 max;
+	u64 c, m;
 
 	if (nxh_svc_read(s->path, "memory.max", buf, 32) <= 0 ||
-	    kstrtou64(strim(buf), 10, &max))
+	    kstrtou64(strim(buf), 10, &m))
 		return false;	/* "max", or no memory controller here */
 	if (nxh_svc_read(s->path, "memory.current", buf, 32) <= 0 ||
-	    kstrtou64(strim(buf), 10, cur))
+	    kstrtou64(strim(buf), 10, &c))
 		return false;
-	s->mem_cur = *cur;
-	s->mem_max = max;
-	return div64_u64(*cur * 1000, max ? max : 1) >=
+	*cur = c;
+	*max = m;
+	return div64_u64(c * 1000, m ? m : 1) >=
 	       READ_ONCE(nxh_svc_knobs.mem_permille);
 }
 
@@ -436,32 +442,42 @@ static void nxh_svc_unlimit(struct nxh_svc *s)
 		old, ret);
 }
 
-/* The fault class, in the order of Documentation/heal.rst.  Under s->lock. */
-static int nxh_svc_assess(struct nxh_svc *s, char *buf, u64 now,
-			  pid_t *culprit)
-{
-	u64 populated, cur = 0;
+/* What a health check reads of the service and finds in its files. */
+struct nxh_svc_seen {
+	bool frozen;		/* NEXUS froze it (in), still frozen (out) */
+	u32 recent;		/* restarts within svc_window_ms */
+	pid_t culprit;
+	u64 cur, max;		/* memory.current and .max, 0 unread */
+};
 
-	*culprit = 0;
+/*
+ * The fault class, in the order of Documentation/heal.rst.  Under
+ * s->io_lock only: it reads the cgroup's files.
+ */
+static int nxh_svc_assess(struct nxh_svc *s, char *buf, u64 now,
+			  struct nxh_svc_seen *v)
+{
+	u64 populated;
+
 	/* thawed by someone else since NEXUS froze it: watched again */
-	if (s->frozen && nxh_svc_read(s->path, "cgroup.freeze", buf, 8) > 0 &&
+	if (v->frozen && nxh_svc_read(s->path, "cgroup.freeze", buf, 8) > 0 &&
 	    buf[0] == '0')
-		s->frozen = false;
+		v->frozen = false;
 	if (nxh_svc_read(s->path, "cgroup.events", buf, NXH_SVC_BUF) < 0 ||
 	    nxh_svc_key(buf, "populated", &populated))
 		return NXH_SVC_GONE;
-	if (s->frozen)
+	if (v->frozen)
 		return NXH_SVC_OK;	/* contained */
-	if (nxh_svc_recent(s, now) >= READ_ONCE(nxh_svc_knobs.max_restarts))
+	if (v->recent >= READ_ONCE(nxh_svc_knobs.max_restarts))
 		return NXH_SVC_CRASHLOOP;
 	if (!populated)
 		return NXH_SVC_DEAD;
-	*culprit = nxh_svc_dstate(s, buf, now);
-	if (*culprit)
+	v->culprit = nxh_svc_dstate(s, buf, now);
+	if (v->culprit)
 		return NXH_SVC_DSTATE;
-	if (!nxh_svc_mem_high(s, buf, &cur))
+	if (!nxh_svc_mem_high(s, buf, &v->cur, &v->max))
 		return NXH_SVC_OK;
-	*culprit = nxh_svc_biggest(s, buf, cur);
+	v->culprit = nxh_svc_biggest(s, buf, v->cur);
 	return NXH_SVC_MEMORY;
 }
 
@@ -469,16 +485,29 @@ static int nxh_svc_health(void *priv)
 {
 	struct nxh_svc *s = priv;
 	char *buf = kmalloc(NXH_SVC_BUF, GFP_KERNEL);
-	pid_t culprit;
+	struct nxh_svc_seen v = {};
+	u64 now = ktime_get_ns();
 	int h;
 
 	if (!buf)
 		return -ENOMEM;
+	mutex_lock(&s->io_lock);
 	mutex_lock(&s->lock);
-	h = nxh_svc_assess(s, buf, ktime_get_ns(), &culprit);
-	s->culprit = culprit;
+	v.frozen = s->frozen;
+	v.recent = nxh_svc_recent(s, now);
+	mutex_unlock(&s->lock);
+	h = nxh_svc_assess(s, buf, now, &v);
+	mutex_lock(&s->lock);
+	if (!v.frozen)
+		s->frozen = false;	/* thawed by someone else */
+	if (v.max) {
+		s->mem_cur = v.cur;
+		s->mem_max = v.max;
+	}
+	s->culprit = v.culprit;
 	s->health = h;
 	mutex_unlock(&s->lock);
+	mutex_unlock(&s->io_lock);
 	kfree(buf);
 	return h;
 }
@@ -603,13 +632,13 @@ static int nxh_svc_kill_culprit(struct nxh_svc *s)
 	return nxh_svc_kill(s, nr, true);
 }
 
-/* Is @nr a task of @s's cgroup (cgroup.threads)?  @buf: NXH_SVC_BUF. */
-static bool nxh_svc_has_task(struct nxh_svc *s, char *buf, pid_t nr)
+/* Is @nr a task of the cgroup @path (cgroup.threads)?  @buf: NXH_SVC_BUF. */
+static bool nxh_svc_has_task(const char *path, char *buf, pid_t nr)
 {
 	char *p = buf;
 	pid_t tid;
 
-	if (nxh_svc_read(s->path, "cgroup.threads", buf, NXH_SVC_BUF) < 0)
+	if (nxh_svc_read(path, "cgroup.threads", buf, NXH_SVC_BUF) < 0)
 		return false;
 	while ((tid = nxh_svc_next_pid(&p)))
 		if (tid == nr)
@@ -646,6 +675,8 @@ static bool nxh_svc_comm_is(pid_t nr, const char *comm)
 bool nxh_svc_named(const struct nexus_finding *f, char *name)
 {
 	char comm[TASK_COMM_LEN] = "", *buf;
+	char (*paths)[NXH_SVC_PATH];
+	struct nxh_svc *s;
 	bool found = false;
 	int i, nr = 0;
 
@@ -653,16 +684,24 @@ bool nxh_svc_named(const struct nexus_finding *f, char *name)
 		return false;
 	if (!nxh_svc_comm_is(nr, comm))
 		return false;
-	buf = kmalloc(NXH_SVC_BUF, GFP_KERNEL);
+	buf = kmalloc(NXH_SVC_BUF + NXH_SVC_MAX * NXH_SVC_PATH, GFP_KERNEL);
 	if (!buf)
 		return false;
+	paths = (void *)(buf + NXH_SVC_BUF);
+	/* the cgroups' files are read without the table's lock held */
 	if (!mutex_trylock(&nxh_svc_lock))
 		goto out;
-	for (i = 0; i < NXH_SVC_MAX && !found; i++) {
-		struct nxh_svc *s = nxh_svcs[i];
-
-		if (!s || !nxh_svc_has_task(s, buf, nr))
-			continue;
+	for (i = 0; i < NXH_SVC_MAX; i++)
+		strscpy(paths[i], nxh_svcs[i] ? nxh_svcs[i]->path : "",
+			NXH_SVC_PATH);
+	mutex_unlock(&nxh_svc_lock);
+	for (i = 0; i < NXH_SVC_MAX; i++)
+		if (paths[i][0] && nxh_svc_has_task(paths[i], buf, nr))
+			break;
+	if (i == NXH_SVC_MAX || !mutex_trylock(&nxh_svc_lock))
+		goto out;
+	s = nxh_svcs[i];
+	if (s && !strcmp(s->path, paths[i])) {	/* still the same service */
 		mutex_lock(&s->lock);
 		s->named = nr;
 		strscpy(s->named_comm, comm, sizeof(s->named_comm));
@@ -695,7 +734,7 @@ static int nxh_svc_kill_named(struct nxh_svc *s)
 	strscpy(comm, s->named_comm, sizeof(comm));
 	s->named = 0;
 	mutex_unlock(&s->lock);
-	ok = nxh_svc_has_task(s, buf, nr) && nxh_svc_comm_is(nr, comm);
+	ok = nxh_svc_has_task(s->path, buf, nr) && nxh_svc_comm_is(nr, comm);
 	kfree(buf);
 	return nxh_svc_kill(s, nr, ok);
 }
@@ -879,6 +918,7 @@ int nxh_svc_watch(const char *line)
 	if (ret)
 		goto out;
 	strscpy(s->cmd, cmd, sizeof(s->cmd));
+	mutex_init(&s->io_lock);
 	mutex_init(&s->lock);
 
 	mutex_lock(&nxh_svc_lock);
@@ -923,18 +963,21 @@ out:
 	return ret;
 }
 
-/* Unregister (waiting for a running step), thaw, free.  Under nxh_svc_lock. */
-static void nxh_svc_drop(int i)
+/*
+ * Unregister (waiting for a running step), thaw, undo the limits, free a
+ * service already out of the table.  Writes its cgroup's files, so never
+ * under nxh_svc_lock nor in a sysfs handler (nexus_call_sync()).
+ */
+static int nxh_svc_release(void *arg)
 {
-	struct nxh_svc *s = nxh_svcs[i];
+	struct nxh_svc *s = arg;
 
-	lockdep_assert_held(&nxh_svc_lock);
 	nexus_component_unregister(&s->ops);
-	nxh_svcs[i] = NULL;
 	nxh_svc_thaw(s);
 	nxh_svc_unlimit(s);
 	pr_info("%s: %s unwatched\n", s->name, s->path);
 	nexus_kfree(s);
+	return 0;
 }
 
 /**
@@ -946,6 +989,7 @@ static void nxh_svc_drop(int i)
 int nxh_svc_unwatch(const char *line)
 {
 	char *copy = kstrdup(line, GFP_KERNEL), *key, *canon;
+	struct nxh_svc *s = NULL;
 	int ret = -ENOENT, i;
 
 	if (!copy)
@@ -961,16 +1005,18 @@ int nxh_svc_unwatch(const char *line)
 		strscpy(canon, key, NXH_SVC_PATH);
 	mutex_lock(&nxh_svc_lock);
 	for (i = 0; i < NXH_SVC_MAX; i++) {
-		struct nxh_svc *s = nxh_svcs[i];
-
+		s = nxh_svcs[i];
 		if (s && (!strcmp(s->path, canon) || !strcmp(s->name, key) ||
 			  !strcmp(s->path, key))) {
-			nxh_svc_drop(i);
-			ret = 0;
+			nxh_svcs[i] = NULL;
 			break;
 		}
+		s = NULL;
 	}
 	mutex_unlock(&nxh_svc_lock);
+	/* the "unwatch" file's handler: the cgroup's files from a worker */
+	if (s)
+		ret = nexus_call_sync(nxh_svc_release, s);
 out:
 	kfree(canon);
 	kfree(copy);
@@ -1046,12 +1092,17 @@ void nxh_svc_dump(struct seq_file *m)
  */
 void nxh_svc_exit(void)
 {
+	struct nxh_svc *gone[NXH_SVC_MAX];
 	int i;
 
 	mutex_lock(&nxh_svc_lock);
 	nxh_svc_closing = true;
-	for (i = 0; i < NXH_SVC_MAX; i++)
-		if (nxh_svcs[i])
-			nxh_svc_drop(i);
+	for (i = 0; i < NXH_SVC_MAX; i++) {
+		gone[i] = nxh_svcs[i];
+		nxh_svcs[i] = NULL;
+	}
 	mutex_unlock(&nxh_svc_lock);
+	for (i = 0; i < NXH_SVC_MAX; i++)
+		if (gone[i])
+			nxh_svc_release(gone[i]);
 }

@@ -327,7 +327,7 @@ static int nxt_inject_locked(void *arg)
 
 /*
  * Chaos: behave as if the target regressed, while a change is in effect.
- * Heal's "inject" store calls this under kernfs' of->mutex: see call.c.
+ * Heal's "inject" store calls this under kernfs' of->mutex: nxt_call().
  */
 static int nxt_heal_inject(void *priv, unsigned int fault)
 {

@@ -32,6 +32,42 @@
 /* All of the module's state; see tune.h for who takes it. */
 DEFINE_MUTEX(nxt_lock);
 
+struct nxt_call_args {
+	int (*fn)(void *arg);
+	void *arg;
+};
+
+static int nxt_call_locked(void *arg)
+{
+	struct nxt_call_args *c = arg;
+	int ret;
+
+	mutex_lock(&nxt_lock);
+	ret = c->fn(c->arg);
+	mutex_unlock(&nxt_lock);
+	return ret;
+}
+
+/**
+ * nxt_call() - run @fn(@arg) under nxt_lock, out of a sysfs handler
+ * @fn: the work; it may read and write knob files
+ * @arg: passed to @fn
+ *
+ * The tick reads and writes knob files under nxt_lock, so a sysfs handler
+ * (tune's own, or heal's "inject" reaching nxt_heal_inject()) never takes
+ * it: the work runs in the core's worker (nexus_call_sync()).  The debug
+ * kernel's lockdep found the reverse order (hw_disks_show() against
+ * nxt_hw_detect()).
+ *
+ * Return: what @fn returned.
+ */
+int nxt_call(int (*fn)(void *arg), void *arg)
+{
+	struct nxt_call_args c = { .fn = fn, .arg = arg };
+
+	return nexus_call_sync(nxt_call_locked, &c);
+}
+
 /* ---- parameters (sysfs, u32 each, read with READ_ONCE) ---- */
 
 static u32 nxt_interval_ms = 10000;	/* between experiment starts */

@@ -10,7 +10,7 @@
  * under it.  Lock order: the core's registry lock (held around tick and
  * dump) before nxt_lock, nxt_lock before the seq_file and kernfs locks of
  * the files it reads.  A sysfs handler never takes it: it runs its work
- * through nxt_call() (call.c).
+ * through nxt_call() (main.c).
  * Documentation/tune.rst describes the behaviour.
  */
 #ifndef _NEXUS_TUNE_H

@@ -378,6 +378,35 @@ TEST_F(svc, rmmod_thaws_and_unwatches)
 }
 
 /*
+ * The reproducer of a lock-order report of the debug kernel's lockdep
+ * (Documentation/debug-kernel.rst): the health check read the cgroup's
+ * files under the service's lock, the dump took that lock under the
+ * table's, and the "watch" file's handler took the table's under kernfs'
+ * mutex.  Here the list and the dump are read while the health checks
+ * (every 200 ms) read the cgroup's files, until they see it die.
+ */
+TEST_F(svc, lockdep_watch_list_vs_health_io)
+{
+	char buf[1024];
+	bool dead = false;
+	double t0;
+	int n = 0;
+
+	ASSERT_EQ(0, start_in(SVC, "1"));
+	ASSERT_EQ(0, nx_write(H "watch", SVC));
+	for (t0 = nx_now_s(); nx_now_s() - t0 < 10 && (!dead || n < 20); n++) {
+		ASSERT_LT(0, nx_read(H "watch", buf, sizeof(buf)));
+		EXPECT_NE(NULL, strstr(buf, "svc0 " SVC " -")) TH_LOG("%s", buf);
+		ASSERT_LT(0, nx_read_all(DUMP, dump, sizeof(dump)));
+		dead = strstr(dump, "\nservice svc0 " SVC " dead ");
+	}
+	EXPECT_TRUE(dead) TH_LOG("%d rounds, the health check never saw it die",
+				 n);
+	ASSERT_EQ(0, nx_write(H "unwatch", SVC));
+	EXPECT_FALSE(nx_file_contains(H "watch", "svc0"));
+}
+
+/*
  * A task of the service stuck in D state (blocked in mutex_lock() on a
  * mutex nexus_test_dstate holds) is the culprit: SoftReset sends it
  * SIGKILL, which takes effect when it leaves the kernel; a sleeping

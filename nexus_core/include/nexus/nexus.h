@@ -177,6 +177,12 @@ void nexus_engine_shed(unsigned int below);
 /* Work accounting against max_decision_cycles; false once exhausted. */
 bool nexus_work_charge(unsigned int units);
 
+/*
+ * Run @fn(@arg) in a worker and wait for it: how a sysfs handler does file
+ * I/O or takes a lock held around file I/O (nexus_core/call.c).
+ */
+int nexus_call_sync(int (*fn)(void *arg), void *arg);
+
 /* Allocations charged to memory_budget. */
 void *nexus_kzalloc(size_t size, gfp_t gfp);
 void *nexus_kvzalloc(size_t size, gfp_t gfp);
