@@ -110,6 +110,7 @@ struct nxh_svc_knobs nxh_svc_knobs = {
 static DEFINE_MUTEX(nxh_svc_lock);	/* the table; outside nxh_lock */
 static struct nxh_svc *nxh_svcs[NXH_SVC_MAX];
 static bool nxh_svc_closing;
+static unsigned long nxh_svc_reserved;	/* slots being registered */
 
 /* Open @svc's cgroup file @file. */
 static struct file *nxh_svc_open(const char *dir, const char *file, int flags)
@@ -884,6 +885,65 @@ out:
 	return ret;
 }
 
+/*
+ * Register @arg, a new service, in a free slot.  Neither under
+ * nxh_svc_lock nor in a sysfs handler: unregistering flushes the plan
+ * work, which reads the cgroup's files (kernfs' locks) - lockdep.
+ */
+static int nxh_svc_add(void *arg)
+{
+	struct nxh_svc *s = arg;
+	int ret, i, slot = -1;
+
+	mutex_lock(&nxh_svc_lock);
+	ret = -ENODEV;
+	if (nxh_svc_closing)
+		goto unlock;
+	for (i = 0; i < NXH_SVC_MAX; i++) {
+		if (!nxh_svcs[i] && !(nxh_svc_reserved & BIT(i))) {
+			if (slot < 0)
+				slot = i;
+		} else if (nxh_svcs[i] && !strcmp(nxh_svcs[i]->path, s->path)) {
+			ret = -EEXIST;
+			goto unlock;
+		}
+	}
+	ret = -ENOSPC;
+	if (slot < 0)
+		goto unlock;
+	nxh_svc_reserved |= BIT(slot);
+	mutex_unlock(&nxh_svc_lock);
+
+	snprintf(s->name, sizeof(s->name), "svc%d", slot);
+	s->ops.name = s->name;
+	s->ops.class = "cgroup";
+	s->ops.strategies = NEXUS_HEAL_CAP(NEXUS_HEAL_SOFT_RESET) |
+			    NEXUS_HEAL_CAP(NEXUS_HEAL_HARD_RESET) |
+			    NEXUS_HEAL_CAP(NEXUS_HEAL_QUARANTINE);
+	s->ops.priv = s;
+	s->ops.health = nxh_svc_health;
+	s->ops.recover = nxh_svc_recover;
+	s->ops.abort = nxh_svc_abort;
+	/* owner NULL: it is this module, which unwatches all before going */
+	ret = nexus_component_register(&s->ops);
+
+	mutex_lock(&nxh_svc_lock);
+	nxh_svc_reserved &= ~BIT(slot);
+	if (!ret && nxh_svc_closing) {
+		mutex_unlock(&nxh_svc_lock);
+		nexus_component_unregister(&s->ops);
+		return -ENODEV;
+	}
+	if (!ret) {
+		nxh_svcs[slot] = s;
+		pr_info("%s: watching %s, restart '%s'\n", s->name, s->path,
+			s->cmd);
+	}
+unlock:
+	mutex_unlock(&nxh_svc_lock);
+	return ret;
+}
+
 /**
  * nxh_svc_watch() - watch a cgroup v2 directory as a component
  * @line: "PATH [COMMAND ARG...]", PATH absolute, the command's too
@@ -898,7 +958,7 @@ int nxh_svc_watch(const char *line)
 {
 	char *copy = kstrdup(line, GFP_KERNEL), *path, *cmd;
 	struct nxh_svc *s = NULL;
-	int ret, i, slot = -1;
+	int ret;
 
 	if (!copy)
 		return -ENOMEM;
@@ -921,42 +981,10 @@ int nxh_svc_watch(const char *line)
 	mutex_init(&s->io_lock);
 	mutex_init(&s->lock);
 
-	mutex_lock(&nxh_svc_lock);
-	ret = -ENODEV;
-	if (nxh_svc_closing)
-		goto unlock;
-	for (i = 0; i < NXH_SVC_MAX; i++) {
-		if (!nxh_svcs[i]) {
-			if (slot < 0)
-				slot = i;
-		} else if (!strcmp(nxh_svcs[i]->path, s->path)) {
-			ret = -EEXIST;
-			goto unlock;
-		}
-	}
-	ret = -ENOSPC;
-	if (slot < 0)
-		goto unlock;
-	snprintf(s->name, sizeof(s->name), "svc%d", slot);
-	s->ops.name = s->name;
-	s->ops.class = "cgroup";
-	s->ops.strategies = NEXUS_HEAL_CAP(NEXUS_HEAL_SOFT_RESET) |
-			    NEXUS_HEAL_CAP(NEXUS_HEAL_HARD_RESET) |
-			    NEXUS_HEAL_CAP(NEXUS_HEAL_QUARANTINE);
-	s->ops.priv = s;
-	s->ops.health = nxh_svc_health;
-	s->ops.recover = nxh_svc_recover;
-	s->ops.abort = nxh_svc_abort;
-	/* owner NULL: it is this module, which unwatches all before going */
-	ret = nexus_component_register(&s->ops);
-	if (!ret) {
-		nxh_svcs[slot] = s;
-		pr_info("%s: watching %s, restart '%s'\n", s->name, s->path,
-			s->cmd);
+	/* the "watch" file's handler: registered from a worker */
+	ret = nexus_call_sync(nxh_svc_add, s);
+	if (!ret)
 		s = NULL;
-	}
-unlock:
-	mutex_unlock(&nxh_svc_lock);
 out:
 	nexus_kfree(s);
 	kfree(copy);
