@@ -23,7 +23,8 @@
  * A step that helped keeps the system healthy for NXH_SYS_GRACE_NS, the
  * time nexus_predict needs to see the headroom come back and resolve its
  * prediction.  Shedding ends once no OutOfMemory prediction has been
- * imminent for NXH_SYS_CALM_NS, and at rmmod.  Every action is in the
+ * imminent for NXH_SYS_CALM_NS, when survival is switched off, and at
+ * rmmod.  Every action is in the
  * audit log (a Log decision with the details, beside the plan's step) and
  * in the last NXH_SYS_LOG lines of the debugfs dump.
  */
@@ -158,10 +159,11 @@ static int nxh_sys_health(void *priv)
 	u64 now = ktime_get_ns();
 	int h = 0;
 
-	if (!READ_ONCE(nxh_survival_knobs.enabled))
-		return 0;
 	mutex_lock(&nxh_sys_lock);
-	if (nxh_sys_imminent(&f, now)) {
+	if (!READ_ONCE(nxh_survival_knobs.enabled)) {
+		/* switched off: what it asked of the engine ends with it */
+		nxh_sys_shed(false);
+	} else if (nxh_sys_imminent(&f, now)) {
 		nxh_sys_last_imminent_ns = now;
 		if (now >= nxh_sys_ok_until_ns)
 			h = NXH_SYS_FAULT_OOM;

@@ -73,6 +73,30 @@ FIXTURE_SETUP(oom)
 	ASSERT_EQ(0, nx_write(H "survival_ttf_ms", "30000"));
 }
 
+/* The engine's shed_below_priority (debugfs budget), or -1. */
+static int shed_below(void)
+{
+	static char buf[4096];
+	char *l;
+	int v;
+
+	if (nx_read_all(NEXUS_DEBUGFS "/budget", buf, sizeof(buf)) <= 0)
+		return -1;
+	l = strstr(buf, "shed_below_priority ");
+	return l && sscanf(l, "shed_below_priority %d", &v) == 1 ? v : -1;
+}
+
+/* 0 once no module is shed on request, within @ms. */
+static int wait_shedding_ended(unsigned int ms)
+{
+	unsigned int t;
+
+	for (t = 0; t <= ms; t += 100, nx_msleep(100))
+		if (shed_below() == 0)
+			return 0;
+	return -1;
+}
+
 FIXTURE_TEARDOWN(oom)
 {
 	pid_t *p[] = { &self->leaker, &self->bystander };
@@ -85,6 +109,11 @@ FIXTURE_TEARDOWN(oom)
 		}
 	}
 	nx_rmmod("nexus_test_component");
+	/* no shedding left for the next test's modules */
+	if (!access(H "survival", F_OK) && !nx_write(H "survival", "0")) {
+		wait_shedding_ended(3000);
+		nx_write(H "survival", "1");
+	}
 	if (!access(H "poll_ms", F_OK)) {
 		nx_write(H "poll_ms", "1000");
 		nx_write(H "survival_permille", "800");
@@ -167,6 +196,13 @@ TEST_F_TIMEOUT(oom, leak_culprit_killed_bystander_lives, 180)
 		 " heal pid %d (nexus_leaker) 0 0 survival survival_mode: SIGKILL 0",
 		 (int)culprit);
 	EXPECT_TRUE(nx_file_contains(NEXUS_DEBUGFS "/decisions", want)) TH_LOG("%s", want);
+	/*
+	 * Switched off, survival ends the shedding it asked for at its next
+	 * check (it used to stop checking and leave the engine shedding the
+	 * other modules until rmmod).
+	 */
+	ASSERT_EQ(0, nx_write(H "survival", "0"));
+	EXPECT_EQ(0, wait_shedding_ended(2000)) TH_LOG("shed_below_priority %d", shed_below());
 }
 
 #define TC "/sys/module/nexus_test_component/parameters/"
