@@ -394,9 +394,52 @@ static void test_anomaly(void)
 	}
 
 	/*
+	 * The rest period grows with the samples seen: 1/32 of them, at
+	 * least 50 and at most 512.  At 6400 samples (a rest of 200) a repeat
+	 * 120 samples after a spike is held (and restarts the rest); one 210
+	 * samples after the held repeat is scored.  At 40000 samples the cap
+	 * applies: a repeat 600 samples later is scored, not held for 1250.
+	 */
+	{
+		u32 first, again, later, capped;
+
+		nx_anomaly_init(a, NULL);
+		for (i = 0; i < 6400; i++)
+			nx_anomaly_update(a, 1400000000 + 300 * i,
+					  100000 + gauss1000());
+		first = nx_anomaly_update(a, 1400000000 + 300 * i++, 120000);
+		for (; i < 6520; i++)
+			nx_anomaly_update(a, 1400000000 + 300 * i,
+					  100000 + gauss1000());
+		again = nx_anomaly_update(a, 1400000000 + 300 * i++, 120000);
+		for (; i < 6731; i++)
+			nx_anomaly_update(a, 1400000000 + 300 * i,
+					  100000 + gauss1000());
+		later = nx_anomaly_update(a, 1400000000 + 300 * i++, 120000);
+		tap_ok(first >= 850 && !again && later >= 750,
+		       "anomaly: rest period of 1/32 of 6400 samples holds a repeat after 120 (%u, %u) but not after 210 more (%u)",
+		       first, again, later);
+
+		nx_anomaly_init(a, NULL);
+		for (i = 0; i < 40000; i++)
+			nx_anomaly_update(a, 1400000000 + 300 * i,
+					  100000 + gauss1000());
+		first = nx_anomaly_update(a, 1400000000 + 300 * i++, 120000);
+		for (; i < 40600; i++)
+			nx_anomaly_update(a, 1400000000 + 300 * i,
+					  100000 + gauss1000());
+		capped = nx_anomaly_update(a, 1400000000 + 300 * i++, 120000);
+		tap_ok(first >= 850 && capped >= 750,
+		       "anomaly: the rest period is capped at 512 samples (%u, then %u after 600)",
+		       first, capped);
+	}
+
+	/*
 	 * No refractory memory: a second, smaller event after the rest period
 	 * is scored on its own surprise (the peak memory this replaced held
 	 * a 10-sigma spike 60 samples after a 20-sigma one at about 370).
+	 * At 3000 samples the rest period is 3000 / 32 = 93 samples, so the
+	 * second spike comes 110 samples after the first.
 	 * Likelihood only: a context test may score either at 1000.
 	 */
 	{
@@ -411,12 +454,12 @@ static void test_anomaly(void)
 			nx_anomaly_update(a, 1400000000 + 300 * i,
 					  100000 + gauss1000());
 		first = nx_anomaly_update(a, 1400000000 + 300 * i++, 120000);
-		for (; i < 3060; i++)
+		for (; i < 3110; i++)
 			nx_anomaly_update(a, 1400000000 + 300 * i,
 					  100000 + gauss1000());
 		second = nx_anomaly_update(a, 1400000000 + 300 * i, 110000);
 		tap_ok(first >= 850 && second >= 750 && second < first,
-		       "anomaly: a 10-sigma spike 60 samples after a 20-sigma one scores %u (first %u)",
+		       "anomaly: a 10-sigma spike 110 samples after a 20-sigma one scores %u (first %u)",
 		       second, first);
 	}
 
@@ -676,7 +719,7 @@ static void test_shift(void)
 
 int main(void)
 {
-	tap_plan(67);
+	tap_plan(69);
 	test_fixed();
 	test_ewma();
 	test_quantile();

@@ -18,7 +18,9 @@
 #define NX_A_TAIL_RATE	(NX_Q16_ONE / 16)	/* its step per stddev of u */
 #define NX_A_SMOOTH	(NX_Q16_ONE / 8)	/* the slow context's EWMA */
 #define NX_A_CTXZ	(3 * NX_Q16_ONE)	/* z a novel context needs */
-#define NX_A_REST	50			/* rest period, samples */
+#define NX_A_REST	50			/* rest period, samples, at least */
+#define NX_A_REST_SHIFT	5			/* and 1/32 of the samples seen */
+#define NX_A_REST_MAX	512			/* but at most this */
 #define NX_A_REST_ON	750			/* raw score that starts it */
 #define NX_A_REST_K	2			/* surprise ratio that breaks it */
 
@@ -148,6 +150,20 @@ static s64 nx_a_likelihood(struct nx_anomaly *a, s64 z)
 	return max_t(s64, zl, 0);
 }
 
+/*
+ * Rest period after an alarm: NX_A_REST samples, or 1/32 of the samples
+ * seen so far if that is longer, up to NX_A_REST_MAX.  The online
+ * counterpart of CAD OSE's rest period of 3 % of the file's length (a
+ * length an online detector does not know): the longer a metric has been
+ * watched, the longer its alarms are held, so a long bursty series does
+ * not pay for every burst of the same event.
+ */
+static u32 nx_a_rest(const struct nx_anomaly *a)
+{
+	return (u32)clamp_t(u64, a->n >> NX_A_REST_SHIFT, NX_A_REST,
+			    NX_A_REST_MAX);
+}
+
 /* map a likelihood Z (Q16) to a score: 1000 * (1 - 2^(-Z / 2)) */
 static u32 nx_a_score(const struct nx_anomaly *a, s64 z)
 {
@@ -214,7 +230,7 @@ u32 nx_anomaly_update(struct nx_anomaly *a, s64 ts, s64 value)
 	s64 xq = nx_vq(nx_clamp_value(value));
 	u64 floor, s1, sl, ss = 0;
 	s64 zraw, e1, el, es = 0, z1, zl, zs = 0, zp, zc, zv, zin, z;
-	u32 slot = 0, tests = 0, score, sctx = 0, sslow = 0;
+	u32 slot = 0, tests = 0, score, sctx = 0, sslow = 0, rest;
 	bool season = false;
 	int dir, cp, vp;
 
@@ -327,8 +343,9 @@ u32 nx_anomaly_update(struct nx_anomaly *a, s64 ts, s64 value)
 	}
 	/*
 	 * Rest period (as in CAD OSE): after a score of NX_A_REST_ON, scores
-	 * are held at 0 for NX_A_REST samples, so one event gives one alarm.
+	 * are held at 0 for nx_a_rest() samples, so one event gives one alarm.
 	 */
+	rest = nx_a_rest(a);
 	if (score >= NX_A_REST_ON) {
 		/*
 		 * A sample at least NX_A_REST_K times as surprising as the
@@ -336,13 +353,13 @@ u32 nx_anomaly_update(struct nx_anomaly *a, s64 ts, s64 value)
 		 * tail of the old one: it is scored and restarts the rest.
 		 * (Divided, not multiplied: z saturates at S64_MAX.)
 		 */
-		if (a->since <= NX_A_REST &&
+		if (a->since <= rest &&
 		    zraw / NX_A_REST_K <= a->rest_z)
 			score = 0;
 		else	/* at least 3 sigma: a slow context fires at any z */
 			a->rest_z = max_t(s64, zraw, NX_A_CTXZ);
 		a->since = 0;
-	} else if (a->since <= NX_A_REST) {
+	} else if (a->since <= rest) {
 		score = 0;
 	}
 
