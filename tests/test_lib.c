@@ -327,6 +327,14 @@ static void test_ctx(void)
 	tap_ok(ok, "ctx: a new extreme is novel and rescales the bins");
 }
 
+/* feed samples *i..to-1 of Gaussian noise (sd 1000 around 100000) */
+static void anom_noise(struct nx_anomaly *a, int *i, int to)
+{
+	for (; *i < to; (*i)++)
+		nx_anomaly_update(a, 1400000000 + 300 * *i,
+				  100000 + gauss1000());
+}
+
 static void test_anomaly(void)
 {
 	struct nx_anomaly *a = malloc(sizeof(*a));
@@ -404,30 +412,22 @@ static void test_anomaly(void)
 		u32 first, again, later, capped;
 
 		nx_anomaly_init(a, NULL);
-		for (i = 0; i < 6400; i++)
-			nx_anomaly_update(a, 1400000000 + 300 * i,
-					  100000 + gauss1000());
+		i = 0;
+		anom_noise(a, &i, 6400);
 		first = nx_anomaly_update(a, 1400000000 + 300 * i++, 120000);
-		for (; i < 6520; i++)
-			nx_anomaly_update(a, 1400000000 + 300 * i,
-					  100000 + gauss1000());
+		anom_noise(a, &i, 6520);
 		again = nx_anomaly_update(a, 1400000000 + 300 * i++, 120000);
-		for (; i < 6731; i++)
-			nx_anomaly_update(a, 1400000000 + 300 * i,
-					  100000 + gauss1000());
+		anom_noise(a, &i, 6731);
 		later = nx_anomaly_update(a, 1400000000 + 300 * i++, 120000);
 		tap_ok(first >= 850 && !again && later >= 750,
 		       "anomaly: rest period of 1/32 of 6400 samples holds a repeat after 120 (%u, %u) but not after 210 more (%u)",
 		       first, again, later);
 
 		nx_anomaly_init(a, NULL);
-		for (i = 0; i < 40000; i++)
-			nx_anomaly_update(a, 1400000000 + 300 * i,
-					  100000 + gauss1000());
+		i = 0;
+		anom_noise(a, &i, 40000);
 		first = nx_anomaly_update(a, 1400000000 + 300 * i++, 120000);
-		for (; i < 40600; i++)
-			nx_anomaly_update(a, 1400000000 + 300 * i,
-					  100000 + gauss1000());
+		anom_noise(a, &i, 40600);
 		capped = nx_anomaly_update(a, 1400000000 + 300 * i++, 120000);
 		tap_ok(first >= 850 && capped >= 750,
 		       "anomaly: the rest period is capped at 512 samples (%u, then %u after 600)",
