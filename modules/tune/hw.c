@@ -121,6 +121,9 @@ void nxt_hw_detect(void)
  *   vm.dirty_bytes (dirty_background_bytes) is set.
  * - fast_disk_readahead: read_ahead_kb at most 1024 on SSD and NVMe.
  * - small_memory_dirty: vm.dirty_ratio at most 20 with less than 1 GB RAM.
+ * - iosched_by_kind: the I/O scheduler for the disk's kind: none where
+ *   the device or the host below it schedules (NVMe, virtio, virtual),
+ *   mq-deadline for rotational disks and SSDs; a RAM disk's is ineligible.
  */
 void nxt_rules_apply(struct nxt_knob *k)
 {
@@ -149,6 +152,19 @@ void nxt_rules_apply(struct nxt_knob *k)
 			nxt_result_add("small_memory_dirty", k, "max %lld",
 				       k->max);
 		}
+		break;
+	case NXT_IOSCHED:
+		if (d->kind == NXT_DISK_RAM) {
+			k->inelig = NXT_INELIG_RAMDISK;
+			nxt_result_add("ram_disk", k, "ineligible", 0);
+			break;
+		}
+		k->target = d->kind == NXT_DISK_ROTATIONAL ||
+			    d->kind == NXT_DISK_SSD ? NXT_SCHED_DEADLINE :
+			    NXT_SCHED_NONE;
+		nxt_result_add("iosched_by_kind", k,
+			       k->target == NXT_SCHED_NONE ? "prefer none" :
+			       "prefer mq-deadline", 0);
 		break;
 	case NXT_READ_AHEAD_KB:
 	case NXT_NR_REQUESTS:

@@ -40,6 +40,10 @@ const struct nxt_type_def nxt_types[NXT_NR_TYPES] = {
 		"/proc/sys/vm/vfs_cache_pressure", 50, 500, 25, false },
 	[NXT_WATERMARK_SCALE] = { "vm.watermark_scale_factor",
 		"/proc/sys/vm/watermark_scale_factor", 10, 1000, 10, false },
+	/* enum nxt_sched; set only by the iosched_by_kind rule, never stepped */
+	[NXT_IOSCHED] = { "iosched",
+		"/sys/block/%s/queue/scheduler", NXT_SCHED_NONE, NXT_SCHED_BFQ,
+		0, false },
 	[NXT_READ_AHEAD_KB] = { "read_ahead_kb",
 		"/sys/block/%s/queue/read_ahead_kb", 8, 4096, 4, true },
 	[NXT_NR_REQUESTS] = { "nr_requests",
@@ -50,6 +54,62 @@ struct nxt_knob nxt_knobs[NXT_NR_KNOBS];
 struct nxt_dev nxt_devs[NXT_DEVS];
 /* Per type; written by the enable store under nxt_lock. */
 bool nxt_type_enabled[NXT_NR_TYPES];
+/* Disks NEXUS must not touch, by name (disable_disks); under nxt_lock. */
+char nxt_off_disks[NXT_DEVS][NXT_DISK_LEN];
+
+/**
+ * nxt_disk_off() - whether an administrator disabled a disk
+ * @dev: index in nxt_devs
+ *
+ * By name, so that it holds for a disk that goes away and comes back.
+ * Under nxt_lock.
+ *
+ * Return: true if NEXUS must not touch the disk's knobs.
+ */
+bool nxt_disk_off(int dev)
+{
+	int i;
+
+	for (i = 0; i < NXT_DEVS; i++)
+		if (nxt_off_disks[i][0] &&
+		    !strcmp(nxt_off_disks[i], nxt_devs[dev].name))
+			return true;
+	return false;
+}
+
+/**
+ * nxt_knob_enabled() - whether a knob's type and its disk are enabled
+ * @k: the knob
+ *
+ * Under nxt_lock.
+ *
+ * Return: true if NEXUS may work on it (enable/<type> and disable_disks).
+ */
+bool nxt_knob_enabled(const struct nxt_knob *k)
+{
+	return READ_ONCE(nxt_type_enabled[k->type]) &&
+	       (k->dev < 0 || !nxt_disk_off(k->dev));
+}
+
+/* The schedulers the iosched knob may choose, by enum nxt_sched. */
+static const char * const nxt_sched_names[] = {
+	[NXT_SCHED_NONE] = "none",
+	[NXT_SCHED_DEADLINE] = "mq-deadline",
+	[NXT_SCHED_KYBER] = "kyber",
+	[NXT_SCHED_BFQ] = "bfq",
+};
+
+/**
+ * nxt_sched_name() - name of an iosched knob value
+ * @v: enum nxt_sched
+ *
+ * Return: the scheduler's name, "other" for one NEXUS does not know.
+ */
+const char *nxt_sched_name(s64 v)
+{
+	return v >= 0 && v < ARRAY_SIZE(nxt_sched_names) ?
+	       nxt_sched_names[v] : "other";
+}
 
 static const char * const nxt_disk_kinds[] = {
 	[NXT_DISK_ROTATIONAL] = "rotational",
@@ -141,6 +201,27 @@ int nxt_read_s64(const char *path, s64 *val)
 	return kstrtos64(strim(buf), 10, val);
 }
 
+/* Write @len bytes of @buf to a file, as "echo ... > file" does. */
+static int nxt_write_str(const char *path, const char *buf, int len)
+{
+	struct file *f;
+	loff_t pos = 0;
+	ssize_t n;
+
+	f = filp_open(path, O_WRONLY, 0);
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	if (!f->f_op->write_iter) {
+		filp_close(f, NULL);
+		return -EOPNOTSUPP;
+	}
+	n = kernel_write(f, buf, len, &pos);
+	filp_close(f, NULL);
+	if (n < 0)
+		return n;
+	return n == len ? 0 : -EIO;
+}
+
 /**
  * nxt_write_s64() - write one integer to a file, as "echo N > file" does
  * @path: the file
@@ -152,25 +233,73 @@ int nxt_read_s64(const char *path, s64 *val)
  */
 int nxt_write_s64(const char *path, s64 val)
 {
-	struct file *f;
 	char buf[24];
-	loff_t pos = 0;
-	ssize_t n;
-	int len;
 
-	f = filp_open(path, O_WRONLY, 0);
-	if (IS_ERR(f))
-		return PTR_ERR(f);
-	if (!f->f_op->write_iter) {
-		filp_close(f, NULL);
-		return -EOPNOTSUPP;
-	}
-	len = scnprintf(buf, sizeof(buf), "%lld\n", val);
-	n = kernel_write(f, buf, len, &pos);
-	filp_close(f, NULL);
+	return nxt_write_str(path, buf,
+			     scnprintf(buf, sizeof(buf), "%lld\n", val));
+}
+
+/*
+ * A queue/scheduler file: "[none] mq-deadline kyber".  The bracketed name
+ * is the current scheduler; the others are those offered.
+ */
+static int nxt_sched_read(struct nxt_knob *k, s64 *val)
+{
+	char buf[128], *p = buf, *tok;
+	u8 offered = 0;
+	int i, n, cur = -1;
+
+	n = nxt_file_read(k->path, buf, sizeof(buf));
 	if (n < 0)
 		return n;
-	return n == len ? 0 : -EIO;
+	while ((tok = strsep(&p, "\n ")) != NULL) {
+		bool bracket = tok[0] == '[';
+		size_t len;
+
+		if (bracket) {
+			tok++;
+			len = strlen(tok);
+			if (!len || tok[len - 1] != ']')
+				return -EINVAL;
+			tok[len - 1] = '\0';
+			cur = NXT_SCHED_OTHER;
+		}
+		for (i = 0; i < ARRAY_SIZE(nxt_sched_names); i++)
+			if (!strcmp(tok, nxt_sched_names[i]))
+				break;
+		if (i == ARRAY_SIZE(nxt_sched_names))
+			continue;
+		offered |= BIT(i);
+		if (bracket)
+			cur = i;
+	}
+	if (cur < 0)
+		return -EINVAL;
+	nxt_devs[k->dev].scheds = offered;
+	*val = cur;
+	return 0;
+}
+
+/**
+ * nxt_knob_write() - write a value to a knob's file
+ * @k: the knob
+ * @val: the value (for the I/O scheduler, enum nxt_sched: its name is
+ *	written)
+ *
+ * Process context only.
+ *
+ * Return: 0, or -errno of the open or the write.
+ */
+int nxt_knob_write(const struct nxt_knob *k, s64 val)
+{
+	char buf[24];
+
+	if (k->type != NXT_IOSCHED)
+		return nxt_write_s64(k->path, val);
+	if (val < 0 || val >= ARRAY_SIZE(nxt_sched_names))
+		return -ERANGE;
+	return nxt_write_str(k->path, buf, scnprintf(buf, sizeof(buf), "%s\n",
+						      nxt_sched_names[val]));
 }
 
 /**
@@ -184,7 +313,8 @@ int nxt_write_s64(const char *path, s64 val)
 int nxt_knob_read(struct nxt_knob *k)
 {
 	s64 v;
-	int ret = nxt_read_s64(k->path, &v);
+	int ret = k->type == NXT_IOSCHED ? nxt_sched_read(k, &v) :
+		  nxt_read_s64(k->path, &v);
 
 	k->present = !ret;
 	if (ret)
@@ -208,7 +338,7 @@ s64 nxt_knob_next(const struct nxt_knob *k, int dir)
 	const struct nxt_type_def *t = &nxt_types[k->type];
 	s64 v;
 
-	if (k->out_of_range)
+	if (k->out_of_range || !t->step)
 		return k->cur;
 	if (t->mul)
 		v = dir > 0 ? k->cur * t->step : div64_s64(k->cur, t->step);
@@ -227,6 +357,7 @@ static void nxt_knob_setup(struct nxt_knob *k, enum nxt_type type, int dev)
 	k->dev = dev;
 	k->min = t->min;
 	k->max = t->max;
+	k->target = -1;
 	if (dev < 0) {
 		strscpy(k->name, t->name, sizeof(k->name));
 		strscpy(k->path, t->fmt, sizeof(k->path));
@@ -255,13 +386,14 @@ void nxt_knobs_init(void)
 /**
  * nxt_dev_knob() - the knob of a type for a disk
  * @dev: index in nxt_devs
- * @type: NXT_READ_AHEAD_KB or NXT_NR_REQUESTS
+ * @type: a per-device type (NXT_IOSCHED and after)
  *
  * Return: the knob.
  */
 struct nxt_knob *nxt_dev_knob(int dev, enum nxt_type type)
 {
-	return &nxt_knobs[NXT_NR_GLOBAL + 2 * dev + (type - NXT_READ_AHEAD_KB)];
+	return &nxt_knobs[NXT_NR_GLOBAL + NXT_PER_DEV * dev +
+			  (type - NXT_NR_GLOBAL)];
 }
 
 #define NXT_SCAN_MAX	32
@@ -357,8 +489,8 @@ static int nxt_dev_add(const char *name)
 		d->metric[j] = (islower(name[j]) || isdigit(name[j])) ?
 			       name[j] : '_';
 	nxt_dev_classify(d);
-	nxt_knob_setup(nxt_dev_knob(i, NXT_READ_AHEAD_KB), NXT_READ_AHEAD_KB, i);
-	nxt_knob_setup(nxt_dev_knob(i, NXT_NR_REQUESTS), NXT_NR_REQUESTS, i);
+	for (j = NXT_NR_GLOBAL; j < NXT_NR_TYPES; j++)
+		nxt_knob_setup(nxt_dev_knob(i, j), j, i);
 	pr_debug("disk %s: %s\n", d->name, nxt_disk_kind_name(d->kind));
 	return i;
 }

@@ -26,6 +26,8 @@
 #include <linux/sysfs.h>
 #include <linux/seq_file.h>
 #include <linux/lockdep.h>
+#include <linux/ctype.h>
+#include <linux/slab.h>
 #include <nexus/knob.h>
 #include "tune.h"
 
@@ -161,7 +163,7 @@ static int nxt_knob_index(const struct nxt_knob *k)
 /* Write a knob and read it back; updates its state.  0 or -errno. */
 static int nxt_knob_set(struct nxt_knob *k, s64 v)
 {
-	int ret = nxt_write_s64(k->path, v);
+	int ret = nxt_knob_write(k, v);
 
 	if (ret)
 		return ret;
@@ -368,77 +370,54 @@ static struct nxt_exp *nxt_exp_free(void)
 	return NULL;
 }
 
-/* One step of a knob for a bottleneck: an experiment or a proposal. */
-static void nxt_try_step(const struct nxt_bn *b, u64 now)
+/*
+ * Whether NEXUS may change a knob now: its type enabled, its disk not
+ * disabled, eligible, not overridden by an administrator, not in an
+ * experiment or backing off.  On a disk NEXUS changes either the
+ * scheduler or nr_requests, never both: switching the scheduler resets
+ * nr_requests, and neither could then be restored exactly.
+ */
+static bool nxt_may_change(const struct nxt_knob *k, u64 now)
 {
-	char metric[NEXUS_NAME_LEN], why[NEXUS_REASON_LEN];
-	u32 win = READ_ONCE(nxt_window);
+	const struct nxt_knob *o;
+
+	if (!k->used || !nxt_knob_enabled(k) || k->admin || k->in_exp ||
+	    k->inelig || now < k->backoff_until_ns)
+		return false;
+	if (k->type == NXT_IOSCHED)
+		o = nxt_dev_knob(k->dev, NXT_NR_REQUESTS);
+	else if (k->type == NXT_NR_REQUESTS)
+		o = nxt_dev_knob(k->dev, NXT_IOSCHED);
+	else
+		return true;
+	return !o->changed && !o->in_exp;
+}
+
+/*
+ * Ask the decision engine for a change of @k to @next; record what came
+ * of it.  Return: the outcome; *@cp the change log record.
+ */
+static int nxt_decide_change(struct nxt_knob *k, s64 next, u32 confidence,
+			     const char *why, const char *applied, u64 now,
+			     struct nxt_change **cp)
+{
 	struct nexus_decision d = { .kind = NEXUS_DECISION_OPTIMIZE };
 	struct nxt_change *c;
-	struct nxt_knob *k;
-	struct nxt_exp *e;
-	int dir, better, outcome;
-	s64 next;
+	int outcome;
 
-	if (nxt_bn_action(b, &k, &dir, metric, sizeof(metric), &better))
-		return;
-	if (!READ_ONCE(nxt_type_enabled[k->type]) || !k->used || k->admin ||
-	    k->in_exp || k->inelig || now < k->backoff_until_ns)
-		return;
-	if (b->seen < win || nxt_metric_busy(metric))
-		return;
-	e = nxt_exp_free();
-	if (!e)
-		return;
-	if (nxt_knob_read(k))
-		return;
-	if (k->out_of_range) {
-		/* the admin's value is outside our range: never touched */
-		nxt_cnt.untouched++;
-		k->backoff_until_ns = now + 10ULL * NSEC_PER_SEC;
-		return;
-	}
-	next = nxt_knob_next(k, dir);
-	if (next == k->cur)
-		return;
-	if (now - k->proposed_ns < 30ULL * NSEC_PER_SEC &&
-	    k->proposed == next && k->proposed_ns)
-		return;
-	if (nxt_window_before(metric, max(b->since_ns,
-					  k->last_change_ns + nxt_period_ns),
-			      now, win, e->before) < 0)
-		return;
-
-	scnprintf(why, sizeof(why), "%s: %s", nxt_bn_name(b->kind), b->evidence);
-	d.confidence = b->confidence;
+	d.confidence = confidence;
 	d.arg = nxt_knob_index(k);
 	d.old_value = k->cur;
 	d.new_value = next;
 	strscpy(d.target, k->name, sizeof(d.target));
 	strscpy(d.reason, why, sizeof(d.reason));
-	nxt_last_start_ns = now;
 	outcome = nexus_decide(&nxt_ops, &d);
 
 	switch (outcome) {
 	case NEXUS_OUTCOME_APPLIED:
-		c = nxt_log_add(NXT_OP_CHANGE, k, d.old_value, next, "pending",
+		c = nxt_log_add(NXT_OP_CHANGE, k, d.old_value, next, applied,
 				why);
-		c->bn = b->kind;
-		c->dev = b->dev;
-		c->better = better;
-		strscpy(c->metric, metric, sizeof(c->metric));
 		nxt_cnt.changes++;
-		e->active = true;
-		e->knob = nxt_knob_index(k);
-		e->bn = b->kind;
-		strscpy(e->metric, metric, sizeof(e->metric));
-		e->better = better;
-		e->from = d.old_value;
-		e->to = next;
-		e->t_apply = ktime_get_ns();
-		e->log_seq = c->seq;
-		e->nb = win;
-		k->in_exp = true;
 		break;
 	case NEXUS_OUTCOME_SUGGESTED:
 		c = nxt_log_add(NXT_OP_PROPOSAL, k, d.old_value, next,
@@ -456,6 +435,103 @@ static void nxt_try_step(const struct nxt_bn *b, u64 now)
 	}
 	c->decision = d.id;
 	c->outcome = outcome;
+	*cp = c;
+	return outcome;
+}
+
+/*
+ * A proposal of the same value is not repeated within 30 s; at
+ * autonomous, where the step is taken, an earlier proposal does not wait.
+ */
+static bool nxt_proposed_lately(const struct nxt_knob *k, s64 next, u64 now)
+{
+	return k->proposed_ns && k->proposed == next &&
+	       now - k->proposed_ns < 30ULL * NSEC_PER_SEC &&
+	       nexus_current_level() < NEXUS_LEVEL_AUTONOMOUS;
+}
+
+/* One step of a knob for a bottleneck: an experiment or a proposal. */
+static void nxt_try_step(const struct nxt_bn *b, u64 now)
+{
+	char metric[NEXUS_NAME_LEN], why[NEXUS_REASON_LEN];
+	u32 win = READ_ONCE(nxt_window);
+	struct nxt_change *c;
+	struct nxt_knob *k;
+	struct nxt_exp *e;
+	int dir, better;
+	s64 from, next;
+
+	if (nxt_bn_action(b, &k, &dir, metric, sizeof(metric), &better))
+		return;
+	if (!nxt_may_change(k, now))
+		return;
+	if (b->seen < win || nxt_metric_busy(metric))
+		return;
+	e = nxt_exp_free();
+	if (!e)
+		return;
+	if (nxt_knob_read(k))
+		return;
+	if (k->out_of_range) {
+		/* the admin's value is outside our range: never touched */
+		nxt_cnt.untouched++;
+		k->backoff_until_ns = now + 10ULL * NSEC_PER_SEC;
+		return;
+	}
+	next = nxt_knob_next(k, dir);
+	if (next == k->cur || nxt_proposed_lately(k, next, now))
+		return;
+	if (nxt_window_before(metric, max(b->since_ns,
+					  k->last_change_ns + nxt_period_ns),
+			      now, win, e->before) < 0)
+		return;
+
+	scnprintf(why, sizeof(why), "%s: %s", nxt_bn_name(b->kind), b->evidence);
+	nxt_last_start_ns = now;
+	from = k->cur;
+	if (nxt_decide_change(k, next, b->confidence, why, "pending", now,
+			      &c) != NEXUS_OUTCOME_APPLIED)
+		return;
+	c->bn = b->kind;
+	c->dev = b->dev;
+	c->better = better;
+	strscpy(c->metric, metric, sizeof(c->metric));
+	e->active = true;
+	e->knob = nxt_knob_index(k);
+	e->bn = b->kind;
+	strscpy(e->metric, metric, sizeof(e->metric));
+	e->better = better;
+	e->from = from;
+	e->to = next;
+	e->t_apply = ktime_get_ns();
+	e->log_seq = c->seq;
+	e->nb = win;
+	k->in_exp = true;
+}
+
+/*
+ * An adaptation rule's value for a knob (the iosched_by_kind rule's
+ * scheduler): set once, not as an experiment, when its type is enabled;
+ * only to a scheduler the disk offers.  Its change is recorded with the
+ * result "adapted"; rollback and rmmod undo it like any other.
+ */
+static void nxt_try_adapt(struct nxt_knob *k, u64 now)
+{
+	char why[NEXUS_REASON_LEN];
+	struct nxt_change *c;
+	s64 next = k->target;
+
+	if (next < 0 || k->adapted || !nxt_may_change(k, now) ||
+	    nxt_devs[k->dev].gone || nxt_knob_read(k) || k->out_of_range ||
+	    k->cur == next || !(nxt_devs[k->dev].scheds & BIT(next)) ||
+	    nxt_proposed_lately(k, next, now))
+		return;
+	scnprintf(why, sizeof(why), "iosched_by_kind: %s disk, %s -> %s",
+		  nxt_disk_kind_name(nxt_devs[k->dev].kind),
+		  nxt_sched_name(k->cur), nxt_sched_name(next));
+	if (nxt_decide_change(k, next, 1000, why, "adapted", now, &c) ==
+	    NEXUS_OUTCOME_APPLIED)
+		k->adapted = true;
 }
 
 /*
@@ -515,18 +591,24 @@ static bool nxt_any_enabled(void)
 
 static void nxt_tick(u64 now_ns)
 {
+	bool scan;
 	int i;
 
 	/* nothing enabled: no file is read, no work is done */
 	if (!nxt_any_enabled() || !nexus_work_charge(5))
 		return;
 	mutex_lock(&nxt_lock);
-	if (now_ns >= nxt_next_scan_ns) {
+	scan = now_ns >= nxt_next_scan_ns;
+	if (scan) {
 		nxt_read_period();
 		nxt_devs_scan();
 		nxt_next_scan_ns = now_ns + 2 * NSEC_PER_SEC;
 	}
 	nxt_check_knobs();
+	/* with the scan, not each tick: it reads each disk's scheduler */
+	for (i = 0; scan && i < NXT_DEVS; i++)
+		if (nxt_devs[i].used)
+			nxt_try_adapt(nxt_dev_knob(i, NXT_IOSCHED), now_ns);
 	for (i = 0; i < NXT_EXPS; i++)
 		if (nxt_exps[i].active)
 			nxt_exp_eval(&nxt_exps[i], now_ns);
@@ -573,10 +655,14 @@ static int nxt_apply(struct nexus_decision *d)
 	if (d->new_value < k->min || d->new_value > k->max ||
 	    k->cur != d->old_value)
 		return -ERANGE;
+	/* only a scheduler the disk offers */
+	if (k->type == NXT_IOSCHED &&
+	    !(nxt_devs[k->dev].scheds & BIT(d->new_value)))
+		return -ERANGE;
 	ret = nxt_knob_set(k, d->new_value);
 	if (ret) {
 		/* as it was, if the write half-happened */
-		nxt_write_s64(k->path, d->old_value);
+		nxt_knob_write(k, d->old_value);
 		nxt_knob_read(k);
 		return ret;
 	}
@@ -683,12 +769,108 @@ NXT_RO(restored, READ_ONCE(nxt_cnt.restored));
 NXT_RO(admin_overrides, READ_ONCE(nxt_cnt.admin));
 NXT_RO(experiments, nxt_nr_exps());
 
+/*
+ * disable_disks: the disks NEXUS must not touch, by name, space-separated
+ * ("" for none).  Disabling a disk ends its experiments and undoes their
+ * changes, as writing 0 to an enable file does for a type.
+ */
+struct nxt_disks_req {
+	char names[NXT_DEVS][NXT_DISK_LEN];
+	char *buf;
+};
+
+static int nxt_disks_off_set_locked(void *arg)
+{
+	const struct nxt_disks_req *r = arg;
+	int i;
+
+	memcpy(nxt_off_disks, r->names, sizeof(nxt_off_disks));
+	for (i = 0; i < NXT_EXPS; i++) {
+		struct nxt_exp *e = &nxt_exps[i];
+		struct nxt_knob *k = &nxt_knobs[e->knob];
+
+		if (e->active && k->dev >= 0 && nxt_disk_off(k->dev)) {
+			nxt_restore(k, e->from, "disabled");
+			nxt_exp_end(e, "disabled");
+		}
+	}
+	return 0;
+}
+
+static int nxt_disks_off_show_locked(void *arg)
+{
+	struct nxt_disks_req *r = arg;
+	int i, len = 0;
+
+	for (i = 0; i < NXT_DEVS; i++)
+		if (nxt_off_disks[i][0])
+			len += sysfs_emit_at(r->buf, len, "%s%s", len ? " " : "",
+					     nxt_off_disks[i]);
+	return len;
+}
+
+static ssize_t disable_disks_show(struct kobject *kobj,
+				  struct kobj_attribute *a, char *buf)
+{
+	struct nxt_disks_req r = { .buf = buf };
+	int len = nxt_call(nxt_disks_off_show_locked, &r);
+
+	return len + sysfs_emit_at(buf, len, "\n");
+}
+
+/* A disk name as /sys/block has them: [A-Za-z0-9_.-], not "." first. */
+static bool nxt_disk_name_ok(const char *s)
+{
+	if (*s == '.')
+		return false;
+	for (; *s; s++)
+		if (!isalnum(*s) && *s != '-' && *s != '_' && *s != '.')
+			return false;
+	return true;
+}
+
+static ssize_t disable_disks_store(struct kobject *kobj,
+				   struct kobj_attribute *a, const char *buf,
+				   size_t count)
+{
+	struct nxt_disks_req r = {};
+	char *s, *p, *tok;
+	int n = 0, ret = 0;
+
+	s = kstrndup(buf, count, GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	p = s;
+	while ((tok = strsep(&p, " \t\n")) != NULL) {
+		if (!*tok)
+			continue;
+		if (!nxt_disk_name_ok(tok)) {
+			ret = -EINVAL;
+			break;
+		}
+		if (strlen(tok) >= NXT_DISK_LEN || n == NXT_DEVS) {
+			ret = -ERANGE;
+			break;
+		}
+		strscpy(r.names[n++], tok, NXT_DISK_LEN);
+	}
+	kfree(s);
+	if (ret)
+		return ret;
+	nxt_call(nxt_disks_off_set_locked, &r);
+	return count;
+}
+
+static struct kobj_attribute nxt_disable_disks_attr =
+	__ATTR(disable_disks, 0600, disable_disks_show, disable_disks_store);
+
 static struct attribute *nxt_attrs[] = {
 	&nxt_param_interval_ms.attr.attr,
 	&nxt_param_window.attr.attr,
 	&nxt_param_confidence_permille.attr.attr,
 	&nxt_param_min_gain_permille.attr.attr,
 	&nxt_rollback_attr.attr,
+	&nxt_disable_disks_attr.attr,
 	&nxt_changes_attr.attr,
 	&nxt_kept_attr.attr,
 	&nxt_rolled_back_attr.attr,
@@ -750,6 +932,7 @@ static int nxt_enable_locked(void *arg)
 			continue;
 		if (r->on) {
 			k->admin = false;
+			k->adapted = false;
 			k->fails = 0;
 			k->backoff_until_ns = 0;
 			k->proposed_ns = 0;
@@ -794,6 +977,7 @@ NXT_ENABLE(dirty_expire, vm.dirty_expire_centisecs, NXT_DIRTY_EXPIRE);
 NXT_ENABLE(dirty_writeback, vm.dirty_writeback_centisecs, NXT_DIRTY_WRITEBACK);
 NXT_ENABLE(vfs_cache_pressure, vm.vfs_cache_pressure, NXT_VFS_CACHE_PRESSURE);
 NXT_ENABLE(watermark_scale, vm.watermark_scale_factor, NXT_WATERMARK_SCALE);
+NXT_ENABLE(iosched, iosched, NXT_IOSCHED);
 NXT_ENABLE(read_ahead_kb, read_ahead_kb, NXT_READ_AHEAD_KB);
 NXT_ENABLE(nr_requests, nr_requests, NXT_NR_REQUESTS);
 
@@ -805,6 +989,7 @@ static struct attribute *nxt_enable_attrs[] = {
 	&nxt_enable_dirty_writeback.attr.attr,
 	&nxt_enable_vfs_cache_pressure.attr.attr,
 	&nxt_enable_watermark_scale.attr.attr,
+	&nxt_enable_iosched.attr.attr,
 	&nxt_enable_read_ahead_kb.attr.attr,
 	&nxt_enable_nr_requests.attr.attr,
 	NULL,
@@ -836,7 +1021,7 @@ static void nxt_dump_knobs(struct seq_file *m)
 		if (!k->used || (k->dev >= 0 && nxt_devs[k->dev].gone))
 			continue;
 		seq_printf(m, "knob %s %d %s %lld %lld %lld %d %lld %lld %d %d %d\n",
-			   k->name, nxt_type_enabled[k->type],
+			   k->name, nxt_knob_enabled(k),
 			   nxt_inelig_name(k->inelig),
 			   k->present ? k->cur : -1, k->min, k->max,
 			   k->changed, k->orig, k->written, k->admin,

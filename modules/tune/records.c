@@ -20,7 +20,7 @@ static void nxt_knob_rec(struct nexus_tune_knob_rec *r,
 			 const struct nxt_knob *k)
 {
 	strscpy(r->name, k->name, sizeof(r->name));
-	if (nxt_type_enabled[k->type])
+	if (nxt_knob_enabled(k))
 		r->flags |= NEXUS_KNOB_F_ENABLED;
 	if (k->present)
 		r->flags |= NEXUS_KNOB_F_PRESENT;

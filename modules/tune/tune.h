@@ -33,7 +33,11 @@ int nxt_call(int (*fn)(void *arg), void *arg);
 #define NXT_PATH_LEN		96
 #define NXT_DISK_LEN		32
 
-/* Knob types: the seven vm sysctls, then the two per-device queue files. */
+/*
+ * Knob types: the seven vm sysctls, then the three per-device queue files.
+ * A disk's scheduler comes first among them: switching it resets
+ * nr_requests, so it is restored before nr_requests is.
+ */
 enum nxt_type {
 	NXT_SWAPPINESS,
 	NXT_DIRTY_RATIO,
@@ -42,21 +46,38 @@ enum nxt_type {
 	NXT_DIRTY_WRITEBACK,
 	NXT_VFS_CACHE_PRESSURE,
 	NXT_WATERMARK_SCALE,
+	NXT_IOSCHED,
 	NXT_READ_AHEAD_KB,
 	NXT_NR_REQUESTS,
 	NXT_NR_TYPES,
 };
 
-#define NXT_NR_GLOBAL		NXT_READ_AHEAD_KB
-#define NXT_NR_KNOBS		(NXT_NR_GLOBAL + 2 * NXT_DEVS)
+#define NXT_NR_GLOBAL		NXT_IOSCHED
+#define NXT_PER_DEV		(NXT_NR_TYPES - NXT_NR_GLOBAL)
+#define NXT_NR_KNOBS		(NXT_NR_GLOBAL + NXT_PER_DEV * NXT_DEVS)
+
+/*
+ * The I/O scheduler knob's values: the index of the scheduler's name in
+ * nxt_sched_names (knobs.c); a scheduler not in it reads as
+ * NXT_SCHED_OTHER, outside the safe range, so NEXUS never touches it.
+ */
+enum nxt_sched {
+	NXT_SCHED_NONE,
+	NXT_SCHED_DEADLINE,
+	NXT_SCHED_KYBER,
+	NXT_SCHED_BFQ,
+	NXT_SCHED_OTHER,
+};
 
 /**
  * struct nxt_type_def - a knob type: its file, safe range and step.
- * @name: sysfs name of its enable file ("vm.swappiness", "read_ahead_kb").
+ * @name: sysfs name of its enable file ("vm.swappiness", "read_ahead_kb",
+ *	"iosched").
  * @fmt: path of its file; per-device types take the disk name.
  * @min: lowest value NEXUS ever writes.
  * @max: highest value NEXUS ever writes.
- * @step: additive step, or the factor when @mul.
+ * @step: additive step, or the factor when @mul (0: not stepped, only set
+ *	by an adaptation rule).
  * @mul: the step multiplies (read_ahead_kb, nr_requests).
  */
 struct nxt_type_def {
@@ -103,6 +124,9 @@ enum nxt_inelig {
  * @last_change_ns: when NEXUS last wrote it.
  * @proposed: the value last proposed (below autonomous).
  * @proposed_ns: when; the same proposal is not repeated within 30 s.
+ * @target: the value an adaptation rule chose for it, or -1 (iosched).
+ * @adapted: NEXUS set it to @target; not again until its type is
+ *	enabled again (so that "rollback" stays rolled back).
  */
 struct nxt_knob {
 	u8 type;
@@ -126,6 +150,8 @@ struct nxt_knob {
 	u64 last_change_ns;
 	s64 proposed;
 	u64 proposed_ns;
+	s64 target;
+	bool adapted;
 };
 
 /* Disk kinds of the hardware profile. */
@@ -146,6 +172,8 @@ enum nxt_disk_kind {
  * @metric: its name in the block collector's metrics (blk.<metric>.*).
  * @kind: enum nxt_disk_kind.
  * @has_sched: it has an I/O scheduler (not "none").
+ * @scheds: the schedulers it offers, a mask of BIT(enum nxt_sched), at the
+ *	last read of its scheduler knob.
  */
 struct nxt_dev {
 	bool used;
@@ -154,6 +182,7 @@ struct nxt_dev {
 	char metric[NXT_DISK_LEN];
 	u8 kind;
 	bool has_sched;
+	u8 scheds;
 };
 
 extern struct nxt_knob nxt_knobs[NXT_NR_KNOBS];
@@ -164,12 +193,17 @@ int nxt_file_read(const char *path, char *buf, size_t size);
 int nxt_read_s64(const char *path, s64 *val);
 int nxt_write_s64(const char *path, s64 val);
 int nxt_knob_read(struct nxt_knob *k);
+int nxt_knob_write(const struct nxt_knob *k, s64 val);
+const char *nxt_sched_name(s64 v);
 s64 nxt_knob_next(const struct nxt_knob *k, int dir);
 void nxt_knobs_init(void);
 int nxt_devs_scan(void);
 struct nxt_knob *nxt_dev_knob(int dev, enum nxt_type type);
 const char *nxt_disk_kind_name(u8 kind);
 const char *nxt_inelig_name(u8 why);
+extern char nxt_off_disks[NXT_DEVS][NXT_DISK_LEN];
+bool nxt_disk_off(int dev);
+bool nxt_knob_enabled(const struct nxt_knob *k);
 
 /* ---- hw.c ---- */
 

@@ -29,6 +29,7 @@
 #define HDUMP NEXUS_DEBUGFS "/heal"
 #define DISK "nullb0"
 #define RA "/sys/block/" DISK "/queue/read_ahead_kb"
+#define SCHED "/sys/block/" DISK "/queue/scheduler"
 #define NULLB_PARAMS "nr_devices=1 irqmode=2 completion_nsec=1000000 gb=256"
 
 static char dump[65536];
@@ -42,7 +43,7 @@ static const char * const types[] = {
 	"vm.swappiness", "vm.dirty_ratio", "vm.dirty_background_ratio",
 	"vm.dirty_expire_centisecs", "vm.dirty_writeback_centisecs",
 	"vm.vfs_cache_pressure", "vm.watermark_scale_factor",
-	"read_ahead_kb", "nr_requests",
+	"iosched", "read_ahead_kb", "nr_requests",
 };
 
 static void enable_all(int on)
@@ -140,11 +141,11 @@ static unsigned long long last_seq(void)
 }
 
 /*
- * The first record of this test with @op on the disk's read_ahead_kb and
- * @result (any if NULL); 0 if found.
+ * The first record of this test with @op on @want (a knob) and @result
+ * (any if NULL); 0 if found.
  */
-static int find_log(const char *op, const char *result, long long *old,
-		    long long *new)
+static int find_log_knob(const char *want, const char *op, const char *result,
+			 long long *old, long long *new)
 {
 	char *l = dump;
 
@@ -156,11 +157,79 @@ static int find_log(const char *op, const char *result, long long *old,
 		if (sscanf(l, "log %llu %*u %*u %15s %23s %63s %lld %lld %23s",
 			   &seq, o, oc, knob, old, new, res) == 7 &&
 		    seq > log_floor && !strcmp(o, op) &&
-		    !strcmp(knob, DISK ".read_ahead_kb") &&
+		    !strcmp(knob, want) &&
 		    (!result || !strcmp(res, result)))
 			return 0;
 	}
 	return -1;
+}
+
+/* The same, on the disk's read_ahead_kb. */
+static int find_log(const char *op, const char *result, long long *old,
+		    long long *new)
+{
+	return find_log_knob(DISK ".read_ahead_kb", op, result, old, new);
+}
+
+/* The disk's current I/O scheduler: the bracketed name.  0 or -1. */
+static int sched_cur(char *name, size_t size)
+{
+	char buf[128], *b, *e;
+
+	if (nx_read(SCHED, buf, sizeof(buf)) <= 0)
+		return -1;
+	b = strchr(buf, '[');
+	e = b ? strchr(b, ']') : NULL;
+	if (!e)
+		return -1;
+	snprintf(name, size, "%.*s", (int)(e - b - 1), b + 1);
+	return 0;
+}
+
+static int sched_is(const char *want)
+{
+	char n[32];
+
+	return !sched_cur(n, sizeof(n)) && !strcmp(n, want);
+}
+
+/* Wait up to @ms for the disk's scheduler to be @want. */
+static int wait_sched(const char *want, unsigned int ms)
+{
+	double t0 = nx_now_s();
+
+	while (!sched_is(want)) {
+		if (nx_now_s() - t0 > ms / 1000.0)
+			return 0;
+		nx_msleep(100);
+	}
+	return 1;
+}
+
+/* Whether the disk's scheduler stays @want for @ms. */
+static int sched_stays(const char *want, unsigned int ms)
+{
+	double t0;
+
+	for (t0 = nx_now_s(); nx_now_s() - t0 < ms / 1000.0; nx_msleep(250))
+		if (!sched_is(want))
+			return 0;
+	return 1;
+}
+
+/* Wait up to @ms for a change-log record of this test (see find_log_knob). */
+static int wait_log(const char *knob, const char *op, const char *result,
+		    long long *old, long long *new, unsigned int ms)
+{
+	double t0 = nx_now_s();
+
+	for (;;) {
+		if (read_dump() > 0 && !find_log_knob(knob, op, result, old, new))
+			return 0;
+		if (nx_now_s() - t0 > ms / 1000.0)
+			return -1;
+		nx_msleep(250);
+	}
 }
 
 /* Each test reads its own 24 GiB of the disk: nothing it reads is cached. */
@@ -169,6 +238,7 @@ static int find_log(const char *op, const char *result, long long *old,
 FIXTURE(tune) {
 	pid_t rd;
 	long long ra0;
+	char sched0[32];
 };
 
 FIXTURE_SETUP(tune)
@@ -197,11 +267,13 @@ FIXTURE_SETUP(tune)
 	}
 	*progress = 0;
 	self->ra0 = nx_read_ll(RA);
+	ASSERT_EQ(0, sched_cur(self->sched0, sizeof(self->sched0)));
 	ASSERT_EQ(0, nx_write(S "preset", "default"));
 	ASSERT_EQ(0, nx_write(S "tracing/sample_period_ms", "250"));
 	ASSERT_EQ(0, nx_write(T "interval_ms", "1000"));
 	ASSERT_EQ(0, nx_write(T "window", "8"));
 	enable_all(0);
+	ASSERT_EQ(0, nx_write(T "disable_disks", "\n"));
 	ASSERT_EQ(0, nx_write(T "rollback", "1"));
 	ASSERT_LT(0, read_dump());
 	log_floor = last_seq();
@@ -215,6 +287,7 @@ FIXTURE_TEARDOWN(tune)
 	}
 	if (!access(T "rollback", F_OK)) {
 		enable_all(0);
+		nx_write(T "disable_disks", "\n");
 		nx_write(T "rollback", "1");
 	}
 	if (nx_loaded())
@@ -223,6 +296,8 @@ FIXTURE_TEARDOWN(tune)
 		nx_write(H "poll_ms", "1000");
 	if (self->ra0 > 0)
 		set_ll(RA, self->ra0);
+	if (self->sched0[0])
+		nx_write(SCHED, self->sched0);
 }
 
 TEST_F(tune, sysfs_rejects_bad_values)
@@ -269,6 +344,21 @@ TEST_F(tune, sysfs_rejects_bad_values)
 		EXPECT_EQ(-EINVAL, nx_write(path, "on")) TH_LOG("%s", path);
 		EXPECT_EQ(0, nx_read_ll(path));
 	}
+	/* disable_disks: disk names, at most 8 of fewer than 32 characters */
+	EXPECT_EQ(-EINVAL, nx_write(T "disable_disks", "sda/1"));
+	EXPECT_EQ(-EINVAL, nx_write(T "disable_disks", "nullb0 ../x"));
+	EXPECT_EQ(-ERANGE, nx_write(T "disable_disks",
+				    "a1234567890123456789012345678901"));
+	EXPECT_EQ(-ERANGE, nx_write(T "disable_disks", "a b c d e f g h i"));
+	ASSERT_EQ(0, nx_read(T "disable_disks", path, sizeof(path)));
+	EXPECT_EQ(0, nx_write(T "disable_disks", "sda  nullb0\n"));
+	ASSERT_LT(0, nx_read(T "disable_disks", path, sizeof(path)));
+	EXPECT_STREQ("sda nullb0", path);
+	EXPECT_EQ(-ERANGE, nx_write(T "disable_disks", "a b c d e f g h i"));
+	ASSERT_LT(0, nx_read(T "disable_disks", path, sizeof(path)));
+	EXPECT_STREQ("sda nullb0", path);
+	EXPECT_EQ(0, nx_write(T "disable_disks", "\n"));
+	EXPECT_EQ(0, nx_read(T "disable_disks", path, sizeof(path)));
 	EXPECT_EQ(-EINVAL, nx_write(T "rollback", "0"));
 	EXPECT_EQ(-EINVAL, nx_write(T "rollback", "yes"));
 	EXPECT_EQ(-EACCES, nx_write(T "changes", "1"));
@@ -504,6 +594,76 @@ TEST_F_TIMEOUT(tune, rollback_restores, 90)
 }
 
 /*
+ * The iosched_by_kind rule: null_blk is a virtual disk, whose scheduler
+ * should be none.  At correction the switch is only proposed; at
+ * autonomous it is made and recorded; the administrator's own choice
+ * afterwards wins, even over rollback.
+ */
+TEST_F_TIMEOUT(tune, iosched_adapted_admin_wins, 60)
+{
+	long long old, new, adm = nx_read_ll(T "admin_overrides");
+
+	if (nx_write(SCHED, "mq-deadline"))
+		SKIP(return, "mq-deadline is not offered for " DISK);
+	ASSERT_EQ(0, nx_write(S "level", "correction"));
+	ASSERT_EQ(0, nx_write(T "enable/iosched", "1"));
+	ASSERT_EQ(0, wait_log(DISK ".iosched", "proposal", "proposed", &old,
+			      &new, 15000)) TH_LOG("%s", dump);
+	EXPECT_EQ(1, old);
+	EXPECT_EQ(0, new);
+	EXPECT_TRUE(sched_is("mq-deadline"));
+	ASSERT_EQ(0, nx_write(S "level", "autonomous"));
+	ASSERT_TRUE(wait_sched("none", 15000));
+	ASSERT_EQ(0, wait_log(DISK ".iosched", "change", "adapted", &old, &new,
+			      5000)) TH_LOG("%s", dump);
+	EXPECT_EQ(1, old);
+	EXPECT_EQ(0, new);
+	EXPECT_NE(NULL, strstr(dump, "rule iosched_by_kind " DISK ".iosched prefer none"));
+	EXPECT_NE(NULL, strstr(dump, "iosched_by_kind: virtual disk, mq-deadline -> none"));
+	/* the administrator's own choice wins */
+	ASSERT_EQ(0, nx_write(SCHED, "mq-deadline"));
+	ASSERT_LE(adm + 1, wait_ge(T "admin_overrides", adm + 1, 10000));
+	ASSERT_TRUE(sched_stays("mq-deadline", 3000));
+	ASSERT_EQ(0, nx_write(T "rollback", "1"));
+	EXPECT_TRUE(sched_is("mq-deadline"));
+	ASSERT_LT(0, read_dump());
+	EXPECT_NE(NULL, strstr(dump, "knob " DISK ".iosched 1 eligible 1 "))
+		TH_LOG("%s", dump);
+}
+
+/*
+ * A disk in disable_disks is not touched; enabled again, its scheduler is
+ * switched; rollback restores it, and it is not switched again.
+ */
+TEST_F_TIMEOUT(tune, iosched_disk_disable_and_rollback, 60)
+{
+	long long old, new, restored = nx_read_ll(T "restored");
+
+	if (nx_write(SCHED, "mq-deadline"))
+		SKIP(return, "mq-deadline is not offered for " DISK);
+	ASSERT_EQ(0, nx_write(S "level", "autonomous"));
+	ASSERT_EQ(0, nx_write(T "disable_disks", DISK));
+	ASSERT_EQ(0, nx_write(T "enable/iosched", "1"));
+	ASSERT_EQ(0, nx_write(T "enable/read_ahead_kb", "1"));
+	ASSERT_TRUE(sched_stays("mq-deadline", 3000));
+	ASSERT_LT(0, read_dump());
+	EXPECT_NE(NULL, strstr(dump, "knob " DISK ".iosched 0 ")) TH_LOG("%s", dump);
+	EXPECT_NE(NULL, strstr(dump, "knob " DISK ".read_ahead_kb 0 "));
+	EXPECT_NE(0, find_log_knob(DISK ".iosched", "change", NULL, &old, &new));
+	ASSERT_EQ(0, nx_write(T "disable_disks", "\n"));
+	ASSERT_TRUE(wait_sched("none", 15000));
+	ASSERT_EQ(0, nx_write(T "rollback", "1"));
+	EXPECT_TRUE(sched_is("mq-deadline"));
+	EXPECT_LE(restored + 1, nx_read_ll(T "restored"));
+	ASSERT_LT(0, read_dump());
+	ASSERT_EQ(0, find_log_knob(DISK ".iosched", "restore", "restored", &old,
+				   &new)) TH_LOG("%s", dump);
+	EXPECT_EQ(0, old);
+	EXPECT_EQ(1, new);
+	EXPECT_TRUE(sched_stays("mq-deadline", 2000));
+}
+
+/*
  * tune's own line in its dump: registered injected regressions
  * micro_rollbacks full_rollback_knobs checkpoints injections.
  */
@@ -712,7 +872,7 @@ TEST_F_TIMEOUT(tune, rmmod_restores_everything, 90)
 {
 	char order[4096], ko[PATH_MAX], *l;
 	struct snap *before, *after;
-	int i;
+	int i, sched;
 
 	before = calloc(1, sizeof(*before));
 	after = calloc(1, sizeof(*after));
@@ -727,6 +887,8 @@ TEST_F_TIMEOUT(tune, rmmod_restores_everything, 90)
 		 (int)strcspn(l, "\n"), l);
 	ASSERT_EQ(0, nx_rmmod("nexus_tune"));
 	ASSERT_EQ(0, set_ll(RA, 8));
+	/* a virtual disk: NEXUS's rule switches it to none */
+	sched = !nx_write(SCHED, "mq-deadline");
 	snapshot(before);
 	ASSERT_LE(8, before->n);
 	ASSERT_EQ(0, nx_insmod(ko, NULL));
@@ -736,9 +898,13 @@ TEST_F_TIMEOUT(tune, rmmod_restores_everything, 90)
 	ASSERT_LT(0, self->rd);
 	ASSERT_LE(32, wait_ge(RA, 32, 40000));
 	ASSERT_LE(1, nx_read_ll(T "changes"));
+	if (sched)
+		ASSERT_TRUE(sched_is("none"));
 	/* unload while the reader runs and an experiment may be going */
 	ASSERT_EQ(0, nx_rmmod("nexus_tune"));
 	snapshot(after);
+	if (sched)
+		EXPECT_TRUE(sched_is("mq-deadline"));
 	ASSERT_EQ(before->n, after->n);
 	for (i = 0; i < before->n; i++)
 		EXPECT_EQ(before->v[i], after->v[i]) TH_LOG("%s", before->path[i]);
