@@ -18,10 +18,9 @@ kernels=${NEXUS_CHECK_KERNELS-6.1 6.12}
 
 # The debug-kernel lane (KASAN, lockdep, kmemleak, UBSAN, fault injection;
 # Documentation/debug-kernel.rst) in make check: off, subset (what fits
-# CI's 60 minutes) or full.  `make check-debug` runs it in full on its
-# own.  Off by default until the fault it found in nexus_heal's load is
-# fixed (Documentation/debug-kernel.rst, Findings).
-DEBUG_LANE=${NEXUS_CHECK_DEBUG_LANE:-off}
+# CI's 60 minutes, the default) or full.  `make check-debug` runs it in
+# full on its own.
+DEBUG_LANE=${NEXUS_CHECK_DEBUG_LANE:-subset}
 case "$DEBUG_LANE" in
 off|subset|full) ;;
 *) echo "NEXUS_CHECK_DEBUG_LANE='$DEBUG_LANE': expected off, subset or full" >&2; exit 2 ;;
