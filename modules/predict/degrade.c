@@ -82,11 +82,17 @@ static void nxp_deg_cfg(struct nxp_deg *d)
 	d->sh.cfg.min_abs = d->ns ? NXP_DEG_MIN_NS : NXP_DEG_MIN_US;
 }
 
-static void nxp_deg_reset(struct nxp_deg *d)
+/*
+ * Start @d afresh from the samples taken after @since: a metric turned on
+ * again, or one that came back with a new id, must not learn its baseline
+ * from what its ring still holds from before (the 20 ms samples of a disk
+ * of the same name that was removed, the load of the minutes before).
+ */
+static void nxp_deg_reset(struct nxp_deg *d, u64 since)
 {
 	struct nx_shift_cfg c = { 0 };
 
-	d->last_ns = 0;
+	d->last_ns = since;
 	d->failing = false;
 	d->last = 0;
 	nxp_deg_cfg(d);
@@ -102,7 +108,7 @@ static void nxp_deg_add(unsigned int i, const char *name, bool ns)
 	strscpy(d->name, name, sizeof(d->name));
 	d->ns = ns;
 	d->id = -1;
-	nxp_deg_reset(d);
+	nxp_deg_reset(d, 0);
 }
 
 /**
@@ -210,7 +216,7 @@ static void nxp_deg_resolve(u64 now)
 		id = id < 0 ? -1 : id;
 		if (id != d->id) {
 			d->id = id;
-			nxp_deg_reset(d);
+			nxp_deg_reset(d, now);
 		}
 	}
 }
@@ -295,10 +301,13 @@ void nxp_degrade_tick(u64 now, const struct nexus_prediction_params *cfg)
 	if (!cfg->detect_degradation) {
 		if (nxp_deg_on)
 			for (i = 0; i < NXP_DEG_MAX; i++)
-				nxp_deg_reset(&nxp_degs[i]);
+				nxp_deg_reset(&nxp_degs[i], now);
 		nxp_deg_on = false;
 		return;
 	}
+	if (!nxp_deg_on)
+		for (i = 0; i < NXP_DEG_MAX; i++)
+			nxp_deg_reset(&nxp_degs[i], now);
 	nxp_deg_on = true;
 	nxp_deg_resolve(now);
 	for (i = 0; i < NXP_DEG_MAX; i++) {

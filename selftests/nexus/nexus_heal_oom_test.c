@@ -10,8 +10,10 @@
  * count does not move).  A bystander, another copy of the same program
  * that stopped growing at 16 MiB, lives.  The kill is refused, and the
  * refusal recorded, for a prediction that names no task, a task with
- * oom_score_adj -1000, or a reused pid.
+ * oom_score_adj -1000, a reused pid, init, a kernel thread or NEXUS's own
+ * engine thread.
  */
+#include <dirent.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include "kselftest_harness.h"
@@ -260,18 +262,57 @@ static pid_t sleeper(const char *adj)
 	return nx_write(p, adj) ? -1 : pid;
 }
 
+/* "pid N (comm)" of the task named @comm (the first found), or -1. */
+static int task_named(const char *comm, char *comp, size_t size)
+{
+	char path[64], name[32];
+	struct dirent *e;
+	int pid = -1;
+	DIR *d = opendir("/proc");
+
+	while (d && pid < 0 && (e = readdir(d))) {
+		int nr = atoi(e->d_name);
+
+		if (nr <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/comm", nr);
+		if (nx_read(path, name, sizeof(name)) <= 0 || strcmp(name, comm))
+			continue;
+		pid = nr;
+	}
+	if (d)
+		closedir(d);
+	if (pid > 0)
+		snprintf(comp, size, "pid %d (%s)", pid, comm);
+	return pid;
+}
+
+/* "pid @pid (its comm)", or -1. */
+static int task_pid(int pid, char *comp, size_t size)
+{
+	char path[64], name[32];
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	if (nx_read(path, name, sizeof(name)) <= 0)
+		return -1;
+	snprintf(comp, size, "pid %d (%s)", pid, name);
+	return pid;
+}
+
 /*
  * Survival mode refuses to kill, and records why (a Log decision naming
  * the target), when the imminent OutOfMemory prediction names no task,
- * names a task with oom_score_adj -1000, or names a pid whose task has
- * another name (the pid was reused: it would be a bystander).  The milder
+ * names a task with oom_score_adj -1000, names a pid whose task has
+ * another name (the pid was reused: it would be a bystander), or names
+ * init, a kernel thread (kthreadd) or NEXUS's own engine thread.  The milder
  * steps run, nothing is killed, the plan gives up.  The prediction comes
  * from nexus_test_component's predict_oom, as nexus_predict would publish
  * it (it needs a real leak to do so, which cannot name such tasks).
  */
-TEST_F_TIMEOUT(oom, refusals_kill_nothing, 150)
+TEST_F_TIMEOUT(oom, refusals_kill_nothing, 300)
 {
 	long long kills0, refused0, kills, refused;
+	int engine;
 	static const char why[] = "0 survival survival_mode: refused: ";
 	char comp[48], want[160];
 
@@ -299,6 +340,19 @@ TEST_F_TIMEOUT(oom, refusals_kill_nothing, 150)
 	snprintf(want, sizeof(want), " heal %s -1 %s%s", comp, why,
 		 "its name differs (pid reused)");
 	EXPECT_EQ(0, refusal(comp, want));
+	ASSERT_EQ(1, task_pid(1, comp, sizeof(comp)));
+	snprintf(want, sizeof(want), " heal %s -1 %s%s", comp, why,
+		 "init or a kernel thread");
+	EXPECT_EQ(0, refusal(comp, want));
+	ASSERT_EQ(2, task_pid(2, comp, sizeof(comp)));
+	snprintf(want, sizeof(want), " heal %s -1 %s%s", comp, why,
+		 "init or a kernel thread");
+	EXPECT_EQ(0, refusal(comp, want));
+	engine = task_named("nexus-engine", comp, sizeof(comp));
+	ASSERT_LT(2, engine);
+	snprintf(want, sizeof(want), " heal %s -1 %s%s", comp, why,
+		 "init or a kernel thread");
+	EXPECT_EQ(0, refusal(comp, want));
 
 	/* each refusal ended its plan as a failed step, after the milder ones */
 	ASSERT_LT(0, nx_read_all(DUMP, dump, sizeof(dump)));
@@ -306,8 +360,9 @@ TEST_F_TIMEOUT(oom, refusals_kill_nothing, 150)
 	EXPECT_NE(NULL, strstr(dump, " survival_mode:failed:-1:")) TH_LOG("%s", dump);
 	ASSERT_EQ(0, survival_counts(&kills, &refused));
 	EXPECT_EQ(kills0, kills);
-	EXPECT_EQ(refused0 + 3, refused);
+	EXPECT_EQ(refused0 + 6, refused);
 	/* nothing was killed */
+	EXPECT_EQ(0, kill(engine, 0));
 	EXPECT_EQ(0, kill(self->leaker, 0));
 	EXPECT_EQ(0, waitpid(self->leaker, NULL, WNOHANG));
 	EXPECT_EQ(0, kill(self->bystander, 0));

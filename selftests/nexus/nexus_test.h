@@ -283,6 +283,55 @@ static inline long long nx_wait_above(const char *path, unsigned int ms,
 	return v;
 }
 
+/* nx_cpu_times - all CPUs' busy and total jiffies from /proc/stat; 0 if read. */
+static inline int nx_cpu_times(unsigned long long *busy,
+			       unsigned long long *total)
+{
+	unsigned long long v[8] = { 0 };
+	char buf[256];
+	int i;
+
+	if (nx_read("/proc/stat", buf, sizeof(buf)) <= 0 ||
+	    sscanf(buf, "cpu %llu %llu %llu %llu %llu %llu %llu %llu",
+		   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6],
+		   &v[7]) != 8)
+		return -1;
+	*total = 0;
+	for (i = 0; i < 8; i++)
+		*total += v[i];
+	/* idle and iowait are not busy */
+	*busy = *total - v[3] - v[4];
+	return 0;
+}
+
+/*
+ * nx_wait_quiet - wait until the CPUs were busy under @permille of the time
+ * in each of @secs consecutive seconds, at most @timeout_s seconds: what an
+ * earlier test's load leaves behind (writeback, reclaim, exiting tasks)
+ * must be over before a test learns an idle baseline.  0 once quiet.
+ */
+static inline int nx_wait_quiet(unsigned int permille, unsigned int secs,
+				unsigned int timeout_s)
+{
+	unsigned long long b0, t0, b1, t1;
+	unsigned int quiet = 0, t;
+
+	if (nx_cpu_times(&b0, &t0))
+		return -1;
+	for (t = 0; t < timeout_s && quiet < secs; t++) {
+		nx_msleep(1000);
+		if (nx_cpu_times(&b1, &t1))
+			return -1;
+		if (t1 > t0 && (b1 - b0) * 1000 < permille * (t1 - t0))
+			quiet++;
+		else
+			quiet = 0;
+		b0 = b1;
+		t0 = t1;
+	}
+	return quiet >= secs ? 0 : -1;
+}
+
 /* nx_wait_str - poll a file until it reads @want or @ms pass; 0 if it did. */
 static inline int nx_wait_str(const char *path, const char *want,
 			      unsigned int ms)
