@@ -24,13 +24,17 @@ static struct nexus_finding nxh_found;	/* engine context only */
 
 /**
  * nxh_detect_event() - a bus event for heal (its on_event callback)
- * @ev: the event; NEXUS_EV_FINDING only
+ * @ev: the event; NEXUS_EV_FINDING or NEXUS_EV_EXIT
  */
 void nxh_detect_event(const struct nexus_event *ev)
 {
 	struct nexus_finding *f = &nxh_found;
 	char name[NEXUS_SHORT_LEN];
 
+	if (ev->type == NEXUS_EV_EXIT) {
+		nxh_svc_exit_event(ev);
+		return;
+	}
 	if (ev->type != NEXUS_EV_FINDING || nexus_finding_get(ev->arg0, f))
 		return;
 	if (!strcmp(f->source, nxh_ops.name))

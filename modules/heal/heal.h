@@ -118,6 +118,9 @@ struct nxh_knobs {
 };
 
 /* Knobs of the watched services (svc.c). */
+#define NXH_SVC_MAX	8	/* services watched at most */
+#define NXH_SVC_RING	32	/* restart times kept: svc_max_restarts' bound */
+
 struct nxh_svc_knobs {
 	u32 window_ms;		/* crash loop: restarts counted over it */
 	u32 max_restarts;	/* this many in the window: crash-looping */
@@ -184,6 +187,9 @@ void nxh_svc_exit(void);
 int nxh_svc_write(const char *dir, const char *file, const char *val);
 int nxh_kill_and_wait(struct pid *pid, bool *freed);
 bool nxh_svc_named(const struct nexus_finding *f, char *name);
+void nxh_svc_exits_set(unsigned int slot, u64 cgid);
+void nxh_svc_exit_event(const struct nexus_event *ev);
+u32 nxh_svc_exits_count(unsigned int slot, u64 now, u64 win, u32 *total);
 
 /* sysfs.c: components/<name>/ */
 int nxh_sysfs_init(void);

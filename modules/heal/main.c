@@ -179,7 +179,8 @@ const struct nexus_module_ops nxh_ops = {
 	.name = "heal",
 	.abi_version = NEXUS_MODULE_ABI,
 	.owner = THIS_MODULE,
-	.event_mask = NEXUS_EV_MASK(NEXUS_EV_FINDING),
+	.event_mask = NEXUS_EV_MASK(NEXUS_EV_FINDING) |
+		      NEXUS_EV_MASK(NEXUS_EV_EXIT),
 	.min_level = NEXUS_LEVEL_CORRECTION,
 	.priority = 8,
 	.on_event = nxh_detect_event,

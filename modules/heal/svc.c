@@ -47,10 +47,8 @@
 #include <linux/umh.h>
 #include "heal.h"
 
-#define NXH_SVC_MAX	8
 #define NXH_SVC_PATH	200	/* the cgroup's path, without the file */
 #define NXH_SVC_CMD	256
-#define NXH_SVC_RING	32	/* restart times kept: svc_max_restarts' bound */
 #define NXH_SVC_BUF	4096	/* cgroup.threads read at most: ~500 tasks */
 
 enum nxh_svc_fault {
@@ -70,6 +68,8 @@ struct nxh_svc {
 	struct nexus_component_ops ops;
 	char name[NEXUS_SHORT_LEN];
 	char path[NXH_SVC_PATH];	/* canonical, from d_path() */
+	u64 cgid;			/* the cgroup's id (its inode) */
+	int slot;			/* in nxh_svcs[] */
 	char cmd[NXH_SVC_CMD];		/* "" if none */
 	/*
 	 * Neither lock is held around file I/O, which takes kernfs' locks:
@@ -184,9 +184,14 @@ static int nxh_svc_key(const char *buf, const char *key, u64 *val)
 	return -ENOENT;
 }
 
+static u64 nxh_svc_window(void)
+{
+	return (u64)READ_ONCE(nxh_svc_knobs.window_ms) * NSEC_PER_MSEC;
+}
+
 static u32 nxh_svc_recent(struct nxh_svc *s, u64 now)
 {
-	u64 win = (u64)READ_ONCE(nxh_svc_knobs.window_ms) * NSEC_PER_MSEC;
+	u64 win = nxh_svc_window();
 	u32 i, n = 0, k = min_t(u32, s->restart_n, NXH_SVC_RING);
 
 	for (i = 0; i < k; i++)
@@ -447,6 +452,7 @@ static void nxh_svc_unlimit(struct nxh_svc *s)
 struct nxh_svc_seen {
 	bool frozen;		/* NEXUS froze it (in), still frozen (out) */
 	u32 recent;		/* restarts within svc_window_ms */
+	u32 crashes;		/* crash exits within svc_window_ms */
 	pid_t culprit;
 	u64 cur, max;		/* memory.current and .max, 0 unread */
 };
@@ -469,7 +475,8 @@ static int nxh_svc_assess(struct nxh_svc *s, char *buf, u64 now,
 		return NXH_SVC_GONE;
 	if (v->frozen)
 		return NXH_SVC_OK;	/* contained */
-	if (v->recent >= READ_ONCE(nxh_svc_knobs.max_restarts))
+	if (v->recent >= READ_ONCE(nxh_svc_knobs.max_restarts) ||
+	    v->crashes >= READ_ONCE(nxh_svc_knobs.max_restarts))
 		return NXH_SVC_CRASHLOOP;
 	if (!populated)
 		return NXH_SVC_DEAD;
@@ -497,6 +504,7 @@ static int nxh_svc_health(void *priv)
 	v.frozen = s->frozen;
 	v.recent = nxh_svc_recent(s, now);
 	mutex_unlock(&s->lock);
+	v.crashes = nxh_svc_exits_count(s->slot, now, nxh_svc_window(), NULL);
 	h = nxh_svc_assess(s, buf, now, &v);
 	mutex_lock(&s->lock);
 	if (!v.frozen)
@@ -828,9 +836,10 @@ static void nxh_svc_thaw(struct nxh_svc *s)
 
 /*
  * Resolve @path to the canonical path of a cgroup v2 directory other than
- * the root into @out.
+ * the root into @out, and its cgroup id into @cgid: a kernfs inode's
+ * number is its node's id, which is the cgroup's id (on 64-bit).
  */
-static int nxh_svc_resolve(const char *path, char *out)
+static int nxh_svc_resolve(const char *path, char *out, u64 *cgid)
 {
 	struct path p;
 	char *buf, *d;
@@ -845,6 +854,7 @@ static int nxh_svc_resolve(const char *path, char *out)
 	if (p.dentry->d_sb->s_magic != CGROUP2_SUPER_MAGIC ||
 	    p.dentry == p.mnt->mnt_root)
 		goto out;
+	*cgid = d_inode(p.dentry)->i_ino;
 	ret = -ENOMEM;
 	buf = kmalloc(PATH_MAX, GFP_KERNEL);
 	if (!buf)
@@ -915,6 +925,7 @@ static int nxh_svc_add(void *arg)
 	mutex_unlock(&nxh_svc_lock);
 
 	snprintf(s->name, sizeof(s->name), "svc%d", slot);
+	s->slot = slot;
 	s->ops.name = s->name;
 	s->ops.class = "cgroup";
 	s->ops.strategies = NEXUS_HEAL_CAP(NEXUS_HEAL_SOFT_RESET) |
@@ -935,6 +946,7 @@ static int nxh_svc_add(void *arg)
 		return -ENODEV;
 	}
 	if (!ret) {
+		nxh_svc_exits_set(slot, s->cgid);
 		nxh_svcs[slot] = s;
 		pr_info("%s: watching %s, restart '%s'\n", s->name, s->path,
 			s->cmd);
@@ -972,7 +984,7 @@ int nxh_svc_watch(const char *line)
 	ret = -ENOMEM;
 	if (!s)
 		goto out;
-	ret = nxh_svc_resolve(path, s->path);
+	ret = nxh_svc_resolve(path, s->path, &s->cgid);
 	if (!ret && *cmd)
 		ret = nxh_svc_check_cmd(cmd);
 	if (ret)
@@ -1019,6 +1031,7 @@ int nxh_svc_unwatch(const char *line)
 	char *copy = kstrdup(line, GFP_KERNEL), *key, *canon;
 	struct nxh_svc *s = NULL;
 	int ret = -ENOENT, i;
+	u64 cgid;
 
 	if (!copy)
 		return -ENOMEM;
@@ -1029,7 +1042,7 @@ int nxh_svc_unwatch(const char *line)
 		goto out;
 	}
 	/* a cgroup already removed is matched by its name or path as given */
-	if (nxh_svc_resolve(key, canon))
+	if (nxh_svc_resolve(key, canon, &cgid))
 		strscpy(canon, key, NXH_SVC_PATH);
 	mutex_lock(&nxh_svc_lock);
 	for (i = 0; i < NXH_SVC_MAX; i++) {
@@ -1037,6 +1050,7 @@ int nxh_svc_unwatch(const char *line)
 		if (s && (!strcmp(s->path, canon) || !strcmp(s->name, key) ||
 			  !strcmp(s->path, key))) {
 			nxh_svcs[i] = NULL;
+			nxh_svc_exits_set(i, 0);
 			break;
 		}
 		s = NULL;
@@ -1081,9 +1095,10 @@ ssize_t nxh_svc_list(char *buf)
 void nxh_svc_dump(struct seq_file *m)
 {
 	u64 now = ktime_get_ns();
+	u32 crashes, recent;
 	int i;
 
-	seq_puts(m, "# service name path health frozen_by_nexus restarts recent_restarts last_status kills cgroup_kills culprit last_step last_kill limits memory_high_set memory_high_before findings\n");
+	seq_puts(m, "# service name path health frozen_by_nexus restarts recent_restarts last_status kills cgroup_kills culprit last_step last_kill limits memory_high_set memory_high_before findings crash_exits recent_crash_exits\n");
 	mutex_lock(&nxh_svc_lock);
 	for (i = 0; i < NXH_SVC_MAX; i++) {
 		struct nxh_svc *s = nxh_svcs[i];
@@ -1106,7 +1121,8 @@ void nxh_svc_dump(struct seq_file *m)
 			seq_printf(m, "%llu max", s->high_set);
 		else
 			seq_printf(m, "%llu %llu", s->high_set, s->high_old);
-		seq_printf(m, " %llu\n", s->named_n);
+		recent = nxh_svc_exits_count(i, now, nxh_svc_window(), &crashes);
+		seq_printf(m, " %llu %u %u\n", s->named_n, crashes, recent);
 		mutex_unlock(&s->lock);
 	}
 	mutex_unlock(&nxh_svc_lock);
@@ -1128,6 +1144,7 @@ void nxh_svc_exit(void)
 	for (i = 0; i < NXH_SVC_MAX; i++) {
 		gone[i] = nxh_svcs[i];
 		nxh_svcs[i] = NULL;
+		nxh_svc_exits_set(i, 0);
 	}
 	mutex_unlock(&nxh_svc_lock);
 	for (i = 0; i < NXH_SVC_MAX; i++)

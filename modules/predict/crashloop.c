@@ -4,9 +4,9 @@
  * (SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL) is crash-looping; its next
  * crash is predicted from the intervals between the last ones.
  *
- * The core's NEXUS_EV_EXIT events carry the pid and exit code only, and
- * reach us a tick later, when the dead task is usually reaped: too late to
- * learn which program it was.  So this module has its own probe on
+ * The core's NEXUS_EV_EXIT events carry no comm, and reach us a tick
+ * later, when the dead task is usually reaped: too late to learn which
+ * program it was.  So this module has its own probe on
  * sched_process_exit: for a thread-group leader whose exit code is a
  * crash signal it writes (tgid, parent, signal, comm, time) into a ring of
  * NXP_EXITS slots claimed with one atomic increment, each slot guarded by

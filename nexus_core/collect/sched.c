@@ -23,6 +23,7 @@
 #define pr_fmt(fmt) "nexus: " fmt
 
 #include <linux/kernel.h>
+#include <linux/cgroup.h>
 #include <linux/cpumask.h>
 #include <linux/kernel_stat.h>
 #include <linux/sched.h>
@@ -123,10 +124,29 @@ static void nx_probe_fork(void *data, struct task_struct *parent,
 	nx_hit(data);
 }
 
+/*
+ * The task's cgroup v2 id: the event reaches the modules a tick later,
+ * when the task is usually reaped and its cgroup can no longer be asked
+ * (nexus_heal counts a watched service's crashes by it).
+ */
+static u64 nx_task_cgroup_id(struct task_struct *p)
+{
+	u64 id = 0;
+
+#ifdef CONFIG_CGROUPS
+	rcu_read_lock();
+	id = cgroup_id(task_dfl_cgroup(p));
+	rcu_read_unlock();
+#endif
+	return id;
+}
+
 static void nx_probe_exit(void *data, struct task_struct *p)
 {
 	this_cpu_inc(nx_sched_pc->exits);
-	nexus_bus_push(NEXUS_EV_EXIT, p->pid, (u32)p->exit_code, 0);
+	nexus_bus_push(NEXUS_EV_EXIT, p->pid,
+		       (u64)(u32)p->exit_code | (u64)(u32)p->tgid << 32,
+		       nx_task_cgroup_id(p));
 	nx_hit(data);
 }
 

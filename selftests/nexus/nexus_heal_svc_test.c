@@ -7,7 +7,10 @@
  * when restarts keep failing; at correction the plan is shown and the
  * command never runs; unwatch and rmmod thaw what NEXUS froze and leave
  * nothing watched; a task stuck in D state is the culprit SoftReset
- * kills, and a bystander in the same cgroup is left alone; a service over
+ * kills, and a bystander in the same cgroup is left alone; a service
+ * restarted by another supervisor is crash-looping by its crash exits
+ * alone (not by exits with a failing status, not by crashes outside its
+ * cgroup); a service over
  * its memory policy gets memory.high lowered (limits), restored exactly
  * by unwatch and rmmod; a prediction naming one of its tasks is the
  * service's.
@@ -341,6 +344,92 @@ TEST_F(svc, crash_loop_restarted_then_quarantined)
 	EXPECT_FALSE(nx_file_contains(DUMP, "\ncomponent svc0 "));
 }
 
+/* The crash exits, all and recent, at the end of svc0's dump line. */
+static int crash_exits(unsigned int *all, unsigned int *recent)
+{
+	char *l, *end;
+	int i;
+
+	if (nx_read_all(DUMP, dump, sizeof(dump)) < 0)
+		return -1;
+	l = strstr(dump, "\nservice svc0 ");
+	if (!l)
+		return -1;
+	end = strchr(l + 1, '\n');
+	if (end)
+		*end = '\0';
+	/* the last two fields */
+	for (i = 0, end = l + strlen(l); end > l && i < 2; end--)
+		if (*end == ' ')
+			i++;
+	return sscanf(end + 1, " %u %u", all, recent) == 2 ? 0 : -1;
+}
+
+/* Run @argv in the watched cgroup (@in) or outside it; its wait status. */
+static int run_once(bool in, const char *path, const char *const argv[])
+{
+	pid_t pid = in ? spawn_in_svc(path, argv) : fork();
+	int status = -1;
+
+	if (!pid) {
+		execv(path, (char *const *)argv);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return -1;
+	return status;
+}
+
+/*
+ * A service its own supervisor restarts stays populated: only its crash
+ * exits tell that it is crash-looping.  Two crashes in the window, three
+ * crashes of the same program outside the cgroup and three exits with a
+ * failing status in it are no crash loop; the third crash in it is
+ * (fault 2), though NEXUS restarted nothing.
+ */
+TEST_F_TIMEOUT(svc, crash_exits_are_a_crash_loop, 90)
+{
+	static const char *const fail[] = { "false", NULL };
+	static const char *const crash[] = { "nexus_crasher", "crash", "11",
+					     NULL };
+	unsigned int all = 99, recent = 99;
+	char exe[PATH_MAX];
+	int i;
+
+	ASSERT_EQ(0, nx_helper_path("nexus_crasher", exe, sizeof(exe)));
+	/* plans are shown, not run: nothing restarts or freezes it */
+	ASSERT_EQ(0, nx_write(S "level", "correction"));
+	ASSERT_EQ(0, start_in(SVC, "600"));
+	ASSERT_EQ(0, nx_write(H "watch", SVC));
+	ASSERT_EQ(0, wait_contains(DUMP, "\nservice svc0 " SVC " ok ", 5000));
+	ASSERT_EQ(0, crash_exits(&all, &recent));
+	EXPECT_EQ(0, all);
+	for (i = 0; i < 2; i++)
+		EXPECT_EQ(SIGSEGV, WTERMSIG(run_once(true, exe, crash)));
+	for (i = 0; i < 3; i++) {
+		EXPECT_EQ(SIGSEGV, WTERMSIG(run_once(false, exe, crash)));
+		EXPECT_EQ(1, WEXITSTATUS(run_once(true, "/bin/busybox", fail)));
+	}
+	/* the events reach heal a tick later, the dump at the next poll */
+	nx_msleep(2000);
+	ASSERT_EQ(0, crash_exits(&all, &recent));
+	EXPECT_EQ(2, all);
+	EXPECT_EQ(2, recent);
+	EXPECT_TRUE(nx_file_contains(DUMP, "\nservice svc0 " SVC " ok "))
+		TH_LOG("%s", dump);
+	EXPECT_EQ(SIGSEGV, WTERMSIG(run_once(true, exe, crash)));
+	EXPECT_EQ(0, wait_contains(DUMP, "\nservice svc0 " SVC " crash_loop ",
+				   5000)) TH_LOG("%s", dump);
+	EXPECT_EQ(0, wait_contains(DUMP, "\ncomponent svc0 cgroup faulty 2 ",
+				   5000));
+	ASSERT_EQ(0, crash_exits(&all, &recent));
+	EXPECT_EQ(3, all);
+	EXPECT_TRUE(wait_plan_with(" svc0 fault 2 suggested ", " steps ",
+				   self->line, sizeof(self->line), 10000));
+	EXPECT_EQ(0, log_lines());
+	EXPECT_TRUE(nx_file_contains(SVC "/cgroup.events", "frozen 0"));
+}
+
 TEST_F(svc, correction_shows_plan_without_running_it)
 {
 	ASSERT_EQ(0, nx_write(S "level", "correction"));
@@ -528,7 +617,8 @@ TEST_F_TIMEOUT(svc, memory_limits_set_and_restored, 90)
 	EXPECT_EQ(0, kill(bystander, 0));
 	ASSERT_LE(0, nx_read(SVC "/memory.high", buf, sizeof(buf)));
 	EXPECT_STREQ(limit, buf);
-	EXPECT_TRUE(nx_file_contains(DUMP, " 1 15728640 max 0\n"));
+	/* limits 1, memory.high set and before, 0 findings, 0 crash exits */
+	EXPECT_TRUE(nx_file_contains(DUMP, " 1 15728640 max 0 0 0\n"));
 	EXPECT_TRUE(nx_file_contains(NEXUS_DEBUGFS "/decisions",
 				     " heal svc0 memory.high -1 15728640 limits 0: "));
 	/* unwatch: back to max, recorded */

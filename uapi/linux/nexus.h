@@ -207,7 +207,7 @@ struct nexus_decision {
 enum nexus_event_type {
 	NEXUS_EV_NONE = 0,
 	NEXUS_EV_FORK,		/* arg0 = parent pid */
-	NEXUS_EV_EXIT,		/* arg0 = exit code */
+	NEXUS_EV_EXIT,		/* arg0 = exit code | tgid << 32, arg1 = cgroup v2 id */
 	NEXUS_EV_OOM_KILL,	/* pid = victim */
 	NEXUS_EV_RECLAIM_STALL,	/* arg0 = stall ns, arg1 = pages reclaimed */
 	NEXUS_EV_BLK_SLOW_IO,	/* arg0 = latency ns, arg1 = dev_t */
