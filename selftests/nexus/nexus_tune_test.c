@@ -265,16 +265,20 @@ static int wait_log(const char *knob, const char *op, const char *result,
 
 #define NHOGS 4
 
+/* The scheduler knob a test works on. */
+struct skn {
+	const char *name;
+	char file[96];
+	long long s0;		/* its value before the test */
+	long long min;
+};
+
 FIXTURE(tune) {
 	pid_t rd;
 	long long ra0;
 	char sched0[32];
 	pid_t hog[NHOGS];
-	/* the scheduler knob a test works on, and its value before */
-	const char *sk;
-	char skfile[96];
-	long long s0;
-	long long smin;
+	struct skn sk;
 };
 
 FIXTURE_SETUP(tune)
@@ -283,7 +287,7 @@ FIXTURE_SETUP(tune)
 
 	self->rd = 0;
 	memset(self->hog, 0, sizeof(self->hog));
-	self->skfile[0] = '\0';
+	self->sk.file[0] = '\0';
 	if (!nx_loaded())
 		SKIP(return, "nexus_core is not loaded");
 	if (access(T "rollback", F_OK))
@@ -343,10 +347,10 @@ FIXTURE_TEARDOWN(tune)
 		set_ll(RA, self->ra0);
 	if (self->sched0[0])
 		nx_write(SCHED, self->sched0);
-	if (self->skfile[0] && nx_loaded())
+	if (self->sk.file[0] && nx_loaded())
 		nx_write(T "target/runq_latency_us", "10000");
-	if (self->skfile[0] && self->s0 > 0)
-		set_ll(self->skfile, self->s0);
+	if (self->sk.file[0] && self->sk.s0 > 0)
+		set_ll(self->sk.file, self->sk.s0);
 }
 
 TEST_F(tune, sysfs_rejects_bad_values)
@@ -982,29 +986,28 @@ TEST_F_TIMEOUT(tune, rmmod_restores_everything, 90)
  * The knob sched_latency steps on this kernel: CFS's period (6.1's
  * latency_ns) or EEVDF's slice (6.12's base_slice_ns).  0 or -1.
  */
-static int lat_knob(FIXTURE_DATA(tune) *self)
+static int lat_knob(struct skn *k)
 {
 	unsigned int i = access(SCHED_DBG "latency_ns", F_OK) ? 3 : 0;
 
-	self->sk = i ? "sched.base_slice_ns" : "sched.latency_ns";
-	snprintf(self->skfile, sizeof(self->skfile), SCHED_DBG "%s",
-		 sknobs[i].file);
-	self->smin = sknobs[i].min;
-	self->s0 = nx_read_ll(self->skfile);
-	return self->s0 > 0 ? 0 : -1;
+	k->name = i ? "sched.base_slice_ns" : "sched.latency_ns";
+	snprintf(k->file, sizeof(k->file), SCHED_DBG "%s", sknobs[i].file);
+	k->min = sknobs[i].min;
+	k->s0 = nx_read_ll(k->file);
+	return k->s0 > 0 ? 0 : -1;
 }
 
 /* NEXUS's step: half, not below the safe range. */
-static long long lat_step(FIXTURE_DATA(tune) *self, long long v)
+static long long lat_step(const struct skn *k, long long v)
 {
-	return v / 2 < self->smin ? self->smin : v / 2;
+	return v / 2 < k->min ? k->min : v / 2;
 }
 
-static int enable_sk(FIXTURE_DATA(tune) *self, const char *on)
+static int enable_sk(const struct skn *k, const char *on)
 {
 	char p[128];
 
-	snprintf(p, sizeof(p), T "enable/%s", self->sk);
+	snprintf(p, sizeof(p), T "enable/%s", k->name);
 	return nx_write(p, on);
 }
 
@@ -1013,18 +1016,16 @@ static int enable_sk(FIXTURE_DATA(tune) *self, const char *on)
  * on its run queue whenever it is preempted, milliseconds, well above the
  * 1 ms run-queue latency target the tests set.
  */
-static void hogs(FIXTURE_DATA(tune) *self)
+static void hogs(pid_t *hog)
 {
 	int i;
 
 	for (i = 0; i < NHOGS; i++) {
-		self->hog[i] = fork();
-		if (!self->hog[i]) {
-			volatile unsigned long x = 0;
-
+		hog[i] = fork();
+		if (!hog[i]) {
 			prctl(PR_SET_PDEATHSIG, SIGKILL);
 			for (;;)
-				x++;
+				__asm__ __volatile__("" ::: "memory");
 		}
 	}
 }
@@ -1101,36 +1102,36 @@ TEST_F_TIMEOUT(tune, sched_latency_experiment, 150)
 	unsigned int i;
 	double t0;
 
-	ASSERT_EQ(0, lat_knob(self));
+	ASSERT_EQ(0, lat_knob(&self->sk));
 	ASSERT_EQ(0, nx_write(S "level", "autonomous"));
 	ASSERT_EQ(0, nx_write(T "target/runq_latency_us", "1000"));
-	ASSERT_EQ(0, enable_sk(self, "1"));
-	hogs(self);
+	ASSERT_EQ(0, enable_sk(&self->sk, "1"));
+	hogs(self->hog);
 	for (t0 = nx_now_s(); !res && nx_now_s() - t0 < 100; nx_msleep(500)) {
 		ASSERT_LT(0, read_dump());
 		for (i = 0; i < ARRAY_SIZE(results) && !res; i++)
-			if (!find_log_knob(self->sk, "change", results[i], &old,
+			if (!find_log_knob(self->sk.name, "change", results[i], &old,
 					   &new))
 				res = results[i];
 	}
 	/* no further step: a kept value stays, a rolled back one backs off */
-	ASSERT_EQ(0, enable_sk(self, "0"));
+	ASSERT_EQ(0, enable_sk(&self->sk, "0"));
 	ASSERT_NE(NULL, res) TH_LOG("%s", dump);
-	TH_LOG("%s %lld -> %lld: %s", self->sk, old, new, res);
+	TH_LOG("%s %lld -> %lld: %s", self->sk.name, old, new, res);
 	TH_LOG("%s", strstr(dump, "# log"));
-	EXPECT_EQ(self->s0, old);
-	EXPECT_EQ(lat_step(self, self->s0), new);
+	EXPECT_EQ(self->sk.s0, old);
+	EXPECT_EQ(lat_step(&self->sk, self->sk.s0), new);
 	EXPECT_NE(NULL, strstr(dump, "sched_latency: sched.runq_latency_avg_ns="));
 	if (!strcmp(res, "kept")) {
-		EXPECT_EQ(new, nx_read_ll(self->skfile));
+		EXPECT_EQ(new, nx_read_ll(self->sk.file));
 	} else {
-		EXPECT_EQ(old, nx_read_ll(self->skfile));
-		EXPECT_EQ(0, find_log_knob(self->sk, "restore", "restored", &a,
+		EXPECT_EQ(old, nx_read_ll(self->sk.file));
+		EXPECT_EQ(0, find_log_knob(self->sk.name, "restore", "restored", &a,
 					   &b));
 		EXPECT_EQ(new, a);
 		EXPECT_EQ(old, b);
 	}
-	EXPECT_TRUE(nx_file_contains(NEXUS_DEBUGFS "/decisions", self->sk));
+	EXPECT_TRUE(nx_file_contains(NEXUS_DEBUGFS "/decisions", self->sk.name));
 }
 
 /*
@@ -1142,24 +1143,24 @@ TEST_F_TIMEOUT(tune, sched_admin_write_respected, 120)
 	long long adm_n = nx_read_ll(T "admin_overrides"), want, adm, a, b;
 	double t0;
 
-	ASSERT_EQ(0, lat_knob(self));
-	want = lat_step(self, self->s0);
-	adm = self->s0 + 1000;
+	ASSERT_EQ(0, lat_knob(&self->sk));
+	want = lat_step(&self->sk, self->sk.s0);
+	adm = self->sk.s0 + 1000;
 	/* a longer window after the change: time for the admin's write */
 	ASSERT_EQ(0, nx_write(T "window", "16"));
 	ASSERT_EQ(0, nx_write(S "level", "autonomous"));
 	ASSERT_EQ(0, nx_write(T "target/runq_latency_us", "1000"));
-	ASSERT_EQ(0, enable_sk(self, "1"));
-	hogs(self);
-	ASSERT_EQ(want, wait_eq(self->skfile, want, 60000));
-	ASSERT_EQ(0, set_ll(self->skfile, adm));
+	ASSERT_EQ(0, enable_sk(&self->sk, "1"));
+	hogs(self->hog);
+	ASSERT_EQ(want, wait_eq(self->sk.file, want, 60000));
+	ASSERT_EQ(0, set_ll(self->sk.file, adm));
 	ASSERT_LE(adm_n + 1, wait_ge(T "admin_overrides", adm_n + 1, 5000));
 	for (t0 = nx_now_s(); nx_now_s() - t0 < 8; nx_msleep(250))
-		ASSERT_EQ(adm, nx_read_ll(self->skfile));
+		ASSERT_EQ(adm, nx_read_ll(self->sk.file));
 	ASSERT_EQ(0, nx_write(T "rollback", "1"));
-	EXPECT_EQ(adm, nx_read_ll(self->skfile));
+	EXPECT_EQ(adm, nx_read_ll(self->sk.file));
 	ASSERT_LT(0, read_dump());
-	EXPECT_EQ(0, find_log_knob(self->sk, "admin", "left_alone", &a, &b))
+	EXPECT_EQ(0, find_log_knob(self->sk.name, "admin", "left_alone", &a, &b))
 		TH_LOG("%s", dump);
 	EXPECT_EQ(want, a);
 	EXPECT_EQ(adm, b);
@@ -1176,28 +1177,28 @@ TEST_F_TIMEOUT(tune, sched_disabled_and_out_of_range_untouched, 90)
 	long long a, b, oor;
 	double t0;
 
-	ASSERT_EQ(0, lat_knob(self));
-	oor = self->smin / 2;
+	ASSERT_EQ(0, lat_knob(&self->sk));
+	oor = self->sk.min / 2;
 	ASSERT_EQ(0, nx_write(S "level", "autonomous"));
 	ASSERT_EQ(0, nx_write(T "target/runq_latency_us", "1000"));
 	enable_all(1);
-	ASSERT_EQ(0, enable_sk(self, "0"));
-	hogs(self);
+	ASSERT_EQ(0, enable_sk(&self->sk, "0"));
+	hogs(self->hog);
 	for (t0 = nx_now_s(); nx_now_s() - t0 < 10; nx_msleep(250))
-		ASSERT_EQ(self->s0, nx_read_ll(self->skfile));
+		ASSERT_EQ(self->sk.s0, nx_read_ll(self->sk.file));
 	ASSERT_LT(0, read_dump());
 	EXPECT_NE(NULL, strstr(dump, "bottleneck sched_latency ")) TH_LOG("%s", dump);
-	ASSERT_EQ(0, set_ll(self->skfile, oor));
-	ASSERT_EQ(0, enable_sk(self, "1"));
+	ASSERT_EQ(0, set_ll(self->sk.file, oor));
+	ASSERT_EQ(0, enable_sk(&self->sk, "1"));
 	for (t0 = nx_now_s(); nx_now_s() - t0 < 10; nx_msleep(250))
-		ASSERT_EQ(oor, nx_read_ll(self->skfile));
+		ASSERT_EQ(oor, nx_read_ll(self->sk.file));
 	ASSERT_LT(0, read_dump());
-	snprintf(want, sizeof(want), "knob %s 1 eligible %lld %lld ", self->sk,
-		 oor, self->smin);
+	snprintf(want, sizeof(want), "knob %s 1 eligible %lld %lld ", self->sk.name,
+		 oor, self->sk.min);
 	EXPECT_NE(NULL, strstr(dump, want)) TH_LOG("%s", dump);
-	EXPECT_EQ(-1, find_log_knob(self->sk, "change", NULL, &a, &b))
+	EXPECT_EQ(-1, find_log_knob(self->sk.name, "change", NULL, &a, &b))
 		TH_LOG("%s", dump);
-	EXPECT_EQ(-1, find_log_knob(self->sk, "refused", NULL, &a, &b))
+	EXPECT_EQ(-1, find_log_knob(self->sk.name, "refused", NULL, &a, &b))
 		TH_LOG("%s", dump);
 }
 
@@ -1210,30 +1211,30 @@ TEST_F_TIMEOUT(tune, sched_rmmod_restores_exact, 120)
 {
 	struct snap *before, *after;
 	char ko[PATH_MAX];
-	long long v0;
+	long long v0, want;
 	int i;
 
-	ASSERT_EQ(0, lat_knob(self));
+	ASSERT_EQ(0, lat_knob(&self->sk));
 	before = calloc(1, sizeof(*before));
 	after = calloc(1, sizeof(*after));
 	ASSERT_NE(NULL, before);
 	ASSERT_NE(NULL, after);
 	ASSERT_EQ(0, tune_ko(ko, sizeof(ko)));
 	ASSERT_EQ(0, nx_rmmod("nexus_tune"));
-	v0 = self->s0 + 12345;
-	ASSERT_EQ(0, set_ll(self->skfile, v0));
+	v0 = self->sk.s0 + 12345;
+	ASSERT_EQ(0, set_ll(self->sk.file, v0));
 	snapshot(before);
 	ASSERT_EQ(0, nx_insmod(ko, NULL));
 	ASSERT_EQ(0, nx_write(S "level", "autonomous"));
 	ASSERT_EQ(0, nx_write(T "interval_ms", "1000"));
 	ASSERT_EQ(0, nx_write(T "target/runq_latency_us", "1000"));
-	ASSERT_EQ(0, enable_sk(self, "1"));
-	hogs(self);
-	ASSERT_EQ(lat_step(self, v0), wait_eq(self->skfile, lat_step(self, v0),
-					      60000));
+	ASSERT_EQ(0, enable_sk(&self->sk, "1"));
+	hogs(self->hog);
+	want = lat_step(&self->sk, v0);
+	ASSERT_EQ(want, wait_eq(self->sk.file, want, 60000));
 	ASSERT_EQ(0, nx_rmmod("nexus_tune"));
 	snapshot(after);
-	EXPECT_EQ(v0, nx_read_ll(self->skfile));
+	EXPECT_EQ(v0, nx_read_ll(self->sk.file));
 	ASSERT_EQ(before->n, after->n);
 	for (i = 0; i < before->n; i++)
 		EXPECT_EQ(before->v[i], after->v[i]) TH_LOG("%s", before->path[i]);
