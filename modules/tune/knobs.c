@@ -320,9 +320,9 @@ static int nxt_sched_read(struct nxt_knob *k, s64 *val)
  * debugfs's own set is a plain store of the u32.  -ENOENT if the kernel
  * has no such file.
  */
-static int nxt_dbg_u32(const struct nxt_knob *k, s64 *get, s64 set)
+static int nxt_dbg_u32(enum nxt_type type, s64 *get, s64 set)
 {
-	const char *name = strrchr(nxt_types[k->type].fmt, '/') + 1;
+	const char *name = strrchr(nxt_types[type].fmt, '/') + 1;
 	struct dentry *dir, *d;
 	u32 *var;
 	int ret = -ENOENT;
@@ -360,10 +360,9 @@ static int nxt_dbg_u32(const struct nxt_knob *k, s64 *get, s64 set)
  */
 bool nxt_type_present(enum nxt_type type)
 {
-	struct nxt_knob k = { .type = type };
 	s64 v;
 
-	return !nxt_types[type].dbg_u32 || !nxt_dbg_u32(&k, &v, 0);
+	return !nxt_types[type].dbg_u32 || !nxt_dbg_u32(type, &v, 0);
 }
 
 /**
@@ -381,7 +380,7 @@ int nxt_knob_write(const struct nxt_knob *k, s64 val)
 	char buf[24];
 
 	if (nxt_types[k->type].dbg_u32)
-		return nxt_dbg_u32(k, NULL, val);
+		return nxt_dbg_u32(k->type, NULL, val);
 	if (k->type != NXT_IOSCHED)
 		return nxt_write_s64(k->path, val);
 	if (val < 0 || val >= ARRAY_SIZE(nxt_sched_names))
@@ -404,7 +403,7 @@ int nxt_knob_read(struct nxt_knob *k)
 	int ret;
 
 	if (nxt_types[k->type].dbg_u32)
-		ret = nxt_dbg_u32(k, &v, 0);
+		ret = nxt_dbg_u32(k->type, &v, 0);
 	else if (k->type == NXT_IOSCHED)
 		ret = nxt_sched_read(k, &v);
 	else
