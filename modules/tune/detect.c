@@ -240,6 +240,51 @@ void nxt_detect(u64 now_ns, u64 period_ns)
 }
 
 /**
+ * struct nxt_action - what NEXUS tries for a bottleneck: one row per
+ *	knob, in order of preference; the first knob the running kernel has
+ *	is stepped (6.1 has sched.latency_ns, 6.12 sched.base_slice_ns).
+ * @bn: enum nxt_bn_kind.
+ * @type: the knob's type; a per-disk type is the bottleneck's disk's.
+ * @dir: +1 up, -1 down.
+ * @better: +1 if a larger @metric is better, -1 if smaller.
+ * @unless: no step while this bottleneck kind is seen, or NXT_BN_NR.
+ * @metric: the metric judged; "%s" is the disk's name in the metrics.
+ *
+ * Documentation/tune.rst says why each.
+ */
+struct nxt_action {
+	u8 bn;
+	u8 type;
+	s8 dir;
+	s8 better;
+	u8 unless;
+	const char *metric;
+};
+
+static const struct nxt_action nxt_actions[] = {
+	/*
+	 * Saturated but the latency target met: longer slices, fewer
+	 * context switches.  The latency target wins (@unless).
+	 */
+	{ NXT_BN_CPU_SATURATION, NXT_SCHED_MIN_GRAN, 1, -1,
+	  NXT_BN_SCHED_LATENCY, "sched.ctxsw" },
+	{ NXT_BN_CPU_SATURATION, NXT_SCHED_BASE_SLICE, 1, -1,
+	  NXT_BN_SCHED_LATENCY, "sched.ctxsw" },
+	/* tasks wait long for a CPU: a shorter period (CFS), slice (EEVDF) */
+	{ NXT_BN_SCHED_LATENCY, NXT_SCHED_LATENCY, -1, -1, NXT_BN_NR,
+	  "sched.runq_latency_avg_ns" },
+	{ NXT_BN_SCHED_LATENCY, NXT_SCHED_BASE_SLICE, -1, -1, NXT_BN_NR,
+	  "sched.runq_latency_avg_ns" },
+	/* kswapd starts earlier: fewer allocations reclaim directly */
+	{ NXT_BN_MEMORY_RECLAIM, NXT_WATERMARK_SCALE, 1, -1, NXT_BN_NR,
+	  "psi.memory.some" },
+	/* more room before writers are throttled */
+	{ NXT_BN_WRITEBACK, NXT_DIRTY_RATIO, 1, -1, NXT_BN_NR, "psi.io.some" },
+	{ NXT_BN_IO_SMALL_REQUESTS, NXT_READ_AHEAD_KB, 1, 1, NXT_BN_NR,
+	  "blk.%s.bw_kbps" },
+};
+
+/**
  * nxt_bn_action() - the tuning action of a bottleneck
  * @b: the bottleneck
  * @knob: the knob to step
@@ -248,35 +293,39 @@ void nxt_detect(u64 now_ns, u64 period_ns)
  * @len: size of @metric
  * @better: +1 if a larger @metric is better, -1 if smaller
  *
- * Return: 0, or -ENOENT for a bottleneck no knob of ours addresses.
+ * Return: 0, or -ENOENT for a bottleneck no knob of ours on this kernel
+ * addresses (or not now: see struct nxt_action's @unless).
  */
 int nxt_bn_action(const struct nxt_bn *b, struct nxt_knob **knob, int *dir,
 		  char *metric, size_t len, int *better)
 {
-	switch (b->kind) {
-	case NXT_BN_MEMORY_RECLAIM:
-		/* kswapd starts earlier: fewer allocations reclaim directly */
-		*knob = &nxt_knobs[NXT_WATERMARK_SCALE];
-		*dir = 1;
-		strscpy(metric, "psi.memory.some", len);
-		*better = -1;
+	const struct nxt_action *a;
+	struct nxt_knob *k;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(nxt_actions); i++) {
+		a = &nxt_actions[i];
+		if (a->bn != b->kind)
+			continue;
+		if (a->unless < NXT_BN_NR && nxt_bns[a->unless].active)
+			return -ENOENT;
+		if (a->type >= NXT_NR_GLOBAL && b->dev < 0)
+			continue;
+		k = a->type < NXT_NR_GLOBAL ? &nxt_knobs[a->type] :
+		    nxt_dev_knob(b->dev, a->type);
+		if (!k->used)
+			continue;
+		*knob = k;
+		*dir = a->dir;
+		*better = a->better;
+		if (a->type < NXT_NR_GLOBAL)
+			strscpy(metric, a->metric, len);
+		else
+			snprintf(metric, len, a->metric,
+				 nxt_devs[b->dev].metric);
 		return 0;
-	case NXT_BN_WRITEBACK:
-		/* more room before writers are throttled */
-		*knob = &nxt_knobs[NXT_DIRTY_RATIO];
-		*dir = 1;
-		strscpy(metric, "psi.io.some", len);
-		*better = -1;
-		return 0;
-	case NXT_BN_IO_SMALL_REQUESTS:
-		*knob = nxt_dev_knob(b->dev, NXT_READ_AHEAD_KB);
-		*dir = 1;
-		snprintf(metric, len, "blk.%s.bw_kbps", nxt_devs[b->dev].metric);
-		*better = 1;
-		return 0;
-	default:
-		return -ENOENT;
 	}
+	return -ENOENT;
 }
 
 /**

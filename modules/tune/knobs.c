@@ -9,6 +9,14 @@
  * context only (the engine thread, a sysfs store, module exit), never
  * from a probe.  The kernel's own handlers validate and apply each write,
  * exactly as for a write(2) by root.
+ *
+ * The scheduler's tunables are the exception: they are only in
+ * /sys/kernel/debug/sched, as debugfs_create_u32() files, whose fops have
+ * no ->read_iter/->write_iter, so kernel_read()/kernel_write() fail on
+ * them.  Their u32 is reached the way debugfs itself reaches it: the
+ * file's inode's i_private is the variable's address, which debugfs's u32
+ * get/set read and assign with no handler of the scheduler's in between
+ * (nxt_dbg_u32()).
  */
 #define pr_fmt(fmt) "nexus_tune: " fmt
 
@@ -18,6 +26,8 @@
 #include <linux/path.h>
 #include <linux/string.h>
 #include <linux/ctype.h>
+#include <linux/debugfs.h>
+#include <linux/dcache.h>
 #include "tune.h"
 
 /*
@@ -40,6 +50,26 @@ const struct nxt_type_def nxt_types[NXT_NR_TYPES] = {
 		"/proc/sys/vm/vfs_cache_pressure", 50, 500, 25, false },
 	[NXT_WATERMARK_SCALE] = { "vm.watermark_scale_factor",
 		"/proc/sys/vm/watermark_scale_factor", 10, 1000, 10, false },
+	/*
+	 * The scheduler's, in ns: u32s of /sys/kernel/debug/sched, halved or
+	 * doubled.  6.1 (CFS) has the first three, 6.12 (EEVDF) the fourth,
+	 * both the fifth.
+	 */
+	[NXT_SCHED_LATENCY] = { "sched.latency_ns",
+		"/sys/kernel/debug/sched/latency_ns", 3000000, 48000000, 2,
+		true, true },
+	[NXT_SCHED_MIN_GRAN] = { "sched.min_granularity_ns",
+		"/sys/kernel/debug/sched/min_granularity_ns", 300000, 12000000,
+		2, true, true },
+	[NXT_SCHED_WAKEUP_GRAN] = { "sched.wakeup_granularity_ns",
+		"/sys/kernel/debug/sched/wakeup_granularity_ns", 250000,
+		16000000, 2, true, true },
+	[NXT_SCHED_BASE_SLICE] = { "sched.base_slice_ns",
+		"/sys/kernel/debug/sched/base_slice_ns", 300000, 12000000, 2,
+		true, true },
+	[NXT_SCHED_MIGRATION_COST] = { "sched.migration_cost_ns",
+		"/sys/kernel/debug/sched/migration_cost_ns", 100000, 5000000, 2,
+		true, true },
 	/* enum nxt_sched; set only by the iosched_by_kind rule, never stepped */
 	[NXT_IOSCHED] = { "iosched",
 		"/sys/block/%s/queue/scheduler", NXT_SCHED_NONE, NXT_SCHED_BFQ,
@@ -280,6 +310,61 @@ static int nxt_sched_read(struct nxt_knob *k, s64 *val)
 	return 0;
 }
 
+/*
+ * The u32 of a debugfs_create_u32() file under debugfs' "sched": the
+ * file's dentry by debugfs_lookup() (no mount needed), the variable's
+ * address from its inode's i_private, where debugfs_create_u32() put it.
+ * The variables are the scheduler's own sysctl_sched_* in the kernel
+ * image, never freed; the dentries are put at once.  Read with READ_ONCE
+ * and written with WRITE_ONCE: the scheduler reads them locklessly, and
+ * debugfs's own set is a plain store of the u32.  -ENOENT if the kernel
+ * has no such file.
+ */
+static int nxt_dbg_u32(enum nxt_type type, s64 *get, s64 set)
+{
+	const char *name = strrchr(nxt_types[type].fmt, '/') + 1;
+	struct dentry *dir, *d;
+	u32 *var;
+	int ret = -ENOENT;
+
+	dir = debugfs_lookup("sched", NULL);
+	if (IS_ERR_OR_NULL(dir))
+		return -ENOENT;
+	d = debugfs_lookup(name, dir);
+	dput(dir);
+	if (IS_ERR_OR_NULL(d))
+		return -ENOENT;
+	/* a regular file with data: what debugfs_create_u32() makes */
+	if (d_is_reg(d) && d_inode(d)->i_private) {
+		var = d_inode(d)->i_private;
+		ret = 0;
+		if (get)
+			*get = READ_ONCE(*var);
+		else if (set >= 0 && set <= U32_MAX)
+			WRITE_ONCE(*var, set);
+		else
+			ret = -ERANGE;
+	}
+	dput(d);
+	return ret;
+}
+
+/**
+ * nxt_type_present() - whether the running kernel has a knob type
+ * @type: enum nxt_type
+ *
+ * Only the scheduler's types may be missing (each kernel has some of
+ * them); a missing one is not offered: no knob, no enable file.
+ *
+ * Return: false if the type's debugfs file does not exist.
+ */
+bool nxt_type_present(enum nxt_type type)
+{
+	s64 v;
+
+	return !nxt_types[type].dbg_u32 || !nxt_dbg_u32(type, &v, 0);
+}
+
 /**
  * nxt_knob_write() - write a value to a knob's file
  * @k: the knob
@@ -294,6 +379,8 @@ int nxt_knob_write(const struct nxt_knob *k, s64 val)
 {
 	char buf[24];
 
+	if (nxt_types[k->type].dbg_u32)
+		return nxt_dbg_u32(k->type, NULL, val);
 	if (k->type != NXT_IOSCHED)
 		return nxt_write_s64(k->path, val);
 	if (val < 0 || val >= ARRAY_SIZE(nxt_sched_names))
@@ -313,8 +400,14 @@ int nxt_knob_write(const struct nxt_knob *k, s64 val)
 int nxt_knob_read(struct nxt_knob *k)
 {
 	s64 v;
-	int ret = k->type == NXT_IOSCHED ? nxt_sched_read(k, &v) :
-		  nxt_read_s64(k->path, &v);
+	int ret;
+
+	if (nxt_types[k->type].dbg_u32)
+		ret = nxt_dbg_u32(k->type, &v, 0);
+	else if (k->type == NXT_IOSCHED)
+		ret = nxt_sched_read(k, &v);
+	else
+		ret = nxt_read_s64(k->path, &v);
 
 	k->present = !ret;
 	if (ret)
@@ -371,16 +464,20 @@ static void nxt_knob_setup(struct nxt_knob *k, enum nxt_type type, int dev)
 }
 
 /**
- * nxt_knobs_init() - set up the global (vm) knobs
+ * nxt_knobs_init() - set up the global (vm and scheduler) knobs
  *
- * Reads each one's value and applies the adaptation rules.
+ * Reads each one's value and applies the adaptation rules.  A scheduler
+ * knob the running kernel does not have is left unused: not offered.
  */
 void nxt_knobs_init(void)
 {
 	int i;
 
-	for (i = 0; i < NXT_NR_GLOBAL; i++)
+	for (i = 0; i < NXT_NR_GLOBAL; i++) {
 		nxt_knob_setup(&nxt_knobs[i], i, -1);
+		if (nxt_types[i].dbg_u32 && !nxt_knobs[i].present)
+			nxt_knobs[i].used = false;
+	}
 }
 
 /**

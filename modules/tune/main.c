@@ -977,6 +977,13 @@ NXT_ENABLE(dirty_expire, vm.dirty_expire_centisecs, NXT_DIRTY_EXPIRE);
 NXT_ENABLE(dirty_writeback, vm.dirty_writeback_centisecs, NXT_DIRTY_WRITEBACK);
 NXT_ENABLE(vfs_cache_pressure, vm.vfs_cache_pressure, NXT_VFS_CACHE_PRESSURE);
 NXT_ENABLE(watermark_scale, vm.watermark_scale_factor, NXT_WATERMARK_SCALE);
+NXT_ENABLE(sched_latency, sched.latency_ns, NXT_SCHED_LATENCY);
+NXT_ENABLE(sched_min_gran, sched.min_granularity_ns, NXT_SCHED_MIN_GRAN);
+NXT_ENABLE(sched_wakeup_gran, sched.wakeup_granularity_ns,
+	   NXT_SCHED_WAKEUP_GRAN);
+NXT_ENABLE(sched_base_slice, sched.base_slice_ns, NXT_SCHED_BASE_SLICE);
+NXT_ENABLE(sched_migration_cost, sched.migration_cost_ns,
+	   NXT_SCHED_MIGRATION_COST);
 NXT_ENABLE(iosched, iosched, NXT_IOSCHED);
 NXT_ENABLE(read_ahead_kb, read_ahead_kb, NXT_READ_AHEAD_KB);
 NXT_ENABLE(nr_requests, nr_requests, NXT_NR_REQUESTS);
@@ -989,15 +996,31 @@ static struct attribute *nxt_enable_attrs[] = {
 	&nxt_enable_dirty_writeback.attr.attr,
 	&nxt_enable_vfs_cache_pressure.attr.attr,
 	&nxt_enable_watermark_scale.attr.attr,
+	&nxt_enable_sched_latency.attr.attr,
+	&nxt_enable_sched_min_gran.attr.attr,
+	&nxt_enable_sched_wakeup_gran.attr.attr,
+	&nxt_enable_sched_base_slice.attr.attr,
+	&nxt_enable_sched_migration_cost.attr.attr,
 	&nxt_enable_iosched.attr.attr,
 	&nxt_enable_read_ahead_kb.attr.attr,
 	&nxt_enable_nr_requests.attr.attr,
 	NULL,
 };
 
+/* A scheduler knob the running kernel does not have has no enable file. */
+static umode_t nxt_enable_visible(struct kobject *kobj, struct attribute *attr,
+				  int n)
+{
+	struct nxt_enable_attr *e = container_of(attr, struct nxt_enable_attr,
+						 attr.attr);
+
+	return nxt_type_present(e->type) ? attr->mode : 0;
+}
+
 static const struct attribute_group nxt_enable_group = {
 	.name = "enable",
 	.attrs = nxt_enable_attrs,
+	.is_visible = nxt_enable_visible,
 };
 
 static const struct attribute_group *nxt_groups[] = {

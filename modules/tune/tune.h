@@ -34,7 +34,10 @@ int nxt_call(int (*fn)(void *arg), void *arg);
 #define NXT_DISK_LEN		32
 
 /*
- * Knob types: the seven vm sysctls, then the three per-device queue files.
+ * Knob types: the seven vm sysctls, the five scheduler tunables of
+ * /sys/kernel/debug/sched (each kernel has some of them: 6.1's CFS ones,
+ * 6.12's EEVDF base_slice_ns, both migration_cost_ns), then the three
+ * per-device queue files.
  * A disk's scheduler comes first among them: switching it resets
  * nr_requests, so it is restored before nr_requests is.
  */
@@ -46,6 +49,11 @@ enum nxt_type {
 	NXT_DIRTY_WRITEBACK,
 	NXT_VFS_CACHE_PRESSURE,
 	NXT_WATERMARK_SCALE,
+	NXT_SCHED_LATENCY,
+	NXT_SCHED_MIN_GRAN,
+	NXT_SCHED_WAKEUP_GRAN,
+	NXT_SCHED_BASE_SLICE,
+	NXT_SCHED_MIGRATION_COST,
 	NXT_IOSCHED,
 	NXT_READ_AHEAD_KB,
 	NXT_NR_REQUESTS,
@@ -72,13 +80,19 @@ enum nxt_sched {
 /**
  * struct nxt_type_def - a knob type: its file, safe range and step.
  * @name: sysfs name of its enable file ("vm.swappiness", "read_ahead_kb",
- *	"iosched").
- * @fmt: path of its file; per-device types take the disk name.
+ *	"iosched", "sched.latency_ns").
+ * @fmt: path of its file; per-device types take the disk name.  For a
+ *	@dbg_u32 type, the file's name under /sys/kernel/debug/sched follows
+ *	the last '/'.
  * @min: lowest value NEXUS ever writes.
  * @max: highest value NEXUS ever writes.
  * @step: additive step, or the factor when @mul (0: not stepped, only set
  *	by an adaptation rule).
- * @mul: the step multiplies (read_ahead_kb, nr_requests).
+ * @mul: the step multiplies (read_ahead_kb, nr_requests, the scheduler's).
+ * @dbg_u32: a u32 of debugfs_create_u32() under debugfs' "sched"
+ *	directory, accessed through its inode (knobs.c: nxt_dbg_u32()), not
+ *	through the file, whose fops have no ->read_iter/->write_iter; a
+ *	kernel without the file does not offer the knob.
  */
 struct nxt_type_def {
 	const char *name;
@@ -87,6 +101,7 @@ struct nxt_type_def {
 	s64 max;
 	s64 step;
 	bool mul;
+	bool dbg_u32;
 };
 
 extern const struct nxt_type_def nxt_types[NXT_NR_TYPES];
@@ -197,6 +212,7 @@ int nxt_knob_write(const struct nxt_knob *k, s64 val);
 const char *nxt_sched_name(s64 v);
 s64 nxt_knob_next(const struct nxt_knob *k, int dir);
 void nxt_knobs_init(void);
+bool nxt_type_present(enum nxt_type type);
 int nxt_devs_scan(void);
 struct nxt_knob *nxt_dev_knob(int dev, enum nxt_type type);
 const char *nxt_disk_kind_name(u8 kind);

@@ -10,6 +10,13 @@
  * the step is only proposed, and rmmod (under load) and "rollback" put
  * every knob back.
  *
+ * The scheduler's knobs (u32s of /sys/kernel/debug/sched): offered with
+ * their safe range only where the kernel has the file (6.1's CFS
+ * latency_ns, 6.12's EEVDF base_slice_ns); CPU hogs make run-queue waits
+ * long, NEXUS halves the period/slice as an experiment and keeps or rolls
+ * it back; an administrator's write to the debugfs file wins; disabled and
+ * out-of-range knobs are never touched; rmmod restores the exact value.
+ *
  * The collectors sample every 250 ms; an experiment compares 8 samples
  * before and 8 after a change.
  */
@@ -18,6 +25,8 @@
 #include <sys/mman.h>
 #include <sys/ioctl.h>
 #include <sys/sysinfo.h>
+#include <sys/prctl.h>
+#include <sys/utsname.h>
 #include <linux/nexus.h>
 #include "kselftest_harness.h"
 #include "nexus_test.h"
@@ -46,6 +55,21 @@ static const char * const types[] = {
 	"iosched", "read_ahead_kb", "nr_requests",
 };
 
+#define SCHED_DBG "/sys/kernel/debug/sched/"
+
+/* The scheduler's knobs and their safe ranges (Documentation/tune.rst). */
+static const struct {
+	const char *file;
+	long long min, max;
+} sknobs[] = {
+	{ "latency_ns", 3000000, 48000000 },
+	{ "min_granularity_ns", 300000, 12000000 },
+	{ "wakeup_granularity_ns", 250000, 16000000 },
+	{ "base_slice_ns", 300000, 12000000 },
+	{ "migration_cost_ns", 100000, 5000000 },
+};
+
+/* Every type, the scheduler's too (those of the running kernel). */
 static void enable_all(int on)
 {
 	char p[128];
@@ -53,6 +77,10 @@ static void enable_all(int on)
 
 	for (i = 0; i < ARRAY_SIZE(types); i++) {
 		snprintf(p, sizeof(p), T "enable/%s", types[i]);
+		nx_write(p, on ? "1" : "0");
+	}
+	for (i = 0; i < ARRAY_SIZE(sknobs); i++) {
+		snprintf(p, sizeof(p), T "enable/sched.%s", sknobs[i].file);
 		nx_write(p, on ? "1" : "0");
 	}
 }
@@ -235,10 +263,22 @@ static int wait_log(const char *knob, const char *op, const char *result,
 /* Each test reads its own 24 GiB of the disk: nothing it reads is cached. */
 #define SLOT(n) ((off_t)(n) * (24LL << 30))
 
+#define NHOGS 4
+
+/* The scheduler knob a test works on. */
+struct skn {
+	const char *name;
+	char file[96];
+	long long s0;		/* its value before the test */
+	long long min;
+};
+
 FIXTURE(tune) {
 	pid_t rd;
 	long long ra0;
 	char sched0[32];
+	pid_t hog[NHOGS];
+	struct skn sk;
 };
 
 FIXTURE_SETUP(tune)
@@ -246,6 +286,8 @@ FIXTURE_SETUP(tune)
 	long long c;
 
 	self->rd = 0;
+	memset(self->hog, 0, sizeof(self->hog));
+	self->sk.file[0] = '\0';
 	if (!nx_loaded())
 		SKIP(return, "nexus_core is not loaded");
 	if (access(T "rollback", F_OK))
@@ -281,10 +323,17 @@ FIXTURE_SETUP(tune)
 
 FIXTURE_TEARDOWN(tune)
 {
+	int i;
+
 	if (self->rd > 0) {
 		kill(self->rd, SIGKILL);
 		waitpid(self->rd, NULL, 0);
 	}
+	for (i = 0; i < NHOGS; i++)
+		if (self->hog[i] > 0) {
+			kill(self->hog[i], SIGKILL);
+			waitpid(self->hog[i], NULL, 0);
+		}
 	if (!access(T "rollback", F_OK)) {
 		enable_all(0);
 		nx_write(T "disable_disks", "\n");
@@ -298,6 +347,10 @@ FIXTURE_TEARDOWN(tune)
 		set_ll(RA, self->ra0);
 	if (self->sched0[0])
 		nx_write(SCHED, self->sched0);
+	if (self->sk.file[0] && nx_loaded())
+		nx_write(T "target/runq_latency_us", "10000");
+	if (self->sk.file[0] && self->sk.s0 > 0)
+		set_ll(self->sk.file, self->sk.s0);
 }
 
 TEST_F(tune, sysfs_rejects_bad_values)
@@ -849,6 +902,10 @@ static void snapshot(struct snap *s)
 		snprintf(p, sizeof(p), "/proc/sys/vm/%s", vm[i]);
 		snap_add(s, p);
 	}
+	for (i = 0; i < ARRAY_SIZE(sknobs); i++) {
+		snprintf(p, sizeof(p), SCHED_DBG "%s", sknobs[i].file);
+		snap_add(s, p);
+	}
 	d = opendir("/sys/block");
 	while (d && (de = readdir(d))) {
 		if (de->d_name[0] == '.')
@@ -864,13 +921,29 @@ static void snapshot(struct snap *s)
 		closedir(d);
 }
 
+/* The path of nexus_tune.ko, from the modules' load order.  0 or -1. */
+static int tune_ko(char *ko, size_t size)
+{
+	char order[4096], *l;
+
+	if (nx_read("/opt/nexus/modules/order", order, sizeof(order)) <= 0)
+		return -1;
+	l = strstr(order, "nexus_tune.ko");
+	if (!l)
+		return -1;
+	while (l > order && l[-1] != '\n')
+		l--;
+	snprintf(ko, size, "/opt/nexus/modules/%.*s", (int)strcspn(l, "\n"), l);
+	return 0;
+}
+
 /*
  * rmmod under load restores every knob NEXUS changed: a snapshot of all
  * knobs before insmod equals one after rmmod.
  */
 TEST_F_TIMEOUT(tune, rmmod_restores_everything, 90)
 {
-	char order[4096], ko[PATH_MAX], *l;
+	char ko[PATH_MAX];
 	struct snap *before, *after;
 	int i, sched;
 
@@ -878,13 +951,7 @@ TEST_F_TIMEOUT(tune, rmmod_restores_everything, 90)
 	after = calloc(1, sizeof(*after));
 	ASSERT_NE(NULL, before);
 	ASSERT_NE(NULL, after);
-	ASSERT_LT(0, nx_read("/opt/nexus/modules/order", order, sizeof(order)));
-	l = strstr(order, "nexus_tune.ko");
-	ASSERT_NE(NULL, l);
-	while (l > order && l[-1] != '\n')
-		l--;
-	snprintf(ko, sizeof(ko), "/opt/nexus/modules/%.*s",
-		 (int)strcspn(l, "\n"), l);
+	ASSERT_EQ(0, tune_ko(ko, sizeof(ko)));
 	ASSERT_EQ(0, nx_rmmod("nexus_tune"));
 	ASSERT_EQ(0, set_ll(RA, 8));
 	/* a virtual disk: NEXUS's rule switches it to none */
@@ -905,6 +972,269 @@ TEST_F_TIMEOUT(tune, rmmod_restores_everything, 90)
 	snapshot(after);
 	if (sched)
 		EXPECT_TRUE(sched_is("mq-deadline"));
+	ASSERT_EQ(before->n, after->n);
+	for (i = 0; i < before->n; i++)
+		EXPECT_EQ(before->v[i], after->v[i]) TH_LOG("%s", before->path[i]);
+	EXPECT_EQ(0, nx_insmod(ko, NULL));
+	free(before);
+	free(after);
+}
+
+/* ---- the scheduler's knobs ---- */
+
+/*
+ * The knob sched_latency steps on this kernel: CFS's period (6.1's
+ * latency_ns) or EEVDF's slice (6.12's base_slice_ns).  0 or -1.
+ */
+static int lat_knob(struct skn *k)
+{
+	unsigned int i = access(SCHED_DBG "latency_ns", F_OK) ? 3 : 0;
+
+	k->name = i ? "sched.base_slice_ns" : "sched.latency_ns";
+	snprintf(k->file, sizeof(k->file), SCHED_DBG "%s", sknobs[i].file);
+	k->min = sknobs[i].min;
+	k->s0 = nx_read_ll(k->file);
+	return k->s0 > 0 ? 0 : -1;
+}
+
+/* NEXUS's step: half, not below the safe range. */
+static long long lat_step(const struct skn *k, long long v)
+{
+	return v / 2 < k->min ? k->min : v / 2;
+}
+
+static int enable_sk(const struct skn *k, const char *on)
+{
+	char p[128];
+
+	snprintf(p, sizeof(p), T "enable/%s", k->name);
+	return nx_write(p, on);
+}
+
+/*
+ * CPU-bound hogs, two per CPU of the VM: each waits a slice of the others
+ * on its run queue whenever it is preempted, milliseconds, well above the
+ * 1 ms run-queue latency target the tests set.
+ */
+static void hogs(pid_t *hog)
+{
+	int i;
+
+	for (i = 0; i < NHOGS; i++) {
+		hog[i] = fork();
+		if (!hog[i]) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			for (;;)
+				__asm__ __volatile__("" ::: "memory");
+		}
+	}
+}
+
+/* Wait up to @ms for @path to hold @want; its last value. */
+static long long wait_eq(const char *path, long long want, unsigned int ms)
+{
+	double t0 = nx_now_s();
+	long long v;
+
+	while ((v = nx_read_ll(path)) != want && nx_now_s() - t0 < ms / 1000.0)
+		nx_msleep(50);
+	return v;
+}
+
+/*
+ * Only the scheduler knobs the running kernel has are offered, each with
+ * its safe range and its value; the others have no enable file and no
+ * knob.
+ */
+TEST_F(tune, sched_knobs_offered)
+{
+	int lat = !access(SCHED_DBG "latency_ns", F_OK);
+	int slice = !access(SCHED_DBG "base_slice_ns", F_OK);
+	char en[128], dbg[96], want[160];
+	struct utsname u;
+	unsigned int i;
+	int has;
+
+	ASSERT_EQ(0, uname(&u));
+	if (!strncmp(u.release, "6.1.", 4))
+		EXPECT_TRUE(lat && !slice) TH_LOG("6.1 is CFS");
+	if (!strncmp(u.release, "6.12", 4))
+		EXPECT_TRUE(slice && !lat) TH_LOG("6.12 is EEVDF");
+	EXPECT_NE(lat, slice);
+	EXPECT_EQ(lat, !access(SCHED_DBG "min_granularity_ns", F_OK));
+	EXPECT_EQ(lat, !access(SCHED_DBG "wakeup_granularity_ns", F_OK));
+	EXPECT_EQ(0, access(SCHED_DBG "migration_cost_ns", F_OK));
+	ASSERT_LT(0, read_dump());
+	for (i = 0; i < ARRAY_SIZE(sknobs); i++) {
+		snprintf(dbg, sizeof(dbg), SCHED_DBG "%s", sknobs[i].file);
+		snprintf(en, sizeof(en), T "enable/sched.%s", sknobs[i].file);
+		has = !access(dbg, F_OK);
+		if (!has) {
+			EXPECT_NE(0, access(en, F_OK)) TH_LOG("%s", en);
+			snprintf(want, sizeof(want), "knob sched.%s ",
+				 sknobs[i].file);
+			EXPECT_EQ(NULL, strstr(dump, want)) TH_LOG("%s", dump);
+			continue;
+		}
+		snprintf(want, sizeof(want), "knob sched.%s 0 eligible %lld %lld %lld ",
+			 sknobs[i].file, nx_read_ll(dbg), sknobs[i].min,
+			 sknobs[i].max);
+		EXPECT_NE(NULL, strstr(dump, want)) TH_LOG("%s\n%s", want, dump);
+		EXPECT_EQ(0, nx_read_ll(en)) TH_LOG("%s: off by default", en);
+		EXPECT_EQ(-ERANGE, nx_write(en, "2")) TH_LOG("%s", en);
+		EXPECT_EQ(-EINVAL, nx_write(en, "on")) TH_LOG("%s", en);
+		EXPECT_EQ(0, nx_read_ll(en));
+	}
+}
+
+/*
+ * CPU hogs miss the run-queue latency target: NEXUS halves the period
+ * (6.1) or the slice (6.12) as an experiment at autonomous and keeps it
+ * or puts it back on the t-test's word, with the decision recorded.
+ */
+TEST_F_TIMEOUT(tune, sched_latency_experiment, 150)
+{
+	static const char * const results[] = {
+		"kept", "rolled_back", "inconclusive",
+	};
+	long long old = 0, new = 0, a, b;
+	const char *res = NULL;
+	unsigned int i;
+	double t0;
+
+	ASSERT_EQ(0, lat_knob(&self->sk));
+	ASSERT_EQ(0, nx_write(S "level", "autonomous"));
+	ASSERT_EQ(0, nx_write(T "target/runq_latency_us", "1000"));
+	ASSERT_EQ(0, enable_sk(&self->sk, "1"));
+	hogs(self->hog);
+	for (t0 = nx_now_s(); !res && nx_now_s() - t0 < 100; nx_msleep(500)) {
+		ASSERT_LT(0, read_dump());
+		for (i = 0; i < ARRAY_SIZE(results) && !res; i++)
+			if (!find_log_knob(self->sk.name, "change", results[i], &old,
+					   &new))
+				res = results[i];
+	}
+	/* no further step: a kept value stays, a rolled back one backs off */
+	ASSERT_EQ(0, enable_sk(&self->sk, "0"));
+	ASSERT_NE(NULL, res) TH_LOG("%s", dump);
+	TH_LOG("%s %lld -> %lld: %s", self->sk.name, old, new, res);
+	TH_LOG("%s", strstr(dump, "# log"));
+	EXPECT_EQ(self->sk.s0, old);
+	EXPECT_EQ(lat_step(&self->sk, self->sk.s0), new);
+	EXPECT_NE(NULL, strstr(dump, "sched_latency: sched.runq_latency_avg_ns="));
+	if (!strcmp(res, "kept")) {
+		EXPECT_EQ(new, nx_read_ll(self->sk.file));
+	} else {
+		EXPECT_EQ(old, nx_read_ll(self->sk.file));
+		EXPECT_EQ(0, find_log_knob(self->sk.name, "restore", "restored", &a,
+					   &b));
+		EXPECT_EQ(new, a);
+		EXPECT_EQ(old, b);
+	}
+	EXPECT_TRUE(nx_file_contains(NEXUS_DEBUGFS "/decisions", self->sk.name));
+}
+
+/*
+ * The administrator's write to the debugfs file, after NEXUS changed the
+ * knob, wins: NEXUS leaves it, also over rollback.
+ */
+TEST_F_TIMEOUT(tune, sched_admin_write_respected, 120)
+{
+	long long adm_n = nx_read_ll(T "admin_overrides"), want, adm, a, b;
+	double t0;
+
+	ASSERT_EQ(0, lat_knob(&self->sk));
+	want = lat_step(&self->sk, self->sk.s0);
+	adm = self->sk.s0 + 1000;
+	/* a longer window after the change: time for the admin's write */
+	ASSERT_EQ(0, nx_write(T "window", "16"));
+	ASSERT_EQ(0, nx_write(S "level", "autonomous"));
+	ASSERT_EQ(0, nx_write(T "target/runq_latency_us", "1000"));
+	ASSERT_EQ(0, enable_sk(&self->sk, "1"));
+	hogs(self->hog);
+	ASSERT_EQ(want, wait_eq(self->sk.file, want, 60000));
+	ASSERT_EQ(0, set_ll(self->sk.file, adm));
+	ASSERT_LE(adm_n + 1, wait_ge(T "admin_overrides", adm_n + 1, 5000));
+	for (t0 = nx_now_s(); nx_now_s() - t0 < 8; nx_msleep(250))
+		ASSERT_EQ(adm, nx_read_ll(self->sk.file));
+	ASSERT_EQ(0, nx_write(T "rollback", "1"));
+	EXPECT_EQ(adm, nx_read_ll(self->sk.file));
+	ASSERT_LT(0, read_dump());
+	EXPECT_EQ(0, find_log_knob(self->sk.name, "admin", "left_alone", &a, &b))
+		TH_LOG("%s", dump);
+	EXPECT_EQ(want, a);
+	EXPECT_EQ(adm, b);
+}
+
+/*
+ * A disabled scheduler knob is not touched while its bottleneck is seen
+ * and everything else is enabled; one outside its safe range (the
+ * administrator's choice) neither, enabled.
+ */
+TEST_F_TIMEOUT(tune, sched_disabled_and_out_of_range_untouched, 90)
+{
+	char want[128];
+	long long a, b, oor;
+	double t0;
+
+	ASSERT_EQ(0, lat_knob(&self->sk));
+	oor = self->sk.min / 2;
+	ASSERT_EQ(0, nx_write(S "level", "autonomous"));
+	ASSERT_EQ(0, nx_write(T "target/runq_latency_us", "1000"));
+	enable_all(1);
+	ASSERT_EQ(0, enable_sk(&self->sk, "0"));
+	hogs(self->hog);
+	for (t0 = nx_now_s(); nx_now_s() - t0 < 10; nx_msleep(250))
+		ASSERT_EQ(self->sk.s0, nx_read_ll(self->sk.file));
+	ASSERT_LT(0, read_dump());
+	EXPECT_NE(NULL, strstr(dump, "bottleneck sched_latency ")) TH_LOG("%s", dump);
+	ASSERT_EQ(0, set_ll(self->sk.file, oor));
+	ASSERT_EQ(0, enable_sk(&self->sk, "1"));
+	for (t0 = nx_now_s(); nx_now_s() - t0 < 10; nx_msleep(250))
+		ASSERT_EQ(oor, nx_read_ll(self->sk.file));
+	ASSERT_LT(0, read_dump());
+	snprintf(want, sizeof(want), "knob %s 1 eligible %lld %lld ", self->sk.name,
+		 oor, self->sk.min);
+	EXPECT_NE(NULL, strstr(dump, want)) TH_LOG("%s", dump);
+	EXPECT_EQ(-1, find_log_knob(self->sk.name, "change", NULL, &a, &b))
+		TH_LOG("%s", dump);
+	EXPECT_EQ(-1, find_log_knob(self->sk.name, "refused", NULL, &a, &b))
+		TH_LOG("%s", dump);
+}
+
+/*
+ * rmmod while the hogs run puts the scheduler knob back to its exact
+ * value (an odd one, which halving and doubling would not give back),
+ * and every other knob to its own.
+ */
+TEST_F_TIMEOUT(tune, sched_rmmod_restores_exact, 120)
+{
+	struct snap *before, *after;
+	char ko[PATH_MAX];
+	long long v0, want;
+	int i;
+
+	ASSERT_EQ(0, lat_knob(&self->sk));
+	before = calloc(1, sizeof(*before));
+	after = calloc(1, sizeof(*after));
+	ASSERT_NE(NULL, before);
+	ASSERT_NE(NULL, after);
+	ASSERT_EQ(0, tune_ko(ko, sizeof(ko)));
+	ASSERT_EQ(0, nx_rmmod("nexus_tune"));
+	v0 = self->sk.s0 + 12345;
+	ASSERT_EQ(0, set_ll(self->sk.file, v0));
+	snapshot(before);
+	ASSERT_EQ(0, nx_insmod(ko, NULL));
+	ASSERT_EQ(0, nx_write(S "level", "autonomous"));
+	ASSERT_EQ(0, nx_write(T "interval_ms", "1000"));
+	ASSERT_EQ(0, nx_write(T "target/runq_latency_us", "1000"));
+	ASSERT_EQ(0, enable_sk(&self->sk, "1"));
+	hogs(self->hog);
+	want = lat_step(&self->sk, v0);
+	ASSERT_EQ(want, wait_eq(self->sk.file, want, 60000));
+	ASSERT_EQ(0, nx_rmmod("nexus_tune"));
+	snapshot(after);
+	EXPECT_EQ(v0, nx_read_ll(self->sk.file));
 	ASSERT_EQ(before->n, after->n);
 	for (i = 0; i < before->n; i++)
 		EXPECT_EQ(before->v[i], after->v[i]) TH_LOG("%s", before->path[i]);
