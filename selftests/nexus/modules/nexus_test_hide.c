@@ -46,6 +46,9 @@ static int nexus_test_hide_set(const char *val, const struct kernel_param *kp)
 
 	if (kstrtobool(val, &hide))
 		return -EINVAL;
+	/* At insmod time the loader still owns the list entry. */
+	if (READ_ONCE(THIS_MODULE->state) != MODULE_STATE_LIVE)
+		return -EBUSY;
 	mutex_lock(&nexus_test_hide_lock);
 	if (hide && !nexus_test_hidden) {
 		head = nexus_test_hide_head();
