@@ -1075,7 +1075,7 @@ static int guard_lists_hidden(const char *name)
 	snprintf(want, sizeof(want), "# hidden %s\n", name);
 	if (nx_read_all(THREATS, threats, sizeof(threats)) <= 0)
 		return -1;
-	return strstr(threats, want) != NULL;
+	return !!strstr(threats, want);
 }
 
 /* Is @name in /proc/modules (what lsmod shows)? */
@@ -1088,7 +1088,7 @@ static int in_proc_modules(const char *name)
 	mods[0] = '\n';
 	if (nx_read_all("/proc/modules", mods + 1, sizeof(mods) - 1) <= 0)
 		return -1;
-	return strstr(mods, want) != NULL;
+	return !!strstr(mods, want);
 }
 
 /* An active finding of guard about @name's hiding? */
@@ -1107,12 +1107,13 @@ static int hidden_finding_active(const char *name)
 	return n;
 }
 
-static long long tainted(void)
+/* TAINT_WARN: the kernel logged a WARNING. */
+#define TAINT_WARN 0x200
+
+static long long taint_mask(void)
 {
 	return nx_read_ll("/proc/sys/kernel/tainted");
 }
-
-#define TAINT_WARN (1 << 9)
 
 /*
  * A module that unlinks itself from the module list raises one
@@ -1122,7 +1123,7 @@ static long long tainted(void)
  */
 TEST_F(guard, threat_module_hidden)
 {
-	long long checks, taint = tainted();
+	long long checks, taint = taint_mask();
 	unsigned long long since;
 	struct ev e;
 
@@ -1164,7 +1165,7 @@ TEST_F(guard, threat_module_hidden)
 	nx_msleep(2500);
 	EXPECT_EQ(1, hidden_events(since, "nexus_test_hide", &e));
 	EXPECT_EQ(0, hidden_finding_active("nexus_test_hide"));
-	EXPECT_EQ(0, tainted() & TAINT_WARN & ~taint);
+	EXPECT_EQ(0, taint_mask() & TAINT_WARN & ~taint);
 }
 
 /* Hidden again after being linked back: a new hiding, a new event. */
@@ -1222,7 +1223,7 @@ TEST_F(guard, threat_module_hidden_allowed)
  */
 TEST_F(guard, threat_module_hidden_guard_reload)
 {
-	long long taint = tainted();
+	long long taint = taint_mask();
 	unsigned long long since;
 	struct ev e;
 
@@ -1248,7 +1249,7 @@ TEST_F(guard, threat_module_hidden_guard_reload)
 	nx_msleep(2500);
 	EXPECT_EQ(0, hidden_events(0, "nexus_test_hide", &e));
 	EXPECT_EQ(0, hidden_finding_active("nexus_test_hide"));
-	EXPECT_EQ(0, tainted() & TAINT_WARN & ~taint);
+	EXPECT_EQ(0, taint_mask() & TAINT_WARN & ~taint);
 }
 
 /* Bad policy and allow-list input is refused and changes nothing. */
