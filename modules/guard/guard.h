@@ -163,19 +163,20 @@ enum nxg_vector {
 	NXG_V_UMH,		/* usermode helper outside the allow-list */
 	NXG_V_BIN_WRITE,	/* file under /boot or a binary dir opened for writing */
 	NXG_V_CRED,		/* credentials changed outside commit_creds */
+	NXG_V_MODHIDE,		/* a module hidden from the module list (modlist.c) */
 	NXG_V_COUNT,
 };
 
 /* Vectors raised by the tick, not by a task: no comm to allow. */
 static inline bool nxg_vector_has_task(unsigned int v)
 {
-	return v != NXG_V_DRIFT;
+	return v != NXG_V_DRIFT && v != NXG_V_MODHIDE;
 }
 
 /* Vectors whose offender cannot be stopped by killing current. */
 static inline bool nxg_vector_killable(unsigned int v)
 {
-	return v != NXG_V_DRIFT && v != NXG_V_UMH;
+	return v != NXG_V_DRIFT && v != NXG_V_UMH && v != NXG_V_MODHIDE;
 }
 
 /* Per-vector policy. */
@@ -269,7 +270,19 @@ int nxg_umh_show(char *buf);
 int nxg_umh_init(void);
 void nxg_umh_exit(void);
 
+/* modlist.c: modules hidden from the module list. */
+int nxg_modlist_init(void);
+void nxg_modlist_exit(void);
+void nxg_modlist_check(u64 now_ns);
+void nxg_modlist_resolve(void);
+void nxg_modlist_dump(struct seq_file *m);
+int nxg_modlist_allow_set(const char *buf);
+int nxg_modlist_allow_show(char *buf);
+
 int nxg_threats_init(void);
+u64 nxg_threat_raise(struct nxg_rec *r, u64 now_ns);
+void nxg_threat_resolve(unsigned int v, u64 id, const char *what,
+			const char *why);
 void nxg_threats_tick(u64 now_ns);
 void nxg_threat_record(const struct nxg_rec *r, u64 finding);
 unsigned int nxg_threats_level(u64 now_ns);

@@ -67,23 +67,33 @@ static ssize_t nxg_policy_store(struct kobject *kobj, struct kobj_attribute *a,
 
 	if (nxg_policy_parse(buf, &p))
 		return -EINVAL;
-	/* Drift has no task to kill; a helper is not stopped by a kill. */
+	/*
+	 * Drift has no task to kill; a helper is not stopped by a kill, nor
+	 * a hidden module's code (its loader is long gone).
+	 */
 	if (!nxg_vector_killable(v) && p == NXG_POL_KILL)
 		return -EINVAL;
 	WRITE_ONCE(nxg_policy[v], p);
 	return count;
 }
 
+/* allow/module_hidden holds module names, the others comms. */
 static ssize_t nxg_allow_show_attr(struct kobject *kobj,
 				   struct kobj_attribute *a, char *buf)
 {
-	return nxg_allow_show(nxg_attr_vector(a), buf);
+	unsigned int v = nxg_attr_vector(a);
+
+	if (v == NXG_V_MODHIDE)
+		return nxg_modlist_allow_show(buf);
+	return nxg_allow_show(v, buf);
 }
 
 static ssize_t nxg_allow_store(struct kobject *kobj, struct kobj_attribute *a,
 			       const char *buf, size_t count)
 {
-	int ret = nxg_allow_set(nxg_attr_vector(a), buf);
+	unsigned int v = nxg_attr_vector(a);
+	int ret = v == NXG_V_MODHIDE ? nxg_modlist_allow_set(buf) :
+		  nxg_allow_set(v, buf);
 
 	return ret ? ret : count;
 }
@@ -107,6 +117,7 @@ NXG_VATTR(NXG_V_DRIFT, posture_drift);
 NXG_VATTR(NXG_V_UMH, usermode_helper);
 NXG_VATTR(NXG_V_BIN_WRITE, bin_write);
 NXG_VATTR(NXG_V_CRED, cred_tamper);
+NXG_VATTR(NXG_V_MODHIDE, module_hidden);
 NXG_AATTR(NXG_V_MODULE, module_load);
 NXG_AATTR(NXG_V_SETUID, setuid_root);
 NXG_AATTR(NXG_V_NAMESPACE, namespace);
@@ -118,6 +129,7 @@ NXG_AATTR(NXG_V_ETC_WRITE, etc_write);
 NXG_AATTR(NXG_V_UMH, usermode_helper);
 NXG_AATTR(NXG_V_BIN_WRITE, bin_write);
 NXG_AATTR(NXG_V_CRED, cred_tamper);
+NXG_AATTR(NXG_V_MODHIDE, module_hidden);
 
 static struct attribute *nxg_policy_attrs[] = {
 	&nxg_pol_module_load.ka.attr, &nxg_pol_setuid_root.ka.attr,
@@ -125,7 +137,8 @@ static struct attribute *nxg_policy_attrs[] = {
 	&nxg_pol_bpf_load.ka.attr, &nxg_pol_exec_suspicious.ka.attr,
 	&nxg_pol_suid_chmod.ka.attr, &nxg_pol_etc_write.ka.attr,
 	&nxg_pol_posture_drift.ka.attr, &nxg_pol_usermode_helper.ka.attr,
-	&nxg_pol_bin_write.ka.attr, &nxg_pol_cred_tamper.ka.attr, NULL,
+	&nxg_pol_bin_write.ka.attr, &nxg_pol_cred_tamper.ka.attr,
+	&nxg_pol_module_hidden.ka.attr, NULL,
 };
 
 static struct attribute *nxg_allow_attrs[] = {
@@ -134,7 +147,7 @@ static struct attribute *nxg_allow_attrs[] = {
 	&nxg_allow_bpf_load.ka.attr, &nxg_allow_exec_suspicious.ka.attr,
 	&nxg_allow_suid_chmod.ka.attr, &nxg_allow_etc_write.ka.attr,
 	&nxg_allow_usermode_helper.ka.attr, &nxg_allow_bin_write.ka.attr,
-	&nxg_allow_cred_tamper.ka.attr, NULL,
+	&nxg_allow_cred_tamper.ka.attr, &nxg_allow_module_hidden.ka.attr, NULL,
 };
 
 static ssize_t nxg_umh_paths_show(struct kobject *kobj,
@@ -283,6 +296,7 @@ static void nxg_exit(void)
 {
 	/* What guard reported must not stay open once nobody watches. */
 	nxg_posture_accept();
+	nxg_modlist_resolve();
 	nxg_posture_exit();
 }
 
@@ -308,6 +322,8 @@ static int __init nxg_mod_init(void)
 
 	if (ret)
 		return ret;
+	/* The record of modules is complete before the first tick. */
+	nxg_modlist_init();
 	ret = nexus_register_module(&nxg_ops);
 	if (ret)
 		goto err_probes;
@@ -321,6 +337,7 @@ static int __init nxg_mod_init(void)
 err_reg:
 	nexus_unregister_module(&nxg_ops);
 err_probes:
+	nxg_modlist_exit();
 	nxg_probes_exit();
 	return ret;
 }
@@ -329,6 +346,7 @@ static void __exit nxg_mod_exit(void)
 {
 	/* No tick after this; the probes only write their rings. */
 	nexus_unregister_module(&nxg_ops);
+	nxg_modlist_exit();
 	nxg_probes_exit();
 }
 

@@ -53,6 +53,7 @@ static const char * const nxg_vector_names[NXG_V_COUNT] = {
 	[NXG_V_UMH] = "usermode_helper",
 	[NXG_V_BIN_WRITE] = "bin_write",
 	[NXG_V_CRED] = "cred_tamper",
+	[NXG_V_MODHIDE] = "module_hidden",
 };
 
 /**

@@ -105,8 +105,12 @@ static void nxg_publish(struct nxg_event *e)
 
 	if (r->level <= READ_ONCE(nxg_notify_level))
 		f.flags |= NEXUS_FINDING_NOTIFY;
-	snprintf(f.component, sizeof(f.component), "pid %u (%s)", r->pid,
-		 r->comm);
+	/* A tick's event has no task: the component is what it is about. */
+	if (nxg_vector_has_task(r->vector))
+		snprintf(f.component, sizeof(f.component), "pid %u (%s)",
+			 r->pid, r->comm);
+	else
+		strscpy(f.component, r->what, sizeof(f.component));
 	snprintf(f.detail, sizeof(f.detail), "threat %s level %s: %s uid %u%s%s",
 		 nxg_vector_name(r->vector), nxg_level_name(r->level), r->what,
 		 r->uid, e->door_open ? " door open" : "",
@@ -123,33 +127,74 @@ void nxg_threats_tick(u64 now_ns)
 {
 	unsigned int n, i;
 
+	nxg_modlist_check(now_ns);
 	do {
 		n = nxg_probes_drain(nxg_drain_buf, NXG_DRAIN);
-		for (i = 0; i < n; i++) {
-			struct nxg_rec *r = &nxg_drain_buf[i];
-			unsigned int v = r->vector;
-			struct nxg_event *e;
-			bool open = nxg_door[v] >= 0 &&
-				nxg_states[nxg_door[v]].result == NXG_RES_FAIL;
-
-			if (open && r->level > NXG_LVL_EMERG)
-				r->level--;
-			e = nxg_event_add(r);
-			e->door_open = open;
-			if (r->killed == 2)
-				nxg_kill_pid(r->pid);
-			if (r->killed) {
-				e->action = NXG_ACT_KILLED;
-				nxg_vs[v].killed++;
-			} else if (READ_ONCE(nxg_policy[v]) == NXG_POL_RATELIMIT &&
-				   !nxg_rl_ok(v, now_ns)) {
-				e->action = NXG_ACT_SUPPRESSED;
-				nxg_vs[v].suppressed++;
-				continue;
-			}
-			nxg_publish(e);
-		}
+		for (i = 0; i < n; i++)
+			nxg_threat_raise(&nxg_drain_buf[i], now_ns);
 	} while (n == NXG_DRAIN && nexus_work_charge(n));
+}
+
+/**
+ * nxg_threat_raise() - act on one event: door, policy, finding
+ * @r: the event, its level the base one (raised here if the door is open)
+ * @now_ns: the tick's time
+ *
+ * From the tick: the drained probe records, and the events the tick finds
+ * itself (module_hidden).
+ *
+ * Return: the event's finding id, 0 if the policy suppressed it.
+ */
+u64 nxg_threat_raise(struct nxg_rec *r, u64 now_ns)
+{
+	unsigned int v = r->vector;
+	struct nxg_event *e;
+	bool open = nxg_door[v] >= 0 &&
+		nxg_states[nxg_door[v]].result == NXG_RES_FAIL;
+
+	if (open && r->level > NXG_LVL_EMERG)
+		r->level--;
+	e = nxg_event_add(r);
+	e->door_open = open;
+	if (r->killed == 2)
+		nxg_kill_pid(r->pid);
+	if (r->killed) {
+		e->action = NXG_ACT_KILLED;
+		nxg_vs[v].killed++;
+	} else if (READ_ONCE(nxg_policy[v]) == NXG_POL_RATELIMIT &&
+		   !nxg_rl_ok(v, now_ns)) {
+		e->action = NXG_ACT_SUPPRESSED;
+		nxg_vs[v].suppressed++;
+		return 0;
+	}
+	nxg_publish(e);
+	return e->finding;
+}
+
+/**
+ * nxg_threat_resolve() - resolve an open finding of a tick's event
+ * @v: enum nxg_vector
+ * @id: the finding
+ * @what: what it was about (the component)
+ * @why: why it is over
+ */
+void nxg_threat_resolve(unsigned int v, u64 id, const char *what,
+			const char *why)
+{
+	struct nexus_finding f = {
+		.class = NEXUS_FINDING_ANOMALY,
+		.kind = 1 + v,
+		.confidence = 1000,
+		.action = NEXUS_ACTION_ALERT,
+		.flags = NEXUS_FINDING_RESOLVED,
+		.metric = -1,
+		.id = id,
+	};
+
+	strscpy(f.component, what, sizeof(f.component));
+	snprintf(f.detail, sizeof(f.detail), "threat %s %s: %s",
+		 nxg_vector_name(v), why, what);
+	nexus_finding_publish(&nxg_ops, &f);
 }
 
 /**
@@ -188,6 +233,7 @@ int nxg_threats_show(struct seq_file *m, void *unused)
 	unsigned int v;
 
 	nxg_probes_dump(m);
+	nxg_modlist_dump(m);
 	for (v = 0; v < NXG_V_COUNT; v++)
 		seq_printf(m, "# vector %s policy %s events %llu findings %llu suppressed %llu killed %llu\n",
 			   nxg_vector_name(v), nxg_policy_name(nxg_policy[v]),

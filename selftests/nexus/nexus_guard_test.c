@@ -143,8 +143,16 @@ FIXTURE_SETUP(guard)
 		ASSERT_EQ(0, nx_write(NEXUS_SYSFS "/level", "1"));
 }
 
+#define HIDE_KO NEXUS_TEST_MODULES "/nexus_test_hide.ko"
+#define HIDE "/sys/module/nexus_test_hide/parameters/hide"
+
 FIXTURE_TEARDOWN(guard)
 {
+	/* A hidden module cannot be unloaded: link it back first. */
+	if (!access(HIDE, F_OK)) {
+		nx_write(HIDE, "0");
+		nx_rmmod("nexus_test_hide");
+	}
 	if (!self->kptr[0])
 		return;
 	nx_write(KPTR, self->kptr);
@@ -1007,6 +1015,243 @@ TEST_F(guard, threat_cred_tamper)
 	EXPECT_STREQ("logged", e.action);
 }
 
+/* ---- module_hidden ---- */
+
+#define GUARD_KO "/opt/nexus/modules/nexus_guard.ko"
+
+/* module_hidden events of @name after @since; the first in @e. */
+static int hidden_events(unsigned long long since, const char *name,
+			 struct ev *e)
+{
+	static struct ev all[128];
+	int n = events(since, 0, all, 128), i, k = 0;
+
+	for (i = 0; i < n && i < 128; i++) {
+		if (strcmp(all[i].vector, "module_hidden") ||
+		    strcmp(all[i].what, name))
+			continue;
+		if (!k++)
+			*e = all[i];
+	}
+	return k;
+}
+
+/* Wait up to 10 s for the first such event; returns the count. */
+static int wait_hidden(unsigned long long since, const char *name,
+		       struct ev *e)
+{
+	unsigned int t;
+	int n = 0;
+
+	for (t = 0; t < 10000 && !n; t += 200) {
+		n = hidden_events(since, name, e);
+		if (!n)
+			nx_msleep(200);
+	}
+	return n;
+}
+
+/* A counter of the "# modlist" line of guard_threats, or -1. */
+static long long modlist_count(const char *key)
+{
+	char want[64], *line, *p;
+
+	if (nx_read_all(THREATS, threats, sizeof(threats)) <= 0)
+		return -1;
+	line = strstr(threats, "# modlist ");
+	if (!line)
+		return -1;
+	line[strcspn(line, "\n")] = '\0';
+	snprintf(want, sizeof(want), " %s ", key);
+	p = strstr(line, want);
+	return p ? strtoll(p + strlen(want), NULL, 10) : -1;
+}
+
+/* Is guard listing @name as hidden now? */
+static int guard_lists_hidden(const char *name)
+{
+	char want[80];
+
+	snprintf(want, sizeof(want), "# hidden %s\n", name);
+	if (nx_read_all(THREATS, threats, sizeof(threats)) <= 0)
+		return -1;
+	return !!strstr(threats, want);
+}
+
+/* Is @name in /proc/modules (what lsmod shows)? */
+static int in_proc_modules(const char *name)
+{
+	static char mods[65536];
+	char want[80];
+
+	snprintf(want, sizeof(want), "\n%s ", name);
+	mods[0] = '\n';
+	if (nx_read_all("/proc/modules", mods + 1, sizeof(mods) - 1) <= 0)
+		return -1;
+	return !!strstr(mods, want);
+}
+
+/* An active finding of guard about @name's hiding? */
+static int hidden_finding_active(const char *name)
+{
+	char *line, *save = NULL;
+	int n = 0;
+
+	if (nx_read_all(FINDINGS, table, sizeof(table)) <= 0)
+		return -1;
+	for (line = strtok_r(table, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (strstr(line, " active guard ") &&
+		    strstr(line, "module_hidden") && strstr(line, name))
+			n++;
+	return n;
+}
+
+/* TAINT_WARN: the kernel logged a WARNING. */
+#define TAINT_WARN 0x200
+
+static long long taint_mask(void)
+{
+	return nx_read_ll("/proc/sys/kernel/tainted");
+}
+
+/*
+ * A module that unlinks itself from the module list raises one
+ * module_hidden event with its name at alert (1), once however many
+ * checks see it hidden; linked back it is no longer reported, its finding
+ * is resolved, it unloads, and nothing warned.
+ */
+TEST_F(guard, threat_module_hidden)
+{
+	long long checks, taint = taint_mask();
+	unsigned long long since;
+	struct ev e;
+
+	ASSERT_EQ(0, nx_insmod(HIDE_KO, NULL));
+	ASSERT_EQ(1, in_proc_modules("nexus_test_hide"));
+	/* Listed: several checks raise nothing. */
+	since = last_seq();
+	checks = modlist_count("checks");
+	ASSERT_LE(0, checks);
+	nx_msleep(2500);
+	EXPECT_LT(checks + 1, modlist_count("checks"));
+	EXPECT_EQ(0, hidden_events(since, "nexus_test_hide", &e));
+
+	ASSERT_EQ(0, nx_write(HIDE, "1"));
+	EXPECT_EQ(0, in_proc_modules("nexus_test_hide"));
+	/* delete_module() no longer finds it: the trick worked. */
+	EXPECT_EQ(-ENOENT, nx_rmmod("nexus_test_hide"));
+	EXPECT_EQ(1, wait_hidden(since, "nexus_test_hide", &e));
+	EXPECT_STREQ("module_hidden", e.vector);
+	EXPECT_STREQ("nexus_test_hide", e.what);
+	EXPECT_EQ(1, e.level);
+	EXPECT_EQ(0, e.pid);
+	EXPECT_STREQ("logged", e.action);
+	EXPECT_EQ(1, guard_lists_hidden("nexus_test_hide"));
+	EXPECT_EQ(1, hidden_finding_active("nexus_test_hide"));
+	EXPECT_GE(1, nx_read_ll(G "threat_level"));
+	/* Once per hiding, not once per check. */
+	checks = modlist_count("checks");
+	nx_msleep(3000);
+	EXPECT_LT(checks + 1, modlist_count("checks"));
+	EXPECT_EQ(1, hidden_events(since, "nexus_test_hide", &e));
+
+	ASSERT_EQ(0, nx_write(HIDE, "0"));
+	EXPECT_EQ(1, in_proc_modules("nexus_test_hide"));
+	nx_msleep(2500);
+	EXPECT_EQ(0, guard_lists_hidden("nexus_test_hide"));
+	EXPECT_EQ(0, hidden_finding_active("nexus_test_hide"));
+	EXPECT_EQ(0, nx_rmmod("nexus_test_hide"));
+	nx_msleep(2500);
+	EXPECT_EQ(1, hidden_events(since, "nexus_test_hide", &e));
+	EXPECT_EQ(0, hidden_finding_active("nexus_test_hide"));
+	EXPECT_EQ(0, taint_mask() & TAINT_WARN & ~taint);
+}
+
+/* Hidden again after being linked back: a new hiding, a new event. */
+TEST_F(guard, threat_module_hidden_twice)
+{
+	unsigned long long since;
+	struct ev e;
+
+	ASSERT_EQ(0, nx_insmod(HIDE_KO, NULL));
+	since = last_seq();
+	ASSERT_EQ(0, nx_write(HIDE, "1"));
+	EXPECT_EQ(1, wait_hidden(since, "nexus_test_hide", &e));
+	ASSERT_EQ(0, nx_write(HIDE, "0"));
+	nx_msleep(2500);
+	EXPECT_EQ(0, guard_lists_hidden("nexus_test_hide"));
+	ASSERT_EQ(0, nx_write(HIDE, "1"));
+	nx_msleep(3000);
+	EXPECT_EQ(2, hidden_events(since, "nexus_test_hide", &e));
+	ASSERT_EQ(0, nx_write(HIDE, "0"));
+	EXPECT_EQ(0, nx_rmmod("nexus_test_hide"));
+}
+
+/* An allow-listed module name raises nothing; the check did see it. */
+TEST_F(guard, threat_module_hidden_allowed)
+{
+	unsigned long long since;
+	long long allowed;
+	char buf[256];
+	struct ev e;
+
+	ASSERT_EQ(0, nx_write(G "allow/module_hidden",
+			      "some_driver nexus_test_hide"));
+	ASSERT_LT(0, nx_read(G "allow/module_hidden", buf, sizeof(buf)));
+	EXPECT_STREQ("some_driver nexus_test_hide", buf);
+	ASSERT_EQ(0, nx_insmod(HIDE_KO, NULL));
+	since = last_seq();
+	allowed = modlist_count("allowed");
+	ASSERT_LE(0, allowed);
+	ASSERT_EQ(0, nx_write(HIDE, "1"));
+	nx_msleep(3000);
+	EXPECT_EQ(0, hidden_events(since, "nexus_test_hide", &e));
+	EXPECT_EQ(allowed + 1, modlist_count("allowed"));
+	EXPECT_EQ(0, hidden_finding_active("nexus_test_hide"));
+	ASSERT_EQ(0, nx_write(HIDE, "0"));
+	EXPECT_EQ(0, nx_rmmod("nexus_test_hide"));
+	ASSERT_EQ(0, nx_write(G "allow/module_hidden", "\n"));
+	ASSERT_LE(0, nx_read(G "allow/module_hidden", buf, sizeof(buf)));
+	EXPECT_STREQ("", buf);
+}
+
+/*
+ * Guard unloaded and loaded again while a module is hidden: both are
+ * safe, and the new guard, which never saw the module load, still finds
+ * it through its /sys/module entry.  Unhidden, it unloads cleanly.
+ */
+TEST_F(guard, threat_module_hidden_guard_reload)
+{
+	long long taint = taint_mask();
+	unsigned long long since;
+	struct ev e;
+
+	ASSERT_EQ(0, nx_insmod(HIDE_KO, NULL));
+	since = last_seq();
+	ASSERT_EQ(0, nx_write(HIDE, "1"));
+	EXPECT_EQ(1, wait_hidden(since, "nexus_test_hide", &e));
+	ASSERT_EQ(0, nx_rmmod("nexus_guard"));
+	/* No guard: the module stays hidden, nothing watches. */
+	EXPECT_EQ(0, in_proc_modules("nexus_test_hide"));
+	ASSERT_EQ(0, nx_insmod(GUARD_KO, NULL));
+	ASSERT_EQ(0, access(G "posture_score", F_OK));
+	if (nx_read_ll(NEXUS_SYSFS "/level") < 1)
+		ASSERT_EQ(0, nx_write(NEXUS_SYSFS "/level", "1"));
+	/* A new guard: its events start again from 1. */
+	EXPECT_EQ(1, wait_hidden(0, "nexus_test_hide", &e));
+	EXPECT_EQ(1, e.level);
+	/* Unloaded again while its finding is open. */
+	ASSERT_EQ(0, nx_rmmod("nexus_guard"));
+	ASSERT_EQ(0, nx_write(HIDE, "0"));
+	EXPECT_EQ(0, nx_rmmod("nexus_test_hide"));
+	ASSERT_EQ(0, nx_insmod(GUARD_KO, NULL));
+	nx_msleep(2500);
+	EXPECT_EQ(0, hidden_events(0, "nexus_test_hide", &e));
+	EXPECT_EQ(0, hidden_finding_active("nexus_test_hide"));
+	EXPECT_EQ(0, taint_mask() & TAINT_WARN & ~taint);
+}
+
 /* Bad policy and allow-list input is refused and changes nothing. */
 TEST_F(guard, threat_bad_input_refused)
 {
@@ -1043,6 +1288,22 @@ TEST_F(guard, threat_bad_input_refused)
 	EXPECT_STREQ("/sbin/keep", buf);
 	EXPECT_EQ(-ERANGE, nx_write(G "notify_level", "8"));
 	EXPECT_EQ(-ERANGE, nx_write(G "window_ms", "0"));
+	/* A hidden module's code is not stopped by killing anybody. */
+	EXPECT_EQ(-EINVAL, nx_write(G "policy/module_hidden", "kill"));
+	EXPECT_EQ(0, nx_write(G "policy/module_hidden", "ratelimit"));
+	EXPECT_EQ(0, nx_write(G "policy/module_hidden", "log"));
+	/* Module names, not comms: 55 characters fit, "." does not. */
+	ASSERT_EQ(0, nx_write(G "allow/module_hidden",
+			      "_module_name_of_fifty_five_characters_is_the_longest_ok"));
+	EXPECT_EQ(-EINVAL, nx_write(G "allow/module_hidden", "ok bad.name"));
+	EXPECT_EQ(-EINVAL, nx_write(G "allow/module_hidden", "bad/name"));
+	EXPECT_EQ(-ENAMETOOLONG,
+		  nx_write(G "allow/module_hidden",
+			   "a_module_name_of_fifty_six_characters_is_one_too_long_xx"));
+	EXPECT_EQ(-E2BIG, nx_write(G "allow/module_hidden", "a b c d e f g h i"));
+	ASSERT_LT(0, nx_read(G "allow/module_hidden", buf, sizeof(buf)));
+	EXPECT_STREQ("_module_name_of_fifty_five_characters_is_the_longest_ok", buf);
+	ASSERT_EQ(0, nx_write(G "allow/module_hidden", "\n"));
 }
 
 TEST_HARNESS_MAIN
