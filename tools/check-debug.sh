@@ -47,7 +47,7 @@ debug_lane() {
 	fi
 	tools/debug-kernel/build.sh --dir >/dev/null || return
 	if [ "$what" = full ]; then
-		tests=$(grep -vxE 'nexus_(reload|faultinject|kmemleak)_test\.sh' \
+		tests=$(grep -vxE 'nexus_(reload|faultinject|kmemleak)_test\.sh|nexus_heal_oops_test' \
 			build/selftests/tests.list | tr '\n' ' ')
 	else
 		tests=$DEBUG_SUBSET

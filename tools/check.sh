@@ -116,10 +116,17 @@ for k in $kernels; do
 		tools/vm/tests/nexus-vm-test.sh $quick "$k"
 	# The load/unload cycles run in a VM of their own with single-threaded
 	# TCG: see tools/vm/nexus-vm (NEXUS_VM_TCG).
-	tests=$(grep -v '^nexus_reload_test.sh$' build/selftests/tests.list | tr '\n' ' ')
+	tests=$(grep -vxE 'nexus_reload_test\.sh|nexus_heal_oops_test' \
+		build/selftests/tests.list | tr '\n' ' ')
 	phase "kselftest-$k" "$LOG/kselftest-$k.log" \
 		tools/vm/nexus-vm run --kernel "$k" --timeout 1800 -- \
 		/opt/nexus/selftests/run_kselftest.sh $tests
+	# It oopses the kernel on purpose: a VM of its own, which accepts
+	# oopses in the test module's code and nothing else.
+	phase "kselftest-oops-$k" "$LOG/kselftest-oops-$k.log" \
+		tools/vm/nexus-vm run --kernel "$k" --timeout 600 \
+		--expect-oops nexus_test_oops -- \
+		/opt/nexus/selftests/run_kselftest.sh nexus_heal_oops_test
 	phase "kselftest-reload-$k" "$LOG/kselftest-reload-$k.log" \
 		env NEXUS_VM_TCG=single tools/vm/nexus-vm run --kernel "$k" \
 		--timeout 1500 -- CYCLES=$cycles \

@@ -291,6 +291,33 @@ bool nxh_comp_found(const struct nexus_finding *f, const char *name)
 }
 
 /**
+ * nxh_comp_oops() - the kernel oopsed in a module's code: report its
+ * components
+ * @module: the module's name
+ *
+ * Every component @module registered gets fault class
+ * NEXUS_HEAL_FAULT_OOPS, whatever its health check says.  Monitor context.
+ *
+ * Return: the number of components reported.
+ */
+unsigned int nxh_comp_oops(const char *module)
+{
+	struct nxh_comp *hc;
+	unsigned int n = 0;
+
+	mutex_lock(&nxh_lock);
+	list_for_each_entry(hc, &nxh_comps, list) {
+		if (!hc->ops->owner || strcmp(hc->ops->owner->name, module))
+			continue;
+		hc->reported = NEXUS_HEAL_FAULT_OOPS;
+		hc->oopses++;
+		n++;
+	}
+	mutex_unlock(&nxh_lock);
+	return n;
+}
+
+/**
  * nxh_call_health() - a component's health, as a fault class
  * @hc: the component (a reference held)
  *
@@ -450,7 +477,8 @@ static void nxh_check_one(struct nxh_comp *hc, enum nexus_level level,
 	mutex_lock(&nxh_lock);
 	if (hc->reported) {
 		reported = true;
-		if (!h)
+		/* An oops is the cause of whatever the health check sees. */
+		if (!h || hc->reported == NEXUS_HEAL_FAULT_OOPS)
 			h = hc->reported;
 		hc->reported = 0;
 	}
@@ -517,6 +545,7 @@ static void nxh_monitor_fn(struct work_struct *work)
 	u64 now = ktime_get_ns();
 
 	nexus_healing_config(&cfg);
+	nxh_oops_drain(level);
 	if (level >= NEXUS_LEVEL_DETECTION) {
 		mutex_lock(&nxh_lock);
 		list_for_each_entry(hc, &nxh_comps, list) {

@@ -107,6 +107,7 @@ struct nxh_comp {
 	u64 checkpoints;	/* taken since registration */
 	u64 injected;		/* chaos injections */
 	u64 found;		/* findings that named it */
+	u64 oopses;		/* oopses in its module's code (oops.c) */
 	u64 last_finding;	/* the last of them */
 	struct nxh_plan plan;	/* the running or last plan */
 };
@@ -158,6 +159,7 @@ int nxh_chaos_inject(const char *name, unsigned int fault);
 void nxh_kick(void);
 void nxh_comp_dump(struct seq_file *m);
 bool nxh_comp_found(const struct nexus_finding *f, const char *name);
+unsigned int nxh_comp_oops(const char *module);
 void nxh_chaos_dump(struct seq_file *m);
 const struct nxh_plan *nxh_plan_running(unsigned int i);
 
@@ -199,6 +201,12 @@ void nxh_sysfs_del(struct nxh_comp *hc);
 
 /* detect.c: findings naming a component */
 void nxh_detect_event(const struct nexus_event *ev);
+
+/* oops.c: oopses in a component's module, through the die notifier */
+int nxh_oops_init(void);
+void nxh_oops_exit(void);
+void nxh_oops_drain(enum nexus_level level);
+void nxh_oops_dump(struct seq_file *m);
 
 /* survive.c: the component "system", survival mode on imminent OOM */
 void nxh_survival_note(const struct nexus_finding *f);

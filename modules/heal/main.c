@@ -171,6 +171,7 @@ static void nxh_dump(struct seq_file *m)
 	nxh_comp_dump(m);
 	nxh_svc_dump(m);
 	nxh_survival_dump(m);
+	nxh_oops_dump(m);
 	nxh_plan_dump(m);
 	nxh_chaos_dump(m);
 }
@@ -213,15 +214,20 @@ static int __init nxh_mod_init(void)
 	ret = nxh_comp_init();
 	if (ret)
 		goto err_sysfs;
+	ret = nxh_oops_init();
+	if (ret)
+		goto err_monitor;
 	/* The components registered with the core, now and later. */
 	ret = nexus_heal_provider_set(&nxh_provider);
 	if (ret)
-		goto err_comp;
+		goto err_oops;
 	ret = nxh_survival_init();
 	if (ret)
 		pr_warn("no survival mode: %d\n", ret);
 	return 0;
-err_comp:
+err_oops:
+	nxh_oops_exit();
+err_monitor:
 	nxh_comp_exit();
 err_sysfs:
 	nxh_sysfs_exit();
@@ -244,6 +250,7 @@ static void __exit nxh_mod_exit(void)
 	nxh_svc_exit();
 	nxh_survival_exit();
 	nexus_heal_provider_clear(&nxh_provider);
+	nxh_oops_exit();
 	nxh_sysfs_exit();
 	nxh_comp_exit();
 	destroy_workqueue(nxh_wq);

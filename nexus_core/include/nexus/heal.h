@@ -25,6 +25,12 @@ struct module;
 
 /* Fault classes are 1..NEXUS_HEAL_FAULT_MAX; 0 means "unknown fault". */
 #define NEXUS_HEAL_FAULT_MAX	15
+/*
+ * Reserved: nexus_heal reports it when the kernel oopses in the code of the
+ * module that registered the component (the die notifier).  A component's
+ * own classes are 1..NEXUS_HEAL_FAULT_OOPS - 1.
+ */
+#define NEXUS_HEAL_FAULT_OOPS	NEXUS_HEAL_FAULT_MAX
 
 /* nexus_component_ops.flags */
 #define NEXUS_COMPONENT_LADDER	BIT(0)	/* plans always climb from the bottom */

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Tests of the test VM harness itself (TAP 13): it must report the guest
-# command's exit status, fail on a kernel warning, never hang, share a
-# directory read-only and refuse bad options.
+# command's exit status, fail on a kernel warning or oops (but for the
+# expected oops of --expect-oops), never hang, share a directory read-only
+# and refuse bad options.
 #
 # Usage: nexus-vm-test.sh [--quick] KERNEL
 #   --quick  only the kernel-warning test
@@ -69,9 +70,26 @@ if [ $quick -eq 0 ]; then
 	[ $rc -eq 124 ] && [ $((SECONDS - start)) -lt 80 ] && grep -q timeout "$tmp/err"
 	result $? "$kernel: --timeout kills a guest that does not finish (exit $rc)"
 
+	# An oops fails the run unless the run expects it in that module, and
+	# expecting one accepts nothing else.
+	oops='insmod /opt/nexus/test-modules/nexus_test_oops.ko &&
+		echo 1 >/sys/module/nexus_test_oops/parameters/oops && sleep 2'
+	"$VM" run --kernel "$kernel" --timeout 300 -- "$oops" \
+		>"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	[ $rc -eq 3 ] && grep -q 'Oops' "$tmp/err"
+	result $? "$kernel: an oops fails the run (exit $rc)"
+	"$VM" run --kernel "$kernel" --timeout 300 --expect-oops nexus_test_oops -- \
+		"$oops && insmod /opt/nexus/test-modules/nexus_test_warn.ko" \
+		>"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	[ $rc -eq 3 ] && grep -q 'WARNING:' "$tmp/err" && ! grep -q 'Oops' "$tmp/err"
+	result $? "$kernel: --expect-oops accepts that oops and no warning (exit $rc)"
+
 	bad=0
 	for args in "--mem lots -- true" "--timeout 0 -- true" "--kernel 2.4 -- true" \
-		    "--share /nonexistent -- true" "--frobnicate -- true" ""; do
+		    "--share /nonexistent -- true" "--frobnicate -- true" \
+		    "--expect-oops nexus_heal -- true" "--expect-oops" ""; do
 		# shellcheck disable=SC2086
 		"$VM" run $args >"$tmp/out" 2>"$tmp/err"
 		rc=$?
