@@ -347,10 +347,15 @@ static inline int nx_wait_str(const char *path, const char *want,
 	return -1;
 }
 
-/* nx_file_contains - 1 if the file at @path contains @needle. */
+/*
+ * nx_file_contains - 1 if the file at @path contains @needle.  The buffer
+ * holds the whole of the core's rings (256 decisions or findings of up to
+ * about 250 characters each, oldest first): a smaller one cut off the
+ * newest lines, the ones a test looks for.
+ */
 static inline int nx_file_contains(const char *path, const char *needle)
 {
-	static char buf[65536];
+	static char buf[1 << 18];
 	int fd = open(path, O_RDONLY);
 	ssize_t n, len = 0;
 
