@@ -164,19 +164,24 @@ enum nxg_vector {
 	NXG_V_BIN_WRITE,	/* file under /boot or a binary dir opened for writing */
 	NXG_V_CRED,		/* credentials changed outside commit_creds */
 	NXG_V_MODHIDE,		/* a module hidden from the module list (modlist.c) */
+	NXG_V_PTRACE_POKE,	/* ptrace write into a tracee, non-root (procprobes.c) */
+	NXG_V_USERFAULTFD,	/* userfaultfd() by a non-root task (procprobes.c) */
+	NXG_V_CAPSET,		/* capset() raising capabilities, non-root (procprobes.c) */
+	NXG_V_PROBES,		/* guard's own kprobes disarmed (selfcheck.c) */
 	NXG_V_COUNT,
 };
 
 /* Vectors raised by the tick, not by a task: no comm to allow. */
 static inline bool nxg_vector_has_task(unsigned int v)
 {
-	return v != NXG_V_DRIFT && v != NXG_V_MODHIDE;
+	return v != NXG_V_DRIFT && v != NXG_V_MODHIDE && v != NXG_V_PROBES;
 }
 
 /* Vectors whose offender cannot be stopped by killing current. */
 static inline bool nxg_vector_killable(unsigned int v)
 {
-	return v != NXG_V_DRIFT && v != NXG_V_UMH && v != NXG_V_MODHIDE;
+	return v != NXG_V_DRIFT && v != NXG_V_UMH && v != NXG_V_MODHIDE &&
+	       v != NXG_V_PROBES;
 }
 
 /* Per-vector policy. */
@@ -278,6 +283,20 @@ void nxg_modlist_resolve(void);
 void nxg_modlist_dump(struct seq_file *m);
 int nxg_modlist_allow_set(const char *buf);
 int nxg_modlist_allow_show(char *buf);
+
+/* procprobes.c: ptrace pokes, userfaultfd, capset. */
+int nxg_poke_pre(struct kprobe *kp, struct pt_regs *regs);
+int nxg_uffd_pre(struct kprobe *kp, struct pt_regs *regs);
+int nxg_capset_pre(struct kprobe *kp, struct pt_regs *regs);
+
+/* selfcheck.c: guard's own kprobes still armed. */
+int nxg_selfcheck_init(void);
+void nxg_selfcheck_exit(void);
+void nxg_selfcheck(u64 now_ns);
+void nxg_selfcheck_resolve(void);
+void nxg_selfcheck_dump(struct seq_file *m);
+bool nxg_selfcheck_armed(void);
+unsigned int nxg_probes_disabled(const char **first);
 
 int nxg_threats_init(void);
 u64 nxg_threat_raise(struct nxg_rec *r, u64 now_ns);

@@ -69,7 +69,8 @@ static ssize_t nxg_policy_store(struct kobject *kobj, struct kobj_attribute *a,
 		return -EINVAL;
 	/*
 	 * Drift has no task to kill; a helper is not stopped by a kill, nor
-	 * a hidden module's code (its loader is long gone).
+	 * a hidden module's code (its loader is long gone), nor whoever
+	 * disarmed the probes (probes_disarmed has no task).
 	 */
 	if (!nxg_vector_killable(v) && p == NXG_POL_KILL)
 		return -EINVAL;
@@ -118,6 +119,10 @@ NXG_VATTR(NXG_V_UMH, usermode_helper);
 NXG_VATTR(NXG_V_BIN_WRITE, bin_write);
 NXG_VATTR(NXG_V_CRED, cred_tamper);
 NXG_VATTR(NXG_V_MODHIDE, module_hidden);
+NXG_VATTR(NXG_V_PTRACE_POKE, ptrace_poke);
+NXG_VATTR(NXG_V_USERFAULTFD, userfaultfd);
+NXG_VATTR(NXG_V_CAPSET, capset_raise);
+NXG_VATTR(NXG_V_PROBES, probes_disarmed);
 NXG_AATTR(NXG_V_MODULE, module_load);
 NXG_AATTR(NXG_V_SETUID, setuid_root);
 NXG_AATTR(NXG_V_NAMESPACE, namespace);
@@ -130,6 +135,9 @@ NXG_AATTR(NXG_V_UMH, usermode_helper);
 NXG_AATTR(NXG_V_BIN_WRITE, bin_write);
 NXG_AATTR(NXG_V_CRED, cred_tamper);
 NXG_AATTR(NXG_V_MODHIDE, module_hidden);
+NXG_AATTR(NXG_V_PTRACE_POKE, ptrace_poke);
+NXG_AATTR(NXG_V_USERFAULTFD, userfaultfd);
+NXG_AATTR(NXG_V_CAPSET, capset_raise);
 
 static struct attribute *nxg_policy_attrs[] = {
 	&nxg_pol_module_load.ka.attr, &nxg_pol_setuid_root.ka.attr,
@@ -138,7 +146,9 @@ static struct attribute *nxg_policy_attrs[] = {
 	&nxg_pol_suid_chmod.ka.attr, &nxg_pol_etc_write.ka.attr,
 	&nxg_pol_posture_drift.ka.attr, &nxg_pol_usermode_helper.ka.attr,
 	&nxg_pol_bin_write.ka.attr, &nxg_pol_cred_tamper.ka.attr,
-	&nxg_pol_module_hidden.ka.attr, NULL,
+	&nxg_pol_module_hidden.ka.attr, &nxg_pol_ptrace_poke.ka.attr,
+	&nxg_pol_userfaultfd.ka.attr, &nxg_pol_capset_raise.ka.attr,
+	&nxg_pol_probes_disarmed.ka.attr, NULL,
 };
 
 static struct attribute *nxg_allow_attrs[] = {
@@ -147,7 +157,9 @@ static struct attribute *nxg_allow_attrs[] = {
 	&nxg_allow_bpf_load.ka.attr, &nxg_allow_exec_suspicious.ka.attr,
 	&nxg_allow_suid_chmod.ka.attr, &nxg_allow_etc_write.ka.attr,
 	&nxg_allow_usermode_helper.ka.attr, &nxg_allow_bin_write.ka.attr,
-	&nxg_allow_cred_tamper.ka.attr, &nxg_allow_module_hidden.ka.attr, NULL,
+	&nxg_allow_cred_tamper.ka.attr, &nxg_allow_module_hidden.ka.attr,
+	&nxg_allow_ptrace_poke.ka.attr, &nxg_allow_userfaultfd.ka.attr,
+	&nxg_allow_capset_raise.ka.attr, NULL,
 };
 
 static ssize_t nxg_umh_paths_show(struct kobject *kobj,
@@ -197,6 +209,8 @@ static ssize_t nxg_value_show(struct kobject *kobj, struct kobj_attribute *a,
 		return sysfs_emit(buf, "%u\n", nxg_posture_score());
 	if (!strcmp(n, "threat_level"))
 		return sysfs_emit(buf, "%u\n", nxg_threat_level());
+	if (!strcmp(n, "probes_armed"))
+		return sysfs_emit(buf, "%d\n", nxg_selfcheck_armed());
 	if (!strcmp(n, "drifts"))
 		return sysfs_emit(buf, "%llu\n", READ_ONCE(nxg_stats.drifts));
 	return sysfs_emit(buf, "%llu\n", READ_ONCE(nxg_stats.evals));
@@ -214,6 +228,8 @@ static struct kobj_attribute nxg_evals_attr =
 	__ATTR(evaluations, 0444, nxg_value_show, NULL);
 static struct kobj_attribute nxg_drifts_attr =
 	__ATTR(drifts, 0444, nxg_value_show, NULL);
+static struct kobj_attribute nxg_armed_attr =
+	__ATTR(probes_armed, 0444, nxg_value_show, NULL);
 static struct kobj_attribute nxg_umh_paths_attr =
 	__ATTR(umh_paths, 0600, nxg_umh_paths_show, nxg_umh_paths_store);
 
@@ -227,6 +243,7 @@ static struct attribute *nxg_attrs[] = {
 	&nxg_level_attr.attr,
 	&nxg_evals_attr.attr,
 	&nxg_drifts_attr.attr,
+	&nxg_armed_attr.attr,
 	&nxg_umh_paths_attr.attr,
 	NULL,
 };
@@ -297,6 +314,7 @@ static void nxg_exit(void)
 	/* What guard reported must not stay open once nobody watches. */
 	nxg_posture_accept();
 	nxg_modlist_resolve();
+	nxg_selfcheck_resolve();
 	nxg_posture_exit();
 }
 

@@ -5,7 +5,8 @@
  * the module notifier, the sched_process_exec tracepoint, and kprobes on
  * functions every path of the vector goes through (commit_creds,
  * ksys_unshare, setns, security_ptrace_access_check, bpf_check,
- * notify_change, security_file_open, call_usermodehelper_exec in umh.c).
+ * notify_change, security_file_open, call_usermodehelper_exec in umh.c,
+ * arch_ptrace, __x64_sys_userfaultfd and security_capset in procprobes.c).
  * A probe that cannot be installed on this kernel is reported, not fatal.
  *
  * A probe does O(1) work: it filters, checks the vector's allow-list (an
@@ -54,6 +55,10 @@ static const char * const nxg_vector_names[NXG_V_COUNT] = {
 	[NXG_V_BIN_WRITE] = "bin_write",
 	[NXG_V_CRED] = "cred_tamper",
 	[NXG_V_MODHIDE] = "module_hidden",
+	[NXG_V_PTRACE_POKE] = "ptrace_poke",
+	[NXG_V_USERFAULTFD] = "userfaultfd",
+	[NXG_V_CAPSET] = "capset_raise",
+	[NXG_V_PROBES] = "probes_disarmed",
 };
 
 /**
@@ -584,12 +589,50 @@ static struct nxg_hook nxg_hooks[] = {
 	  .pre = nxg_open_pre },
 	{ .name = "call_usermodehelper_exec", .vector = NXG_V_UMH,
 	  .pre = nxg_umh_pre },
+	{ .name = "arch_ptrace", .vector = NXG_V_PTRACE_POKE,
+	  .pre = nxg_poke_pre },
+#ifdef CONFIG_X86_64
+	{ .name = "__x64_sys_userfaultfd", .vector = NXG_V_USERFAULTFD,
+	  .pre = nxg_uffd_pre },
+#endif
+	{ .name = "security_capset", .vector = NXG_V_CAPSET,
+	  .pre = nxg_capset_pre },
 	/* Shadow credentials: taken at fork, released at exit. */
 	{ .name = "sched_process_fork", .vector = NXG_V_CRED,
 	  .tp_probe = nxg_shadow_fork },
 	{ .name = "sched_process_exit", .vector = NXG_V_CRED,
 	  .tp_probe = nxg_shadow_exit_probe },
 };
+
+/* A kprobe hook installed but switched off (disable_kprobe()) or gone. */
+static bool nxg_hook_disabled(struct nxg_hook *h)
+{
+	return h->pre && h->on &&
+	       (kprobe_disabled(&h->kp) || kprobe_gone(&h->kp));
+}
+
+/**
+ * nxg_probes_disabled() - count guard's kprobes that are switched off
+ * @first: set to the name of the first one, if any
+ *
+ * Sees a kprobe disabled one by one; a global disarm (debugfs
+ * kprobes/enabled = 0) leaves the flags alone: the canary of selfcheck.c
+ * sees that.  From the tick.
+ *
+ * Return: how many.
+ */
+unsigned int nxg_probes_disabled(const char **first)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(nxg_hooks); i++) {
+		if (!nxg_hook_disabled(&nxg_hooks[i]))
+			continue;
+		if (!n++)
+			*first = nxg_hooks[i].name;
+	}
+	return n;
+}
 
 static void nxg_tp_match(struct tracepoint *tp, void *priv)
 {
@@ -655,6 +698,7 @@ int nxg_probes_init(void)
 			pr_info("%s (%s) not watched: %pe\n", h->name,
 				nxg_vector_name(h->vector), ERR_PTR(h->err));
 	}
+	nxg_selfcheck_init();
 	return 0;
 }
 
@@ -667,6 +711,7 @@ void nxg_probes_exit(void)
 {
 	unsigned int i, v;
 
+	nxg_selfcheck_exit();
 	for (i = ARRAY_SIZE(nxg_hooks); i-- > 0;) {
 		if (!nxg_hooks[i].on)
 			continue;
@@ -703,12 +748,15 @@ void nxg_probes_dump(struct seq_file *m)
 	seq_printf(m, "# ring_drops %llu\n", drops);
 	nxg_paths_dump(m);
 	nxg_shadow_dump(m);
+	nxg_selfcheck_dump(m);
 	for (i = 0; i < ARRAY_SIZE(nxg_hooks); i++) {
-		const struct nxg_hook *h = &nxg_hooks[i];
+		struct nxg_hook *h = &nxg_hooks[i];
 
 		seq_printf(m, "# hook %s %s %s", h->name,
 			   nxg_vector_name(h->vector),
-			   h->on ? "armed" : "unavailable");
+			   !h->on ? "unavailable" :
+			   nxg_hook_disabled(h) ? "disabled" :
+			   "armed");
 		if (h->err)
 			seq_printf(m, " %d", h->err);
 		if (h->pre && h->on)

@@ -24,6 +24,8 @@ static const char * const nxg_door_names[NXG_V_COUNT] = {
 	[NXG_V_NAMESPACE] = "user.max_user_namespaces",
 	[NXG_V_PTRACE] = "kernel.yama.ptrace_scope",
 	[NXG_V_BPF] = "kernel.unprivileged_bpf_disabled",
+	[NXG_V_PTRACE_POKE] = "kernel.yama.ptrace_scope",
+	[NXG_V_USERFAULTFD] = "vm.unprivileged_userfaultfd",
 };
 
 static int nxg_door[NXG_V_COUNT];
@@ -128,6 +130,7 @@ void nxg_threats_tick(u64 now_ns)
 	unsigned int n, i;
 
 	nxg_modlist_check(now_ns);
+	nxg_selfcheck(now_ns);
 	do {
 		n = nxg_probes_drain(nxg_drain_buf, NXG_DRAIN);
 		for (i = 0; i < n; i++)
@@ -141,7 +144,7 @@ void nxg_threats_tick(u64 now_ns)
  * @now_ns: the tick's time
  *
  * From the tick: the drained probe records, and the events the tick finds
- * itself (module_hidden).
+ * itself (module_hidden, probes_disarmed).
  *
  * Return: the event's finding id, 0 if the policy suppressed it.
  */

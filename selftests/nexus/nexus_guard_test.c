@@ -26,6 +26,8 @@
 #define POSTURE NEXUS_DEBUGFS "/guard_posture"
 #define FINDINGS NEXUS_DEBUGFS "/findings"
 #define KPTR "/proc/sys/kernel/kptr_restrict"
+#define UFFD_SYSCTL "/proc/sys/vm/unprivileged_userfaultfd"
+#define KPROBES_ENABLED "/sys/kernel/debug/kprobes/enabled"
 #define MODPROBE "/proc/sys/kernel/modprobe"
 
 static char table[65536];
@@ -124,6 +126,7 @@ FIXTURE(guard) {
 	char window_ms[16];
 	char modprobe[256];
 	char umh_paths[1200];
+	char uffd[16];
 };
 
 FIXTURE_SETUP(guard)
@@ -138,6 +141,7 @@ FIXTURE_SETUP(guard)
 	ASSERT_LT(0, nx_read(MODPROBE, self->modprobe, sizeof(self->modprobe)));
 	ASSERT_LE(0, nx_read(G "umh_paths", self->umh_paths,
 			     sizeof(self->umh_paths)));
+	ASSERT_LT(0, nx_read(UFFD_SYSCTL, self->uffd, sizeof(self->uffd)));
 	/* The guard's tick runs from monitoring (1) up. */
 	if (nx_read_ll(NEXUS_SYSFS "/level") < 1)
 		ASSERT_EQ(0, nx_write(NEXUS_SYSFS "/level", "1"));
@@ -160,6 +164,9 @@ FIXTURE_TEARDOWN(guard)
 	nx_write(G "window_ms", self->window_ms);
 	nx_write(MODPROBE, self->modprobe);
 	nx_write(G "umh_paths", self->umh_paths[0] ? self->umh_paths : "\n");
+	nx_write(UFFD_SYSCTL, self->uffd);
+	/* probes_disarmed disarms every kprobe: never leave them so. */
+	nx_write(KPROBES_ENABLED, "1");
 	/* The test's own flips are not drift anybody needs to see. */
 	nx_write(G "accept", "1");
 	rescan();
@@ -1250,6 +1257,231 @@ TEST_F(guard, threat_module_hidden_guard_reload)
 	EXPECT_EQ(0, hidden_events(0, "nexus_test_hide", &e));
 	EXPECT_EQ(0, hidden_finding_active("nexus_test_hide"));
 	EXPECT_EQ(0, taint_mask() & TAINT_WARN & ~taint);
+}
+
+/* ---- ptrace_poke, userfaultfd, capset_raise ---- */
+
+#define ACT_COMM "nexus_guard_act"
+
+/* nexus_guard_act @what in a child, as nobody or as root. */
+static pid_t run_act(const char *what, int nobody)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (nobody)
+			become_nobody();
+		execl(ACT, ACT_COMM, what, (char *)NULL);
+		_exit(98);
+	}
+	return pid;
+}
+
+/*
+ * One task vector of nexus_guard_act: @act (as nobody when @nobody; it
+ * exits with a status in @ok, a mask of exit codes) raises exactly one
+ * event of @vector for its pid, as nobody, at @level; @root_act as root
+ * raises none, nor @act allow-listed by comm (while the vector's allowed
+ * count grows); under the kill policy the offender dies of SIGKILL, a
+ * sibling of the same uid lives, and the event says killed.  The first
+ * event is left in @out.
+ */
+static void vector_case(struct __test_metadata *_metadata,
+			const char *vector, const char *act, int nobody,
+			int ok, const char *root_act, int level, struct ev *out)
+{
+	char path[128];
+	unsigned long long since;
+	pid_t pid, root, allowed_pid, sibling;
+	long long allowed;
+	struct ev e;
+	int st;
+
+	since = last_seq();
+	pid = run_act(act, nobody);
+	ASSERT_LT(0, pid);
+	st = wait_child(pid);
+	ASSERT_TRUE(WIFEXITED(st)) TH_LOG("%s: status %#x", act, st);
+	ASSERT_TRUE(ok & (1 << WEXITSTATUS(st)))
+		TH_LOG("%s: exit %d", act, WEXITSTATUS(st));
+	ASSERT_EQ(1, wait_events(since, pid, &e));
+	EXPECT_STREQ(vector, e.vector);
+	EXPECT_STREQ(ACT_COMM, e.comm);
+	EXPECT_EQ(NOBODY, e.uid);
+	EXPECT_EQ(level, e.level);
+	EXPECT_STREQ("logged", e.action);
+	*out = e;
+
+	/* Root, and an allow-listed comm: nothing (one wait for both). */
+	snprintf(path, sizeof(path), G "allow/%s", vector);
+	ASSERT_EQ(0, nx_write(path, ACT_COMM));
+	allowed = allowed_count(vector);
+	ASSERT_LE(0, allowed);
+	since = last_seq();
+	allowed_pid = run_act(act, nobody);
+	st = wait_child(allowed_pid);
+	nx_write(path, "\n");
+	EXPECT_TRUE(WIFEXITED(st) && (ok & (1 << WEXITSTATUS(st))));
+	root = run_act(root_act, 0);
+	EXPECT_EQ(0, wait_child(root)) TH_LOG("%s as root", root_act);
+	EXPECT_LT(allowed, allowed_count(vector));
+	nx_msleep(1500);
+	EXPECT_EQ(0, events(since, allowed_pid, &e, 1));
+	EXPECT_EQ(0, events(since, root, &e, 1));
+
+	/* Kill: the offender only. */
+	sibling = fork();
+	if (sibling == 0) {
+		become_nobody();
+		pause();
+		_exit(0);
+	}
+	snprintf(path, sizeof(path), G "policy/%s", vector);
+	ASSERT_EQ(0, nx_write(path, "kill"));
+	since = last_seq();
+	pid = run_act(act, nobody);
+	st = wait_child(pid);
+	nx_write(path, "log");
+	EXPECT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL)
+		TH_LOG("%s under kill: status %#x", act, st);
+	EXPECT_EQ(0, kill(sibling, 0));
+	EXPECT_EQ(1, wait_events(since, pid, &e));
+	EXPECT_STREQ("killed", e.action);
+	EXPECT_EQ(0, events(since, sibling, &e, 1));
+	kill(sibling, SIGKILL);
+	waitpid(sibling, NULL, 0);
+}
+
+/*
+ * A non-root tracer's PTRACE_POKEDATA into its tracee (which asked to be
+ * traced: no attach) is one ptrace_poke event; its PEEKDATA is none.
+ */
+TEST_F(guard, threat_ptrace_poke)
+{
+	struct ev e;
+
+	vector_case(_metadata, "ptrace_poke", "poke", 1, 1 << 0, "poke",
+		    expected(4, "kernel.yama.ptrace_scope"), &e);
+	EXPECT_EQ(0, strncmp(e.what, "POKEDATA pid ", 13)) TH_LOG("%s", e.what);
+}
+
+/*
+ * userfaultfd() by nobody is one event (the attempt: refused or not),
+ * one level more severe once vm.unprivileged_userfaultfd = 1 opens the
+ * door (and then it succeeds).
+ */
+TEST_F(guard, threat_userfaultfd)
+{
+	unsigned long long since;
+	struct ev e;
+	pid_t pid;
+
+	vector_case(_metadata, "userfaultfd", "uffd", 1, 1 << 0 | 1 << 3,
+		    "uffd", expected(5, "vm.unprivileged_userfaultfd"), &e);
+	EXPECT_STREQ("flags 0x80000", e.what);
+	if (door_open("vm.unprivileged_userfaultfd"))
+		return;
+	ASSERT_EQ(0, nx_write(UFFD_SYSCTL, "1"));
+	ASSERT_EQ(0, rescan());
+	ASSERT_EQ(1, door_open("vm.unprivileged_userfaultfd"));
+	since = last_seq();
+	pid = run_act("uffd", 1);
+	EXPECT_EQ(0, wait_child(pid)) TH_LOG("userfaultfd refused, door open");
+	ASSERT_EQ(1, wait_events(since, pid, &e));
+	EXPECT_STREQ("userfaultfd", e.vector);
+	EXPECT_EQ(4, e.level);
+	EXPECT_STREQ("open", e.door);
+}
+
+/*
+ * A task that kept its permitted capabilities across setresuid() to
+ * nobody raises CAP_NET_RAW in its effective set: one capset_raise event;
+ * root lowering and raising it again: none.
+ */
+TEST_F(guard, threat_capset_raise)
+{
+	struct ev e;
+
+	vector_case(_metadata, "capset_raise", "capset", 0, 1 << 0, "capdrop",
+		    4, &e);
+	EXPECT_STREQ("effective raised", e.what);
+}
+
+/* The armed state in sysfs reaching @want within 10 s; 0 if it did. */
+static int wait_armed(int want)
+{
+	unsigned int t;
+
+	for (t = 0; t < 10000; t += 100) {
+		if (nx_read_ll(G "probes_armed") == want)
+			return 0;
+		nx_msleep(100);
+	}
+	return -1;
+}
+
+/* probes_disarmed events after @since; the first in @e. */
+static int disarmed_events(unsigned long long since, struct ev *e)
+{
+	static struct ev all[128];
+	int n = events(since, 0, all, 128), i, k = 0;
+
+	for (i = 0; i < n && i < 128; i++)
+		if (!strcmp(all[i].vector, "probes_disarmed") && !k++)
+			*e = all[i];
+	return k;
+}
+
+/* An active guard finding about probes_disarmed? */
+static int disarmed_finding_active(void)
+{
+	char *line, *save = NULL;
+	int n = 0;
+
+	if (nx_read_all(FINDINGS, table, sizeof(table)) <= 0)
+		return -1;
+	for (line = strtok_r(table, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (strstr(line, " active guard ") &&
+		    strstr(line, "probes_disarmed"))
+			n++;
+	return n;
+}
+
+/*
+ * Every kprobe disarmed through debugfs (kprobes/enabled = 0): the canary
+ * stops firing, one probes_disarmed event at alert with no task, sysfs
+ * probes_armed 0 and an active finding; armed again: probes_armed 1, the
+ * finding resolved, no second event.
+ */
+TEST_F(guard, threat_probes_disarmed)
+{
+	unsigned long long since;
+	struct ev e;
+
+	if (access(KPROBES_ENABLED, W_OK))
+		SKIP(return, "no debugfs kprobes/enabled");
+	ASSERT_EQ(0, wait_armed(1));
+	ASSERT_EQ(0, disarmed_finding_active());
+	since = last_seq();
+	ASSERT_EQ(0, nx_write(KPROBES_ENABLED, "0"));
+	EXPECT_EQ(0, wait_armed(0));
+	nx_msleep(1500);
+	EXPECT_EQ(1, disarmed_events(since, &e));
+	EXPECT_EQ(1, disarmed_finding_active());
+	ASSERT_EQ(0, nx_write(KPROBES_ENABLED, "1"));
+	EXPECT_STREQ("probes_disarmed", e.vector);
+	EXPECT_EQ(1, e.level);
+	EXPECT_EQ(0, e.pid);
+	EXPECT_STREQ("-", e.comm);
+	EXPECT_STREQ("all kprobes (canary)", e.what);
+	EXPECT_EQ(0, wait_armed(1));
+	nx_msleep(1500);
+	EXPECT_EQ(1, disarmed_events(since, &e));
+	EXPECT_EQ(0, disarmed_finding_active());
+	/* No task to kill; no allow-list of comms. */
+	EXPECT_EQ(-EINVAL, nx_write(G "policy/probes_disarmed", "kill"));
+	EXPECT_NE(0, access(G "allow/probes_disarmed", F_OK));
 }
 
 /* Bad policy and allow-list input is refused and changes nothing. */
