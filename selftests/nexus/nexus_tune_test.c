@@ -1398,8 +1398,8 @@ TEST_F_TIMEOUT(tune, load_imbalance_proposed_then_tried, 120)
 	EXPECT_NE(NULL, strstr(dump, "load_imbalance: cpu0.util=")) TH_LOG("%s", dump);
 	l = strstr(dump, "bottleneck load_imbalance - ");
 	ASSERT_NE(NULL, l) TH_LOG("%s", dump);
-	n = sscanf(l, "bottleneck load_imbalance - %u %*u %*u "
-		   "cpu%d.util=%lld cpu%d.util=%lld psi.cpu.some=%lld",
+	n = sscanf(l,
+		   "bottleneck load_imbalance - %u %*u %*u cpu%d.util=%lld cpu%d.util=%lld psi.cpu.some=%lld",
 		   &conf, &hi_cpu, &hi, &lo_cpu, &lo, &psi);
 	ASSERT_EQ(6, n) TH_LOG("%s", l);
 	EXPECT_EQ(0, hi_cpu);
