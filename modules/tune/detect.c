@@ -11,6 +11,7 @@
  * (a collector switched off) are not used.
  */
 #include <linux/kernel.h>
+#include <linux/cpumask.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include "tune.h"
@@ -18,6 +19,7 @@
 struct nxt_targets nxt_targets = {
 	.cpu_util_permille = 950,
 	.cpu_psi_permille = 300,
+	.cpu_imbalance_permille = 300,
 	.runq_latency_us = 10000,
 	.mem_psi_permille = 100,
 	.reclaim_stalls = 10,
@@ -27,11 +29,15 @@ struct nxt_targets nxt_targets = {
 
 struct nxt_bn nxt_bns[NXT_BNS];
 
+/* The sched collector has a cpuN.util for the first 64 online CPUs. */
+#define NXT_CPU_METRICS		64
+
 static const char * const nxt_bn_names[NXT_BN_NR] = {
 	[NXT_BN_CPU_SATURATION] = "cpu_saturation",
 	[NXT_BN_SCHED_LATENCY] = "sched_latency",
 	[NXT_BN_MEMORY_RECLAIM] = "memory_reclaim",
 	[NXT_BN_WRITEBACK] = "writeback_throttling",
+	[NXT_BN_LOAD_IMBALANCE] = "load_imbalance",
 	[NXT_BN_IO_SMALL_REQUESTS] = "io_small_requests",
 	[NXT_BN_IO_QUEUEING] = "io_queueing",
 };
@@ -133,7 +139,7 @@ static bool nxt_vmstat(u64 *dirty, u64 *thresh, u64 *bg)
 
 static void nxt_detect_disk(int i, u64 now, u64 age, bool io_stall, s64 psi_io)
 {
-	struct nxt_bn *small = &nxt_bns[NXT_BN_WRITEBACK + 1 + 2 * i];
+	struct nxt_bn *small = &nxt_bns[NXT_BN_GLOBAL_NR + 2 * i];
 	struct nxt_bn *queue = small + 1;
 	struct nxt_knob *ra = nxt_dev_knob(i, NXT_READ_AHEAD_KB);
 	const struct nxt_targets *t = &nxt_targets;
@@ -177,6 +183,50 @@ static void nxt_detect_disk(int i, u64 now, u64 age, bool io_stall, s64 psi_io)
 			   psi_io, nxt_devs[i].name, lat, iops);
 	else
 		nxt_bn_clear(queue);
+}
+
+/*
+ * Load imbalance: the busiest CPU's utilisation (cpuN.util, the sched
+ * collector's) above the idlest's by
+ * cpu_imbalance_permille or more while tasks wait for a CPU (psi.cpu.some
+ * >= cpu_psi_permille): work queues on one CPU while another has time to
+ * spare.  The CPUs without a fresh sample are left out; fewer than two:
+ * not seen.
+ */
+static void nxt_detect_imbalance(u64 now, u64 age, s64 psi_cpu, s64 runq)
+{
+	struct nxt_bn *b = &nxt_bns[NXT_BN_LOAD_IMBALANCE];
+	const struct nxt_targets *t = &nxt_targets;
+	s64 v, hi = -1, lo = S64_MAX;
+	int cpu, hi_cpu = -1, lo_cpu = -1, n = 0, seen = 0;
+	char name[NEXUS_NAME_LEN];
+
+	for_each_online_cpu(cpu) {
+		if (n++ >= NXT_CPU_METRICS)
+			break;
+		snprintf(name, sizeof(name), "cpu%d.util", cpu);
+		if (!nxt_metric(name, now, age, &v))
+			continue;
+		seen++;
+		if (v > hi) {
+			hi = v;
+			hi_cpu = cpu;
+		}
+		if (v < lo) {
+			lo = v;
+			lo_cpu = cpu;
+		}
+	}
+	if (seen < 2 || hi - lo < t->cpu_imbalance_permille ||
+	    psi_cpu < t->cpu_psi_permille) {
+		nxt_bn_clear(b);
+		return;
+	}
+	nxt_bn_set(b, NXT_BN_LOAD_IMBALANCE, -1,
+		   min(nxt_conf(hi - lo, t->cpu_imbalance_permille),
+		       nxt_conf(psi_cpu, t->cpu_psi_permille)), now,
+		   "cpu%d.util=%lld cpu%d.util=%lld psi.cpu.some=%lld sched.runq_latency_avg_ns=%lld",
+		   hi_cpu, hi, lo_cpu, lo, psi_cpu, runq);
 }
 
 /**
@@ -235,6 +285,8 @@ void nxt_detect(u64 now_ns, u64 period_ns)
 	else
 		nxt_bn_clear(&nxt_bns[NXT_BN_WRITEBACK]);
 
+	nxt_detect_imbalance(now_ns, age, psi_cpu, runq);
+
 	for (i = 0; i < NXT_DEVS; i++)
 		nxt_detect_disk(i, now_ns, age, io_stall, psi_io);
 }
@@ -274,6 +326,14 @@ static const struct nxt_action nxt_actions[] = {
 	{ NXT_BN_SCHED_LATENCY, NXT_SCHED_LATENCY, -1, -1, NXT_BN_NR,
 	  "sched.runq_latency_avg_ns" },
 	{ NXT_BN_SCHED_LATENCY, NXT_SCHED_BASE_SLICE, -1, -1, NXT_BN_NR,
+	  "sched.runq_latency_avg_ns" },
+	/*
+	 * Work waits on one CPU while another idles: a shorter migration
+	 * cost, so the load balancer treats tasks as cache-cold sooner and
+	 * moves them (and a CPU going idle balances sooner).  NEXUS does not
+	 * move tasks itself (Documentation/tune.rst).
+	 */
+	{ NXT_BN_LOAD_IMBALANCE, NXT_SCHED_MIGRATION_COST, -1, -1, NXT_BN_NR,
 	  "sched.runq_latency_avg_ns" },
 	/* kswapd starts earlier: fewer allocations reclaim directly */
 	{ NXT_BN_MEMORY_RECLAIM, NXT_WATERMARK_SCALE, 1, -1, NXT_BN_NR,

@@ -720,6 +720,7 @@ NXT_PARAM(confidence_permille, nxt_confidence, 900, 990,
 NXT_PARAM(min_gain_permille, nxt_min_gain, 0, 1000);
 NXT_PARAM(cpu_util_permille, nxt_targets.cpu_util_permille, 1, 1000);
 NXT_PARAM(cpu_psi_permille, nxt_targets.cpu_psi_permille, 1, 1000);
+NXT_PARAM(cpu_imbalance_permille, nxt_targets.cpu_imbalance_permille, 1, 1000);
 NXT_PARAM(runq_latency_us, nxt_targets.runq_latency_us, 1, 10000000);
 NXT_PARAM(mem_psi_permille, nxt_targets.mem_psi_permille, 1, 1000);
 NXT_PARAM(reclaim_stalls, nxt_targets.reclaim_stalls, 1, 1000000);
@@ -888,6 +889,7 @@ static const struct attribute_group nxt_group = {
 static struct attribute *nxt_target_attrs[] = {
 	&nxt_param_cpu_util_permille.attr.attr,
 	&nxt_param_cpu_psi_permille.attr.attr,
+	&nxt_param_cpu_imbalance_permille.attr.attr,
 	&nxt_param_runq_latency_us.attr.attr,
 	&nxt_param_mem_psi_permille.attr.attr,
 	&nxt_param_reclaim_stalls.attr.attr,

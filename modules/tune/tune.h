@@ -16,6 +16,7 @@
 #ifndef _NEXUS_TUNE_H
 #define _NEXUS_TUNE_H
 
+#include <linux/build_bug.h>
 #include <linux/types.h>
 #include <linux/mutex.h>
 #include <nexus/nexus.h>
@@ -256,11 +257,16 @@ extern const struct attribute_group nxt_hw_group;
 
 /* ---- detect.c ---- */
 
+/*
+ * Bottleneck kinds: the global ones, then the per-disk ones
+ * (NXT_BN_GLOBAL_NR on); a global kind's slot in nxt_bns is its value.
+ */
 enum nxt_bn_kind {
 	NXT_BN_CPU_SATURATION,
 	NXT_BN_SCHED_LATENCY,
 	NXT_BN_MEMORY_RECLAIM,
 	NXT_BN_WRITEBACK,
+	NXT_BN_LOAD_IMBALANCE,
 	NXT_BN_IO_SMALL_REQUESTS,
 	NXT_BN_IO_QUEUEING,
 	NXT_BN_NR,
@@ -270,6 +276,8 @@ enum nxt_bn_kind {
  * struct nxt_targets - PerfTargets: a bottleneck is a missed target.
  * @cpu_util_permille: CPU busy above this ...
  * @cpu_psi_permille: ... with tasks waiting for a CPU above this.
+ * @cpu_imbalance_permille: the busiest CPU's utilisation minus the idlest's
+ *	above this, with tasks waiting for a CPU (@cpu_psi_permille).
  * @runq_latency_us: mean run-queue wait above this.
  * @mem_psi_permille: memory stall share above this ...
  * @reclaim_stalls: ... or direct reclaims per second above this.
@@ -279,6 +287,7 @@ enum nxt_bn_kind {
 struct nxt_targets {
 	u32 cpu_util_permille;
 	u32 cpu_psi_permille;
+	u32 cpu_imbalance_permille;
 	u32 runq_latency_us;
 	u32 mem_psi_permille;
 	u32 reclaim_stalls;
@@ -310,8 +319,14 @@ struct nxt_bn {
 	char evidence[NEXUS_REASON_LEN];
 };
 
-/* Slots: the four global kinds, then two per disk (small requests, queueing). */
-#define NXT_BNS		(NXT_BN_WRITEBACK + 1 + 2 * NXT_DEVS)
+/*
+ * Slots: the global kinds (slot = kind), then two per disk (small
+ * requests, queueing): disk i's are NXT_BN_GLOBAL_NR + 2 * i and the next.
+ */
+#define NXT_BN_GLOBAL_NR	NXT_BN_IO_SMALL_REQUESTS
+#define NXT_BNS		(NXT_BN_GLOBAL_NR + 2 * NXT_DEVS)
+static_assert(NXT_BN_GLOBAL_NR + 2 == NXT_BN_NR,
+	      "per-disk bottleneck kinds: two, after the global ones");
 
 extern struct nxt_bn nxt_bns[NXT_BNS];
 

@@ -17,10 +17,17 @@
  * it back; an administrator's write to the debugfs file wins; disabled and
  * out-of-range knobs are never touched; rmmod restores the exact value.
  *
+ * cpu_saturation: four hogs on the two CPUs, the latency target out of
+ * reach, NEXUS lengthens the least slice (6.1) or the slice (6.12).
+ * load_imbalance: two hogs pinned to CPU 0 while CPU 1 idles; at
+ * correction halving migration_cost_ns is proposed, at autonomous tried
+ * (pinned hogs cannot move, so it cannot help: any verdict is accepted).
+ *
  * The collectors sample every 250 ms; an experiment compares 8 samples
  * before and 8 after a change.
  */
 #include <dirent.h>
+#include <sched.h>
 #include <time.h>
 #include <sys/mman.h>
 #include <sys/ioctl.h>
@@ -362,6 +369,7 @@ TEST_F(tune, sysfs_rejects_bad_values)
 		{ T "min_gain_permille", NULL, "1001" },
 		{ T "target/cpu_util_permille", "0", "1001" },
 		{ T "target/cpu_psi_permille", "0", "1001" },
+		{ T "target/cpu_imbalance_permille", "0", "1001" },
 		{ T "target/runq_latency_us", "0", "10000001" },
 		{ T "target/mem_psi_permille", "0", "1001" },
 		{ T "target/reclaim_stalls", "0", "1000001" },
@@ -1241,6 +1249,176 @@ TEST_F_TIMEOUT(tune, sched_rmmod_restores_exact, 120)
 	EXPECT_EQ(0, nx_insmod(ko, NULL));
 	free(before);
 	free(after);
+}
+
+/* ---- cpu_saturation and load_imbalance ---- */
+
+/*
+ * The knob cpu_saturation steps on this kernel: 6.1's min_granularity_ns,
+ * 6.12's base_slice_ns.  0 or -1.
+ */
+static int sat_knob(struct skn *k, long long *max)
+{
+	unsigned int i = access(SCHED_DBG "min_granularity_ns", F_OK) ? 3 : 1;
+
+	k->name = i == 3 ? "sched.base_slice_ns" : "sched.min_granularity_ns";
+	snprintf(k->file, sizeof(k->file), SCHED_DBG "%s", sknobs[i].file);
+	k->min = sknobs[i].min;
+	*max = sknobs[i].max;
+	k->s0 = nx_read_ll(k->file);
+	return k->s0 > 0 ? 0 : -1;
+}
+
+static int mig_knob(struct skn *k)
+{
+	k->name = "sched.migration_cost_ns";
+	snprintf(k->file, sizeof(k->file), SCHED_DBG "%s", sknobs[4].file);
+	k->min = sknobs[4].min;
+	k->s0 = nx_read_ll(k->file);
+	return k->s0 > 0 ? 0 : -1;
+}
+
+/*
+ * Wait up to @ms for a change of @knob judged (kept, rolled back or
+ * inconclusive); its result, or NULL.
+ */
+static const char *wait_verdict(const char *knob, long long *old,
+				long long *new, unsigned int ms)
+{
+	static const char * const results[] = {
+		"kept", "rolled_back", "inconclusive",
+	};
+	unsigned int i;
+	double t0;
+
+	for (t0 = nx_now_s(); nx_now_s() - t0 < ms / 1000.0; nx_msleep(500)) {
+		if (read_dump() <= 0)
+			continue;
+		for (i = 0; i < ARRAY_SIZE(results); i++)
+			if (!find_log_knob(knob, "change", results[i], old, new))
+				return results[i];
+	}
+	return NULL;
+}
+
+/* A judged change's value now: the new one if kept, else restored. */
+static void check_verdict(struct __test_metadata *_metadata,
+			  const struct skn *k, const char *res, long long old,
+			  long long new)
+{
+	long long a, b;
+
+	if (!strcmp(res, "kept")) {
+		EXPECT_EQ(new, nx_read_ll(k->file));
+		return;
+	}
+	EXPECT_EQ(old, nx_read_ll(k->file));
+	EXPECT_EQ(0, find_log_knob(k->name, "restore", "restored", &a, &b))
+		TH_LOG("%s", dump);
+	EXPECT_EQ(new, a);
+	EXPECT_EQ(old, b);
+}
+
+/*
+ * Every CPU busy with tasks waiting and the latency target met (set out
+ * of reach, so that sched_latency, which holds this step back, is not
+ * seen): NEXUS doubles the least slice as an experiment, judged by
+ * context switches, and keeps or restores it.
+ */
+TEST_F_TIMEOUT(tune, cpu_saturation_experiment, 120)
+{
+	long long old = 0, new = 0, max;
+	const char *res;
+
+	ASSERT_EQ(0, sat_knob(&self->sk, &max));
+	ASSERT_EQ(0, nx_write(S "level", "autonomous"));
+	ASSERT_EQ(0, nx_write(T "target/runq_latency_us", "10000000"));
+	ASSERT_EQ(0, enable_sk(&self->sk, "1"));
+	hogs(self->hog);
+	res = wait_verdict(self->sk.name, &old, &new, 60000);
+	ASSERT_EQ(0, enable_sk(&self->sk, "0"));
+	ASSERT_NE(NULL, res) TH_LOG("%s", dump);
+	TH_LOG("%s %lld -> %lld: %s", self->sk.name, old, new, res);
+	EXPECT_EQ(self->sk.s0, old);
+	EXPECT_EQ(self->sk.s0 * 2 > max ? max : self->sk.s0 * 2, new);
+	EXPECT_NE(NULL, strstr(dump, "cpu_saturation: cpu.util=")) TH_LOG("%s", dump);
+	EXPECT_EQ(NULL, strstr(dump, "bottleneck sched_latency "));
+	check_verdict(_metadata, &self->sk, res, old, new);
+}
+
+/* @n CPU hogs pinned to @cpu. */
+static void pinned_hogs(pid_t *hog, int n, int cpu)
+{
+	cpu_set_t set;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		hog[i] = fork();
+		if (!hog[i]) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			CPU_ZERO(&set);
+			CPU_SET(cpu, &set);
+			if (sched_setaffinity(0, sizeof(set), &set))
+				_exit(1);
+			for (;;)
+				__asm__ __volatile__("" ::: "memory");
+		}
+	}
+}
+
+/*
+ * Two hogs pinned to CPU 0, CPU 1 idle: load_imbalance is seen with its
+ * evidence (CPU 0 the busiest, the gap past the target, tasks waiting).
+ * At correction halving migration_cost_ns is only proposed; at
+ * autonomous it is tried as an experiment judged by the run-queue wait.
+ * Pinned hogs cannot be moved, so the step cannot help; whatever the
+ * verdict, the knob holds the value it must.
+ */
+TEST_F_TIMEOUT(tune, load_imbalance_proposed_then_tried, 120)
+{
+	long long old = 0, new = 0, hi, lo, psi, want, a, b;
+	int hi_cpu, lo_cpu, n;
+	unsigned int conf;
+	const char *res;
+	char *l;
+
+	if (get_nprocs() < 2)
+		SKIP(return, "needs two CPUs");
+	ASSERT_EQ(0, mig_knob(&self->sk));
+	want = lat_step(&self->sk, self->sk.s0);
+	ASSERT_EQ(0, nx_write(S "level", "correction"));
+	ASSERT_EQ(0, enable_sk(&self->sk, "1"));
+	pinned_hogs(self->hog, 2, 0);
+	ASSERT_EQ(0, wait_log(self->sk.name, "proposal", "proposed", &old, &new,
+			      40000)) TH_LOG("%s", dump);
+	EXPECT_EQ(self->sk.s0, old);
+	EXPECT_EQ(want, new);
+	EXPECT_EQ(self->sk.s0, nx_read_ll(self->sk.file));
+	EXPECT_EQ(-1, find_log_knob(self->sk.name, "change", NULL, &a, &b));
+	EXPECT_NE(NULL, strstr(dump, "load_imbalance: cpu0.util=")) TH_LOG("%s", dump);
+	l = strstr(dump, "bottleneck load_imbalance - ");
+	ASSERT_NE(NULL, l) TH_LOG("%s", dump);
+	n = sscanf(l,
+		   "bottleneck load_imbalance - %u %*u %*u cpu%d.util=%lld cpu%d.util=%lld psi.cpu.some=%lld",
+		   &conf, &hi_cpu, &hi, &lo_cpu, &lo, &psi);
+	ASSERT_EQ(6, n) TH_LOG("%s", l);
+	EXPECT_EQ(0, hi_cpu);
+	EXPECT_NE(0, lo_cpu);
+	EXPECT_LE(300, hi - lo);
+	EXPECT_LE(300, psi);
+	EXPECT_LE(500, conf);
+	EXPECT_GE(1000, conf);
+
+	ASSERT_EQ(0, nx_write(S "level", "autonomous"));
+	res = wait_verdict(self->sk.name, &old, &new, 60000);
+	ASSERT_EQ(0, enable_sk(&self->sk, "0"));
+	ASSERT_NE(NULL, res) TH_LOG("%s", dump);
+	TH_LOG("%s %lld -> %lld: %s", self->sk.name, old, new, res);
+	TH_LOG("%s", strstr(dump, "# log"));
+	EXPECT_EQ(self->sk.s0, old);
+	EXPECT_EQ(want, new);
+	check_verdict(_metadata, &self->sk, res, old, new);
+	EXPECT_TRUE(nx_file_contains(NEXUS_DEBUGFS "/decisions", self->sk.name));
 }
 
 TEST_HARNESS_MAIN
