@@ -28,7 +28,7 @@ int main(void)
 	unsigned int m;
 
 	nx_anomaly_default_cfg(&cfg);
-	for (m = 0; m < sizeof(masks) / sizeof(masks[0]); m++) {
+	for (m = 0; m < ARRAY_SIZE(masks); m++) {
 		struct timespec t0, t1;
 		const int n = 2000000;
 		u64 sum = 0;
