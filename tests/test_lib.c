@@ -63,6 +63,17 @@ static void test_fixed(void)
 	       "q16_div with operands beyond 2^47");
 	tap_ok(nx_log2_q16(1024) == 10 << 16 && near(nx_log2_q16(3), 103872, 4),
 	       "log2_q16: 1024 exact, 3 ~ 1.58496 (got %d)", nx_log2_q16(3));
+	tap_ok(nx_symlog2(0) == 0 && nx_symlog2(1) == NX_Q16_ONE &&
+	       nx_symlog2(-1) == -NX_Q16_ONE && nx_symlog2(3) == 2 << 16 &&
+	       nx_symlog2(1023) == 10 << 16 && nx_symlog2(-1023) == -(10 << 16) &&
+	       near(nx_symlog2(2), 103872, 4) && near(nx_symlog2(-2), -103872, 4),
+	       "symlog2: 0, +-1, 3, +-1023 exact, +-2 ~ +-1.58496 (got %d)",
+	       nx_symlog2(2));
+	tap_ok(nx_symlog2(S64_MAX) == 63 << 16 && nx_symlog2(S64_MIN) == -(63 << 16) &&
+	       nx_symlog2(NX_VALUE_MAX) == 40 << 16 &&
+	       nx_symlog2(-NX_VALUE_MAX) == -(40 << 16),
+	       "symlog2: S64_MAX, S64_MIN, +-NX_VALUE_MAX (got %d, %d)",
+	       nx_symlog2(S64_MAX), nx_symlog2(S64_MIN));
 	tap_ok(nx_exp2_neg_q16(0) == 65536 && nx_exp2_neg_q16(1 << 16) == 32768 &&
 	       near(nx_exp2_neg_q16(1 << 15), 46341, 80) &&
 	       nx_exp2_neg_q16(40 << 16) == 0, "exp2_neg_q16: 0, 1, 0.5, 40");
@@ -447,7 +458,7 @@ static void test_anomaly(void)
 		u32 first, second;
 
 		nx_anomaly_default_cfg(&cfg);
-		cfg.tests = NX_ANOM_T_ALL & ~NX_ANOM_T_CTX;
+		cfg.tests = NX_ANOM_T_ALL & ~(NX_ANOM_T_CTX | NX_ANOM_T_LOG);
 		saved = lcg_state;
 		nx_anomaly_init(a, &cfg);
 		for (i = 0; i < 3000; i++)
@@ -474,7 +485,7 @@ static void test_anomaly(void)
 		int seed, k, n[2] = { 0, 0 };
 
 		nx_anomaly_default_cfg(&cfg);
-		cfg.tests = NX_ANOM_T_ALL & ~NX_ANOM_T_CTX;
+		cfg.tests = NX_ANOM_T_ALL & ~(NX_ANOM_T_CTX | NX_ANOM_T_LOG);
 		for (k = 0; k < 2; k++)
 			for (seed = 1; seed <= 3; seed++) {
 				lcg_state = seed * 777;
@@ -505,7 +516,8 @@ static void test_anomaly(void)
 
 		nx_anomaly_default_cfg(&cfg);
 		for (k = 0; k < 2; k++) {
-			cfg.tests = k ? NX_ANOM_T_ALL & ~NX_ANOM_T_CTX : NX_ANOM_T_ALL;
+			cfg.tests = k ? NX_ANOM_T_ALL & ~(NX_ANOM_T_CTX | NX_ANOM_T_LOG) :
+				    NX_ANOM_T_ALL & ~NX_ANOM_T_LOG;
 			for (seed = 1; seed <= 8; seed++) {
 				lcg_state = seed;
 				nx_anomaly_init(a, &cfg);
@@ -520,6 +532,42 @@ static void test_anomaly(void)
 		tap_ok(n[0] >= 4 && n[1] == 0,
 		       "anomaly: a jump beyond the smoothed range scores 1000 in %d of 8 series (%d without context tests)",
 		       n[0], n[1]);
+		lcg_state = saved;
+	}
+
+	/*
+	 * The log-scale context (nx_ctx on nx_symlog2 of the value): a metric
+	 * that spent 500 samples at 10^6 idles near 100 (noise sigma 10),
+	 * then jumps tenfold to 1000.  On the linear range (100..10^6, bins
+	 * of 125000) that is no new transition; on the log range it is a
+	 * jump across two bins never made.  8 seeds: the log test fires in
+	 * all (its bit set, score 1000), and without it (the linear context
+	 * tests still on) it never fires and never scores 1000.
+	 */
+	{
+		struct nx_anomaly_cfg cfg;
+		int seed, k, n[2] = { 0, 0 }, top[2] = { 0, 0 };
+
+		nx_anomaly_default_cfg(&cfg);
+		for (k = 0; k < 2; k++) {
+			cfg.tests = k ? NX_ANOM_T_ALL & ~NX_ANOM_T_LOG : NX_ANOM_T_ALL;
+			for (seed = 1; seed <= 8; seed++) {
+				lcg_state = seed;
+				nx_anomaly_init(a, &cfg);
+				for (i = 0; i < 2000; i++)
+					nx_anomaly_update(a, 1400000000 + 300 * i,
+							  i < 500 ? 1000000 :
+							  100 + gauss1000() / 100);
+				s = nx_anomaly_update(a, 1400000000 + 300 * i, 1000);
+				if (a->last_tests & NX_ANOM_T_LOG)
+					n[k]++;
+				if (s == NX_ANOM_SCORE_MAX)
+					top[k]++;
+			}
+		}
+		tap_ok(n[0] == 8 && top[0] == 8 && n[1] == 0 && top[1] == 0,
+		       "anomaly: a tenfold jump near zero fires the log context in %d of 8 series, scores 1000 in %d (without it: %d, %d)",
+		       n[0], top[0], n[1], top[1]);
 		lcg_state = saved;
 	}
 
@@ -719,7 +767,7 @@ static void test_shift(void)
 
 int main(void)
 {
-	tap_plan(69);
+	tap_plan(72);
 	test_fixed();
 	test_ewma();
 	test_quantile();

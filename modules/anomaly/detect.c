@@ -20,7 +20,7 @@
 #define NXA_RETRY_NS		(10 * NSEC_PER_SEC)
 
 static const char * const nxa_test_names[] = {
-	"spike", "level", "season", "cusum", "var", "ctx",
+	"spike", "level", "season", "cusum", "var", "ctx", "logctx",
 };
 
 /* "spike+ctx" for NX_ANOM_T_SPIKE | NX_ANOM_T_CTX, "-" for none. */

@@ -68,6 +68,7 @@ void nx_anomaly_init(struct nx_anomaly *a, const struct nx_anomaly_cfg *cfg)
 	nx_qtrack_init(&a->u_tail, NX_A_TAIL);
 	nx_ctx_init(&a->ctx);
 	nx_ctx_init(&a->ctx_slow);
+	nx_ctx_init(&a->ctx_log);
 	a->since = U32_MAX;
 }
 EXPORT_SYMBOL_GPL(nx_anomaly_init);
@@ -230,7 +231,7 @@ u32 nx_anomaly_update(struct nx_anomaly *a, s64 ts, s64 value)
 	s64 xq = nx_vq(nx_clamp_value(value));
 	u64 floor, s1, sl, ss = 0;
 	s64 zraw, e1, el, es = 0, z1, zl, zs = 0, zp, zc, zv, zin, z;
-	u32 slot = 0, tests = 0, score, sctx = 0, sslow = 0, rest;
+	u32 slot = 0, tests = 0, score, sctx = 0, sslow = 0, slog = 0, rest;
 	bool season = false;
 	int dir, cp, vp;
 
@@ -248,6 +249,10 @@ u32 nx_anomaly_update(struct nx_anomaly *a, s64 ts, s64 value)
 		sslow = nx_ctx_update(&a->ctx_slow, a->smooth) ?
 			NX_ANOM_SCORE_MAX : 0;
 	}
+	if (a->cfg.tests & NX_ANOM_T_LOG)
+		slog = nx_ctx_update(&a->ctx_log,
+				     nx_symlog2(nx_clamp_value(value))) ?
+		       NX_ANOM_SCORE_MAX : 0;
 	if (a->since < U32_MAX)
 		a->since++;
 	if (!a->n++) {
@@ -334,12 +339,15 @@ u32 nx_anomaly_update(struct nx_anomaly *a, s64 ts, s64 value)
 	 */
 	zraw = z;
 	sctx = z < NX_A_CTXZ ? 0 : max_t(u32, sctx, sslow);
+	slog = z < NX_A_CTXZ ? 0 : slog;
 	z = nx_a_likelihood(a, z);
 	score = 0;
 	if (a->n > a->cfg.learn) {
-		score = max_t(u32, nx_a_score(a, z), sctx);
+		score = max_t(u32, nx_a_score(a, z), max_t(u32, sctx, slog));
 		if (sctx >= a->cfg.alarm_on)
 			tests |= NX_ANOM_T_CTX;
+		if (slog >= a->cfg.alarm_on)
+			tests |= NX_ANOM_T_LOG;
 	}
 	/*
 	 * Rest period (as in CAD OSE): after a score of NX_A_REST_ON, scores

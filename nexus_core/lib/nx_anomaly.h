@@ -25,7 +25,8 @@
 #define NX_ANOM_T_CUSUM		0x08	/* CUSUM mean shift */
 #define NX_ANOM_T_VAR		0x10	/* Page-Hinkley variance shift */
 #define NX_ANOM_T_CTX		0x20	/* novel context (nx_ctx) */
-#define NX_ANOM_T_ALL		0x3f
+#define NX_ANOM_T_LOG		0x40	/* novel context, log scale */
+#define NX_ANOM_T_ALL		0x7f
 
 /**
  * struct nx_anomaly_cfg - detector settings (same defaults for all metrics)
@@ -92,6 +93,7 @@ struct nx_anomaly_record {
  * @smooth: EWMA (1/8) of the value, Q.8, for @ctx_slow
  * @ctx: context novelty detector on the value
  * @ctx_slow: context novelty detector on @smooth
+ * @ctx_log: context novelty detector on nx_symlog2() of the value
  * @rec: the open (or last closed) record
  * @rec_open: a record is open
  * @rec_ready: a closed record waits for nx_anomaly_take_record()
@@ -125,6 +127,7 @@ struct nx_anomaly {
 	s64 smooth;
 	struct nx_ctx ctx;
 	struct nx_ctx ctx_slow;
+	struct nx_ctx ctx_log;
 	struct nx_anomaly_record rec;
 	bool rec_open;
 	bool rec_ready;

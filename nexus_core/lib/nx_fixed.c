@@ -116,6 +116,27 @@ s32 nx_log2_q16(u64 x)
 }
 EXPORT_SYMBOL_GPL(nx_log2_q16);
 
+/**
+ * nx_symlog2() - symmetric base-2 logarithm in Q16.16
+ * @x: any s64
+ *
+ * sign(@x) * log2(1 + |@x|): defined for every value, zero and negative
+ * ones included, odd, monotonic, and equal to 0 at 0.  A change by a
+ * factor of two anywhere above a few units moves it by about one, so on
+ * it a metric spanning orders of magnitude has its small values spread as
+ * widely as its large ones.  Error as nx_log2_q16() (below 2^-15).
+ *
+ * Return: sign(@x) * log2(1 + |@x|) in Q16.16, |result| <= 64 << 16.
+ */
+s32 nx_symlog2(s64 x)
+{
+	/* nx_abs64() saturates S64_MIN to S64_MAX: no overflow */
+	s32 l = nx_log2_q16(nx_abs64(x) + 1);
+
+	return x < 0 ? -l : l;
+}
+EXPORT_SYMBOL_GPL(nx_symlog2);
+
 /*
  * 2^(-k/16) for k = 0..16 in Q16.16, used to interpolate the fractional
  * part of the exponent.

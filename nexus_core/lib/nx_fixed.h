@@ -98,6 +98,7 @@ s64 nx_q16_div(s64 a, s64 b);
 u64 nx_isqrt(u64 x);
 u32 nx_ilog2(u64 x);
 s32 nx_log2_q16(u64 x);
+s32 nx_symlog2(s64 x);
 u32 nx_exp2_neg_q16(u32 x);
 s64 nx_mul_div(s64 a, s64 b, s64 c);
 

@@ -262,7 +262,7 @@ TEST_F(anom, knobs_reject_bad_values)
 		{ "cooldown", "0", -ERANGE }, { "cooldown", "10001", -ERANGE },
 		{ "notify_threshold", "1001", -ERANGE },
 		{ "notify_threshold", "9x", -EINVAL },
-		{ "tests", "0", -ERANGE }, { "tests", "0x40", -ERANGE },
+		{ "tests", "0", -ERANGE }, { "tests", "0x80", -ERANGE },
 		{ "min_change_permille", "100001", -ERANGE },
 		{ "min_change_permille", "ten", -EINVAL },
 		{ "min_change_samples", "0", -ERANGE },
@@ -298,8 +298,8 @@ TEST_F(anom, knobs_reject_bad_values)
 	EXPECT_EQ(0, nx_write(A "threshold", "1000"));
 	EXPECT_EQ(0, nx_write(A "cooldown", "1"));
 	EXPECT_EQ(0, nx_write(A "notify_threshold", "0"));
-	EXPECT_EQ(0, nx_write(A "tests", "0x3f"));
-	EXPECT_EQ(0x3f, nx_read_ll(A "tests"));
+	EXPECT_EQ(0, nx_write(A "tests", "0x7f"));
+	EXPECT_EQ(0x7f, nx_read_ll(A "tests"));
 	EXPECT_EQ(0, nx_write(A "min_change_samples", "1"));
 	EXPECT_EQ(0, nx_write(A "min_change_samples", "100"));
 	EXPECT_EQ(100, nx_read_ll(A "min_change_samples"));

@@ -203,6 +203,7 @@ static void nx_fmt_time(char *buf, size_t len, s64 ts)
 /* Bit i of nx_anomaly_record.tests, NX_ANOM_T_SPIKE first. */
 static const char * const nx_test_names[] = {
 	"spike", "level", "season", "cusum", "variance", "context",
+	"log-context",
 };
 
 /*
