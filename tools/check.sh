@@ -28,6 +28,8 @@ off|subset|full) ;;
 esac
 
 passed=0 failed=0 skipped=0 n=0
+failed_names=()
+rm -f "$LOG/failures.txt"
 t0=$SECONDS
 
 # tap_filter NAME - renumber a phase's TAP result lines, count them, and
@@ -46,6 +48,7 @@ tap_filter() {
 		n=$((n + 1))
 		if [ "$status" = "not ok" ] && ! grep -Eq '# *TODO' <<<"$desc"; then
 			failed=$((failed + 1))
+			failed_names+=("${desc##*: }")
 		elif grep -Eiq '# *(SKIP|TODO)' <<<"$desc"; then
 			skipped=$((skipped + 1))
 		else
@@ -65,10 +68,30 @@ phase_output() {
 	fi
 }
 
+# fail_blocks LOG NAME... - each failed kselftest's own lines (from its RUN
+# line to its FAIL line: the TH_LOG diagnostics and the failed expectation),
+# which the log's last lines do not hold when the test ran early.  They are
+# collected in failures.txt and printed last, where a CI excerpt of the
+# output's end shows them.
+fail_blocks() {
+	local log=$1 t
+	shift
+	for t in "$@"; do
+		echo "# lines of $t in $log:"
+		awk -v t="$t" '
+			!on && index($0, " RUN ") && index($0, " " t " ...") { on = 1 }
+			on { print }
+			on && (index($0, " FAIL ") || index($0, " OK ")) &&
+			    substr($0, length($0) - length(t)) == " " t { exit }' "$log" |
+			head -n 60 | sed 's/^/#   /'
+	done
+}
+
 # phase NAME LOGFILE CMD... - run one phase, print its TAP lines and timing.
 # A phase whose command fails without a failing TAP line counts as a failure.
 phase() {
 	local name=$1 log=$2 start=$SECONDS rc before=$failed
+	local names_before=${#failed_names[@]}
 	shift 2
 	"$@" >"$log" 2>&1
 	rc=$?
@@ -79,6 +102,8 @@ phase() {
 		echo "not ok $n - $name: exited with status $rc"
 	fi
 	if [ $failed -ne $before ]; then
+		fail_blocks "$log" "${failed_names[@]:$names_before}" \
+			>>"$LOG/failures.txt"
 		echo "# $name: last lines of $log:"
 		grep -Ev '^(ok|# ok) ' "$log" | tail -n 40 | sed 's/^/#   /'
 	fi
@@ -136,6 +161,10 @@ if [ "$DEBUG_LANE" != off ]; then
 	# shellcheck source=tools/check-debug.sh
 	. tools/check-debug.sh
 	debug_lane "$DEBUG_LANE"
+fi
+if [ -s "$LOG/failures.txt" ]; then
+	echo "# the failed tests' own lines:"
+	cat "$LOG/failures.txt"
 fi
 echo "1..$n"
 echo "# total: $((SECONDS - t0))s"
