@@ -23,6 +23,7 @@
 #define NX_A_REST_MAX	512			/* but at most this */
 #define NX_A_REST_ON	750			/* raw score that starts it */
 #define NX_A_REST_K	2			/* surprise ratio that breaks it */
+#define NX_A_CALM	32			/* calm a context alarm needs */
 
 /**
  * nx_anomaly_default_cfg() - the defaults used for every metric
@@ -235,8 +236,20 @@ u32 nx_anomaly_update(struct nx_anomaly *a, s64 ts, s64 value)
 	bool season = false;
 	int dir, cp, vp;
 
+	/*
+	 * A context test that found another new transition in the last
+	 * NX_A_CALM samples is still mapping this metric's ordinary range
+	 * (a young matrix, noise still reaching new extremes): one more new
+	 * transition is routine there, not a change, so it does not score.
+	 * On a steady kernel load such runs of novelty came at 4-sigma
+	 * wobbles and opened anomalies; on NAB the gate loses no window.
+	 */
 	if (a->cfg.tests & NX_ANOM_T_CTX) {
-		sctx = nx_ctx_update(&a->ctx, xq) ? NX_ANOM_SCORE_MAX : 0;
+		bool calm = a->ctx.calm >= NX_A_CALM;
+		bool calm_slow = a->ctx_slow.calm >= NX_A_CALM;
+
+		sctx = nx_ctx_update(&a->ctx, xq) && calm ?
+		       NX_ANOM_SCORE_MAX : 0;
 		/*
 		 * The same test one time scale up, on an EWMA of the value.
 		 * Its range is that of the smoothed series, far narrower
@@ -246,13 +259,16 @@ u32 nx_anomaly_update(struct nx_anomaly *a, s64 ts, s64 value)
 		 */
 		a->smooth = a->n ? a->smooth + nx_fx_scale(xq - a->smooth,
 							   NX_A_SMOOTH) : xq;
-		sslow = nx_ctx_update(&a->ctx_slow, a->smooth) ?
+		sslow = nx_ctx_update(&a->ctx_slow, a->smooth) && calm_slow ?
 			NX_ANOM_SCORE_MAX : 0;
 	}
-	if (a->cfg.tests & NX_ANOM_T_LOG)
+	if (a->cfg.tests & NX_ANOM_T_LOG) {
+		bool calm = a->ctx_log.calm >= NX_A_CALM;
+
 		slog = nx_ctx_update(&a->ctx_log,
-				     nx_symlog2(nx_clamp_value(value))) ?
+				     nx_symlog2(nx_clamp_value(value))) && calm ?
 		       NX_ANOM_SCORE_MAX : 0;
+	}
 	if (a->since < U32_MAX)
 		a->since++;
 	if (!a->n++) {
