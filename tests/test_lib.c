@@ -622,6 +622,34 @@ static void test_anomaly(void)
 	}
 
 	/*
+	 * ... but a sample that at least doubles the range a context test
+	 * has seen is no extreme of noise: 150 samples of idle cpu.util
+	 * (10 to 50 permille, every context matrix still filling), then a
+	 * CPU storm to 1000 fires a context test in 6 of 8 seeds (3 without
+	 * the exception; in the other two no context test sees a new
+	 * transition: bottom to top bin was seen before the range grew).
+	 */
+	{
+		int seed, n = 0;
+
+		for (seed = 1; seed <= 8; seed++) {
+			lcg_state = seed;
+			nx_anomaly_init(a, NULL);
+			for (i = 0; i < 150; i++)
+				nx_anomaly_update(a, 1400000000 + i / 5,
+						  10 + lcg() % 41);
+			s = nx_anomaly_update(a, 1400000000 + i / 5, 1000);
+			if (s == NX_ANOM_SCORE_MAX &&
+			    (a->last_tests & (NX_ANOM_T_CTX | NX_ANOM_T_LOG)))
+				n++;
+		}
+		tap_ok(n >= 6,
+		       "anomaly: a storm 150 samples after a reset fires a context test in %d of 8 series",
+		       n);
+		lcg_state = saved;
+	}
+
+	/*
 	 * A stepped daily wave (5-minute samples from midnight UTC, steps on
 	 * slot boundaries) whose peak is missing on day 6: only the seasonal
 	 * profile can tell.
@@ -817,7 +845,7 @@ static void test_shift(void)
 
 int main(void)
 {
-	tap_plan(74);
+	tap_plan(75);
 	test_fixed();
 	test_ewma();
 	test_quantile();

@@ -80,6 +80,27 @@ static s64 nx_a_z(s64 e, u64 s)
 	return nx_q16_div((s64)nx_abs64(e), (s64)s);
 }
 
+/*
+ * One sample through one context test: whether it is a new transition
+ * that may alarm.  A test that found another new transition in the
+ * NX_A_CALM samples before this one is still mapping the metric's
+ * ordinary range (a young matrix, noise still reaching new extremes that
+ * widen the range and move the bins): one more new transition is routine
+ * there, not a change.  On a steady kernel load such runs of novelty
+ * came at 4-sigma wobbles and opened anomalies.  A sample that at least
+ * doubles the range seen is no such extreme, noise widens it by a
+ * little: a CPU storm right after a reset is one, and alarms.
+ */
+static bool nx_a_ctx(struct nx_ctx *c, s64 x)
+{
+	bool calm = c->calm >= NX_A_CALM;
+	s64 r = c->hi - c->lo;	/* |x| <= 2^48: no overflow below */
+
+	if (!nx_ctx_update(c, x))
+		return false;
+	return calm || (r > 0 && c->hi - c->lo >= 2 * r);
+}
+
 /* smoothing factor max(1/n, alpha): a plain mean until n reaches 1/alpha */
 static u32 nx_a_alpha(u64 n, u32 alpha)
 {
@@ -236,20 +257,8 @@ u32 nx_anomaly_update(struct nx_anomaly *a, s64 ts, s64 value)
 	bool season = false;
 	int dir, cp, vp;
 
-	/*
-	 * A context test that found another new transition in the last
-	 * NX_A_CALM samples is still mapping this metric's ordinary range
-	 * (a young matrix, noise still reaching new extremes): one more new
-	 * transition is routine there, not a change, so it does not score.
-	 * On a steady kernel load such runs of novelty came at 4-sigma
-	 * wobbles and opened anomalies; on NAB the gate loses no window.
-	 */
 	if (a->cfg.tests & NX_ANOM_T_CTX) {
-		bool calm = a->ctx.calm >= NX_A_CALM;
-		bool calm_slow = a->ctx_slow.calm >= NX_A_CALM;
-
-		sctx = nx_ctx_update(&a->ctx, xq) && calm ?
-		       NX_ANOM_SCORE_MAX : 0;
+		sctx = nx_a_ctx(&a->ctx, xq) ? NX_ANOM_SCORE_MAX : 0;
 		/*
 		 * The same test one time scale up, on an EWMA of the value.
 		 * Its range is that of the smoothed series, far narrower
@@ -259,16 +268,11 @@ u32 nx_anomaly_update(struct nx_anomaly *a, s64 ts, s64 value)
 		 */
 		a->smooth = a->n ? a->smooth + nx_fx_scale(xq - a->smooth,
 							   NX_A_SMOOTH) : xq;
-		sslow = nx_ctx_update(&a->ctx_slow, a->smooth) && calm_slow ?
-			NX_ANOM_SCORE_MAX : 0;
+		sslow = nx_a_ctx(&a->ctx_slow, a->smooth) ? NX_ANOM_SCORE_MAX : 0;
 	}
-	if (a->cfg.tests & NX_ANOM_T_LOG) {
-		bool calm = a->ctx_log.calm >= NX_A_CALM;
-
-		slog = nx_ctx_update(&a->ctx_log,
-				     nx_symlog2(nx_clamp_value(value))) && calm ?
+	if (a->cfg.tests & NX_ANOM_T_LOG)
+		slog = nx_a_ctx(&a->ctx_log, nx_symlog2(nx_clamp_value(value))) ?
 		       NX_ANOM_SCORE_MAX : 0;
-	}
 	if (a->since < U32_MAX)
 		a->since++;
 	if (!a->n++) {
