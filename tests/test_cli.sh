@@ -24,7 +24,7 @@ expect_err() {
 }
 
 echo "TAP version 13"
-echo "1..17"
+echo "1..31"
 
 printf '2015-01-01 00:00:00,1\n2015-01-01 00:05:00,2\n' >"$T/nohdr.csv"
 expect_err "$T/nohdr.csv" 1 "^nexusctl: $T/nohdr.csv:1: missing header" \
@@ -121,5 +121,22 @@ ok $(( rc != 0 || $? != 0 )) "--json replay --model forecast: rows with the inte
 
 expect_err "$T/good.csv" 2 "--horizon needs an integer" "bad horizon exits 2" \
 	--model forecast --horizon 0
+
+# --tests: the module's test mask, 0x1..0x7f; anything else exits 2
+for bad in 0 0x0 0x80 128 -1 +5 0x abc 1x 0x1f0 '' 99999999999999999999; do
+	re=$(printf '%s' "$bad" | sed 's/[+]/[+]/g')
+	msg="--tests needs a mask of NX_ANOM_T_[*] bits in [[]0x1, 0x7f[]]"
+	expect_err "$T/good.csv" 2 "$msg, got '$re'" \
+		"--tests '$bad' is refused with exit 2" --tests "$bad"
+done
+"$CTL" replay "$T/good.csv" --tests >"$T/out" 2>"$T/err"
+rc=$?
+grep -q -- "--tests needs a value" "$T/err"
+ok $(( rc != 2 || $? != 0 )) "--tests without a value exits 2"
+"$CTL" replay --tests 0x7f "$T/good.csv" >"$T/t7f" 2>/dev/null &&
+	"$CTL" replay --tests=31 "$T/good.csv" >"$T/t31" 2>/dev/null &&
+	"$CTL" replay --tests 0x1F "$T/good.csv" >"$T/t1f" 2>/dev/null &&
+	cmp -s "$T/t7f" "$T/csv" && cmp -s "$T/t31" "$T/t1f"
+ok $? "--tests 0x7f is the default; 31 and 0x1F are the same mask"
 
 [ $failed -eq 0 ]

@@ -336,6 +336,14 @@ static void test_ctx(void)
 	ok = nx_ctx_update(&c, 1599) && nx_ctx_bin(&c, 799) == 3 &&
 	     nx_ctx_bin(&c, 1599) == 7;
 	tap_ok(ok, "ctx: a new extreme is novel and rescales the bins");
+	/* 0 -> 7 and the first 7 -> 7 are new, the next four 7 -> 7 not */
+	nx_ctx_init(&c);
+	nx_ctx_update(&c, 0);
+	for (i = 0; i < 6; i++)
+		nx_ctx_update(&c, 799);
+	ok = c.calm == 4;
+	tap_ok(ok && nx_ctx_update(&c, 0) && c.calm == 0,
+	       "ctx: calm counts the samples since the last new transition");
 }
 
 /* feed samples *i..to-1 of Gaussian noise (sd 1000 around 100000) */
@@ -572,6 +580,76 @@ static void test_anomaly(void)
 	}
 
 	/*
+	 * A context test still finding new transitions does not alarm on
+	 * one more (NX_A_CALM): the tenfold jump above fires the log
+	 * context; a second jump to 4000 six samples later (the jump and the
+	 * return from it were new transitions) does not, though the
+	 * likelihood still scores it; a third, to 16000, 40 samples later
+	 * fires it again.  Without the gate the second fires in every seed
+	 * (as the 4-sigma wobbles of a steady load did in the test VM).
+	 */
+	{
+		struct nx_anomaly_cfg cfg;
+		int seed, n[3] = { 0, 0, 0 }, held = 0;
+		u32 second;
+
+		nx_anomaly_default_cfg(&cfg);
+		for (seed = 1; seed <= 8; seed++) {
+			lcg_state = seed;
+			nx_anomaly_init(a, &cfg);
+			for (i = 0; i < 2000; i++)
+				nx_anomaly_update(a, 1400000000 + 300 * i,
+						  i < 500 ? 1000000 :
+						  100 + gauss1000() / 100);
+			nx_anomaly_update(a, 1400000000 + 300 * i++, 1000);
+			n[0] += !!(a->last_tests & NX_ANOM_T_LOG);
+			for (; i < 2006; i++)
+				nx_anomaly_update(a, 1400000000 + 300 * i,
+						  100 + gauss1000() / 100);
+			second = nx_anomaly_update(a, 1400000000 + 300 * i++, 4000);
+			n[1] += !!(a->last_tests & NX_ANOM_T_LOG);
+			held += second >= a->cfg.alarm_on;
+			for (; i < 2047; i++)
+				nx_anomaly_update(a, 1400000000 + 300 * i,
+						  100 + gauss1000() / 100);
+			nx_anomaly_update(a, 1400000000 + 300 * i, 16000);
+			n[2] += !!(a->last_tests & NX_ANOM_T_LOG);
+		}
+		tap_ok(n[0] == 8 && n[1] == 0 && held == 8 && n[2] == 8,
+		       "anomaly: the log context fires on a jump in %d of 8 series, on a second one 6 samples later in %d (scored >= alarm_on by the likelihood in %d), 40 samples later in %d",
+		       n[0], n[1], held, n[2]);
+		lcg_state = saved;
+	}
+
+	/*
+	 * ... but a sample that at least doubles the range a context test
+	 * has seen is no extreme of noise: 150 samples of idle cpu.util
+	 * (10 to 50 permille, every context matrix still filling), then a
+	 * CPU storm to 1000 fires a context test in 6 of 8 seeds (3 without
+	 * the exception; in the other two no context test sees a new
+	 * transition: bottom to top bin was seen before the range grew).
+	 */
+	{
+		int seed, n = 0;
+
+		for (seed = 1; seed <= 8; seed++) {
+			lcg_state = seed;
+			nx_anomaly_init(a, NULL);
+			for (i = 0; i < 150; i++)
+				nx_anomaly_update(a, 1400000000 + i / 5,
+						  10 + lcg() % 41);
+			s = nx_anomaly_update(a, 1400000000 + i / 5, 1000);
+			if (s == NX_ANOM_SCORE_MAX &&
+			    (a->last_tests & (NX_ANOM_T_CTX | NX_ANOM_T_LOG)))
+				n++;
+		}
+		tap_ok(n >= 6,
+		       "anomaly: a storm 150 samples after a reset fires a context test in %d of 8 series",
+		       n);
+		lcg_state = saved;
+	}
+
+	/*
 	 * A stepped daily wave (5-minute samples from midnight UTC, steps on
 	 * slot boundaries) whose peak is missing on day 6: only the seasonal
 	 * profile can tell.
@@ -767,7 +845,7 @@ static void test_shift(void)
 
 int main(void)
 {
-	tap_plan(72);
+	tap_plan(75);
 	test_fixed();
 	test_ewma();
 	test_quantile();

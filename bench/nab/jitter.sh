@@ -7,9 +7,11 @@
 # period moves), then the mean of the four.  One threshold and a few dozen
 # windows make the score a rugged function of the detector's constants: a
 # change that moves the four scores together is a change, one that moves
-# one of them is noise.
+# one of them is noise.  NEXUSCTL_FLAGS (from the environment, as the
+# Makefile passes it) go to every replay, e.g. "--tests 0x1f".
 set -euo pipefail
 data=$1 out=$2 ctl=$3 score=$4
+read -r -a flags <<<"${NEXUSCTL_FLAGS:-}"
 
 summary() {	# standard low-FP low-FN, held out x 3, by category x 4
 	awk '/^(standard|reward_low_F[PN]) +[0-9]/ { s = s " " $2 }
@@ -32,7 +34,8 @@ for skip in 0 29 71 113; do
 	fi
 	(cd "$src" && for f in */*.csv; do
 		mkdir -p "$out/scores-$skip/${f%/*}"
-		"$ctl" replay --detector anomaly "$f" >"$out/scores-$skip/$f"
+		"$ctl" replay --detector anomaly ${flags[@]+"${flags[@]}"} "$f" \
+			>"$out/scores-$skip/$f"
 	done)
 	"$score" "$src/combined_windows.json" "$out/scores-$skip" >"$out/nab-$skip.txt"
 	printf 'rows dropped %3d:' "$skip"

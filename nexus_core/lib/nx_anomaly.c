@@ -23,6 +23,7 @@
 #define NX_A_REST_MAX	512			/* but at most this */
 #define NX_A_REST_ON	750			/* raw score that starts it */
 #define NX_A_REST_K	2			/* surprise ratio that breaks it */
+#define NX_A_CALM	32			/* calm a context alarm needs */
 
 /**
  * nx_anomaly_default_cfg() - the defaults used for every metric
@@ -77,6 +78,27 @@ EXPORT_SYMBOL_GPL(nx_anomaly_init);
 static s64 nx_a_z(s64 e, u64 s)
 {
 	return nx_q16_div((s64)nx_abs64(e), (s64)s);
+}
+
+/*
+ * One sample through one context test: whether it is a new transition
+ * that may alarm.  A test that found another new transition in the
+ * NX_A_CALM samples before this one is still mapping the metric's
+ * ordinary range (a young matrix, noise still reaching new extremes that
+ * widen the range and move the bins): one more new transition is routine
+ * there, not a change.  On a steady kernel load such runs of novelty
+ * came at 4-sigma wobbles and opened anomalies.  A sample that at least
+ * doubles the range seen is no such extreme, noise widens it by a
+ * little: a CPU storm right after a reset is one, and alarms.
+ */
+static bool nx_a_ctx(struct nx_ctx *c, s64 x)
+{
+	bool calm = c->calm >= NX_A_CALM;
+	s64 r = c->hi - c->lo;	/* |x| <= 2^48: no overflow below */
+
+	if (!nx_ctx_update(c, x))
+		return false;
+	return calm || (r > 0 && c->hi - c->lo >= 2 * r);
 }
 
 /* smoothing factor max(1/n, alpha): a plain mean until n reaches 1/alpha */
@@ -236,7 +258,7 @@ u32 nx_anomaly_update(struct nx_anomaly *a, s64 ts, s64 value)
 	int dir, cp, vp;
 
 	if (a->cfg.tests & NX_ANOM_T_CTX) {
-		sctx = nx_ctx_update(&a->ctx, xq) ? NX_ANOM_SCORE_MAX : 0;
+		sctx = nx_a_ctx(&a->ctx, xq) ? NX_ANOM_SCORE_MAX : 0;
 		/*
 		 * The same test one time scale up, on an EWMA of the value.
 		 * Its range is that of the smoothed series, far narrower
@@ -246,12 +268,10 @@ u32 nx_anomaly_update(struct nx_anomaly *a, s64 ts, s64 value)
 		 */
 		a->smooth = a->n ? a->smooth + nx_fx_scale(xq - a->smooth,
 							   NX_A_SMOOTH) : xq;
-		sslow = nx_ctx_update(&a->ctx_slow, a->smooth) ?
-			NX_ANOM_SCORE_MAX : 0;
+		sslow = nx_a_ctx(&a->ctx_slow, a->smooth) ? NX_ANOM_SCORE_MAX : 0;
 	}
 	if (a->cfg.tests & NX_ANOM_T_LOG)
-		slog = nx_ctx_update(&a->ctx_log,
-				     nx_symlog2(nx_clamp_value(value))) ?
+		slog = nx_a_ctx(&a->ctx_log, nx_symlog2(nx_clamp_value(value))) ?
 		       NX_ANOM_SCORE_MAX : 0;
 	if (a->since < U32_MAX)
 		a->since++;

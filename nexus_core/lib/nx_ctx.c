@@ -45,6 +45,10 @@ EXPORT_SYMBOL_GPL(nx_ctx_bin);
  * transition from the previous sample's bin; the first sample has no
  * transition and is not novel.
  *
+ * Counts in @c->calm the samples since the last novel transition, so that
+ * a caller can tell a new transition on a metric whose transitions are all
+ * known from one among many (nx_anomaly_update()).
+ *
  * Return: true if the transition was never seen before.
  */
 bool nx_ctx_update(struct nx_ctx *c, s64 xq)
@@ -66,6 +70,10 @@ bool nx_ctx_update(struct nx_ctx *c, s64 xq)
 		c->n = 1;
 	}
 	c->prev = (u8)bin;
+	if (fresh)
+		c->calm = 0;
+	else if (c->calm < U32_MAX)
+		c->calm++;
 	return fresh;
 }
 EXPORT_SYMBOL_GPL(nx_ctx_update);

@@ -24,6 +24,7 @@
  * @seen: seen[p] bit b: the transition from bin p to bin b was seen
  * @prev: bin of the previous sample
  * @n: samples seen (saturates at 2)
+ * @calm: samples since the last novel transition (saturating)
  */
 struct nx_ctx {
 	s64 lo;
@@ -31,6 +32,7 @@ struct nx_ctx {
 	u16 seen[NX_CTX_BINS];
 	u8 prev;
 	u8 n;
+	u32 calm;
 };
 
 void nx_ctx_init(struct nx_ctx *c);

@@ -44,7 +44,7 @@ static const struct nx_cmd nx_cmds[] = {
 	{ "replay",
 	  "[--detector anomaly | --model forecast [--horizon N] [--models]]\n"
 	  "\t\t\t[--metric-kind gauge|counter] [--sensitivity 0-1000]\n"
-	  "\t\t\t[--records] FILE.csv",
+	  "\t\t\t[--tests 0x1-0x7f] [--records] FILE.csv",
 	  "run a detector or forecaster over a recorded timestamp,value CSV",
 	  nx_cmd_replay },
 };

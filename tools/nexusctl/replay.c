@@ -13,6 +13,8 @@
  * to +/-2^40.  The anomaly detector is scale-free, so this only sets the
  * precision.
  */
+#include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -33,6 +35,7 @@ struct nx_replay_opts {
 	enum nx_kind kind;
 	unsigned int horizon;
 	int sensitivity;
+	u32 tests;
 	bool records;
 	bool models;
 };
@@ -81,6 +84,34 @@ static int nx_parse_uint_arg(const char *opt, const char *s, long lo,
 	return 0;
 }
 
+/*
+ * --tests: a mask of NX_ANOM_T_* bits, in hex with 0x (as the module's
+ * "tests" knob reads) or in decimal; no bit outside NX_ANOM_T_ALL, and not
+ * 0 (a detector with no test would score nothing and still look fine).
+ */
+static int nx_parse_tests_arg(const char *s, u32 *out)
+{
+	bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+	const char *digits = hex ? s + 2 : s;
+	unsigned long v;
+	char *end;
+
+	/* strtoul would take a sign or leading blanks: digits only */
+	if (*digits && (hex ? isxdigit((unsigned char)*digits) :
+			      isdigit((unsigned char)*digits))) {
+		errno = 0;
+		v = strtoul(digits, &end, hex ? 16 : 10);
+		if (!*end && !errno && v >= 1 && v <= NX_ANOM_T_ALL) {
+			*out = (u32)v;
+			return 0;
+		}
+	}
+	nx_usage_error("replay",
+		       "--tests needs a mask of NX_ANOM_T_* bits in [0x1, 0x%x], got '%s'",
+		       NX_ANOM_T_ALL, s);
+	return -1;
+}
+
 static int nx_replay_args(int argc, char **argv, struct nx_replay_opts *o)
 {
 	int i;
@@ -115,7 +146,7 @@ static int nx_replay_args(int argc, char **argv, struct nx_replay_opts *o)
 		}
 		if (strcmp(arg, "--detector") && strcmp(arg, "--model") &&
 		    strcmp(arg, "--metric-kind") && strcmp(arg, "--horizon") &&
-		    strcmp(arg, "--sensitivity")) {
+		    strcmp(arg, "--sensitivity") && strcmp(arg, "--tests")) {
 			nx_usage_error("replay", "unknown option '%s'", arg);
 			return -1;
 		}
@@ -155,6 +186,9 @@ static int nx_replay_args(int argc, char **argv, struct nx_replay_opts *o)
 			if (nx_parse_uint_arg(arg, val, 1, NX_HOLT_HMAX, &v))
 				return -1;
 			o->horizon = (unsigned int)v;
+		} else if (!strcmp(arg, "--tests")) {
+			if (nx_parse_tests_arg(val, &o->tests))
+				return -1;
 		} else {
 			if (nx_parse_uint_arg(arg, val, 0, 1000, &v))
 				return -1;
@@ -316,6 +350,8 @@ static int nx_replay_anomaly(struct nx_csv *c, const struct nx_replay_opts *o)
 	nx_anomaly_default_cfg(&cfg);
 	if (o->sensitivity >= 0)
 		cfg.sensitivity = (u32)o->sensitivity;
+	if (o->tests)	/* else the library's default, all seven tests */
+		cfg.tests = o->tests;
 	nx_anomaly_init(a, &cfg);
 	if (nx_opt_json) {
 		nx_json_begin_object(&nx_jw);
