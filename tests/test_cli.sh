@@ -24,7 +24,7 @@ expect_err() {
 }
 
 echo "TAP version 13"
-echo "1..31"
+echo "1..35"
 
 printf '2015-01-01 00:00:00,1\n2015-01-01 00:05:00,2\n' >"$T/nohdr.csv"
 expect_err "$T/nohdr.csv" 1 "^nexusctl: $T/nohdr.csv:1: missing header" \
@@ -138,5 +138,15 @@ ok $(( rc != 2 || $? != 0 )) "--tests without a value exits 2"
 	"$CTL" replay --tests 0x1F "$T/good.csv" >"$T/t1f" 2>/dev/null &&
 	cmp -s "$T/t7f" "$T/csv" && cmp -s "$T/t31" "$T/t1f"
 ok $? "--tests 0x7f is the default; 31 and 0x1F are the same mask"
+
+# An option of the other mode would be ignored: refused instead.
+expect_err "$T/good.csv" 2 "--tests is an option of the anomaly detector only" \
+	"--tests with --model forecast exits 2" --model forecast --tests 0x1f
+expect_err "$T/good.csv" 2 "--sensitivity is an option of the anomaly detector only" \
+	"--sensitivity with --model forecast exits 2" --model forecast --sensitivity 10
+expect_err "$T/good.csv" 2 "--horizon is an option of --model forecast only" \
+	"--horizon with the anomaly detector exits 2" --horizon 3
+expect_err "$T/good.csv" 2 "--models is an option of --model forecast only" \
+	"--models with the anomaly detector exits 2" --detector anomaly --models
 
 [ $failed -eq 0 ]

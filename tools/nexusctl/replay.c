@@ -114,6 +114,7 @@ static int nx_parse_tests_arg(const char *s, u32 *out)
 
 static int nx_replay_args(int argc, char **argv, struct nx_replay_opts *o)
 {
+	bool horizon_given = false;
 	int i;
 
 	memset(o, 0, sizeof(*o));
@@ -186,6 +187,7 @@ static int nx_replay_args(int argc, char **argv, struct nx_replay_opts *o)
 			if (nx_parse_uint_arg(arg, val, 1, NX_HOLT_HMAX, &v))
 				return -1;
 			o->horizon = (unsigned int)v;
+			horizon_given = true;
 		} else if (!strcmp(arg, "--tests")) {
 			if (nx_parse_tests_arg(val, &o->tests))
 				return -1;
@@ -197,6 +199,17 @@ static int nx_replay_args(int argc, char **argv, struct nx_replay_opts *o)
 	}
 	if (!o->path) {
 		nx_usage_error("replay", "no input file");
+		return -1;
+	}
+	/* An option the chosen mode would ignore is a mistake: say so. */
+	if (o->forecast && (o->tests || o->sensitivity >= 0)) {
+		nx_usage_error("replay", "%s is an option of the anomaly detector only",
+			       o->tests ? "--tests" : "--sensitivity");
+		return -1;
+	}
+	if (!o->forecast && (horizon_given || o->models)) {
+		nx_usage_error("replay", "%s is an option of --model forecast only",
+			       o->models ? "--models" : "--horizon");
 		return -1;
 	}
 	return 0;
