@@ -562,6 +562,40 @@ static void test_anomaly(void)
 	}
 
 	/*
+	 * The sensitivity moves the context tests' gate (6 sigma at 0, 3 at
+	 * 500, 2 at 1000): over the same noise, a jump to 114000 fires a
+	 * context test in 5 of 8 series at sensitivity 500, in none at 0
+	 * (where its likelihood score stays below alarm_on too), and in at
+	 * least as many at 1000 as at 500.
+	 */
+	{
+		static const u32 sens[3] = { 0, 500, 1000 };
+		struct nx_anomaly_cfg cfg;
+		int seed, k, n[3] = { 0, 0, 0 };
+
+		nx_anomaly_default_cfg(&cfg);
+		for (k = 0; k < 3; k++) {
+			cfg.sensitivity = sens[k];
+			for (seed = 1; seed <= 8; seed++) {
+				lcg_state = seed;
+				nx_anomaly_init(a, &cfg);
+				for (i = 0; i < 2000; i++)
+					nx_anomaly_update(a, 1400000000 + 300 * i,
+							  100000 + lcg() % 8000);
+				s = nx_anomaly_update(a, 1400000000 + 300 * i, 114000);
+				if (a->last_tests & (NX_ANOM_T_CTX | NX_ANOM_T_LOG))
+					n[k]++;
+				if (!k && s >= cfg.alarm_on)
+					n[0] += 100;
+			}
+		}
+		tap_ok(n[0] == 0 && n[1] >= 4 && n[2] >= n[1],
+		       "anomaly: sensitivity 0, 500, 1000: the context tests fire on the jump in %d, %d, %d of 8 series",
+		       n[0], n[1], n[2]);
+		lcg_state = saved;
+	}
+
+	/*
 	 * The log-scale context (nx_ctx on nx_symlog2 of the value): a metric
 	 * that spent 500 samples at 10^6 idles near 100 (noise sigma 10),
 	 * then jumps tenfold to 1000.  On the linear range (100..10^6, bins
