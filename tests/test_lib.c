@@ -372,6 +372,24 @@ static int near_zero_after_high(struct nx_anomaly *a,
 	return i;
 }
 
+/*
+ * A fresh detector fed 2000 samples of uniform noise over 100000..108000
+ * (seeded by @seed), then @jump: returns the jump's score.
+ */
+static u32 jump_after_uniform(struct nx_anomaly *a,
+			      const struct nx_anomaly_cfg *cfg, int seed,
+			      s64 jump)
+{
+	int i;
+
+	lcg_state = seed;
+	nx_anomaly_init(a, cfg);
+	for (i = 0; i < 2000; i++)
+		nx_anomaly_update(a, 1400000000 + 300 * i,
+				  100000 + lcg() % 8000);
+	return nx_anomaly_update(a, 1400000000 + 300 * i, jump);
+}
+
 static void test_anomaly(void)
 {
 	struct nx_anomaly *a = malloc(sizeof(*a));
@@ -544,16 +562,10 @@ static void test_anomaly(void)
 		for (k = 0; k < 2; k++) {
 			cfg.tests = k ? NX_ANOM_T_ALL & ~(NX_ANOM_T_CTX | NX_ANOM_T_LOG) :
 				    NX_ANOM_T_ALL & ~NX_ANOM_T_LOG;
-			for (seed = 1; seed <= 8; seed++) {
-				lcg_state = seed;
-				nx_anomaly_init(a, &cfg);
-				for (i = 0; i < 2000; i++)
-					nx_anomaly_update(a, 1400000000 + 300 * i,
-							  100000 + lcg() % 8000);
-				s = nx_anomaly_update(a, 1400000000 + 300 * i, 120000);
-				if (s == NX_ANOM_SCORE_MAX)
+			for (seed = 1; seed <= 8; seed++)
+				if (jump_after_uniform(a, &cfg, seed, 120000) ==
+				    NX_ANOM_SCORE_MAX)
 					n[k]++;
-			}
 		}
 		tap_ok(n[0] >= 4 && n[1] == 0,
 		       "anomaly: a jump beyond the smoothed range scores 1000 in %d of 8 series (%d without context tests)",
@@ -577,12 +589,7 @@ static void test_anomaly(void)
 		for (k = 0; k < 3; k++) {
 			cfg.sensitivity = sens[k];
 			for (seed = 1; seed <= 8; seed++) {
-				lcg_state = seed;
-				nx_anomaly_init(a, &cfg);
-				for (i = 0; i < 2000; i++)
-					nx_anomaly_update(a, 1400000000 + 300 * i,
-							  100000 + lcg() % 8000);
-				s = nx_anomaly_update(a, 1400000000 + 300 * i, 114000);
+				s = jump_after_uniform(a, &cfg, seed, 114000);
 				if (a->last_tests & (NX_ANOM_T_CTX | NX_ANOM_T_LOG))
 					n[k]++;
 				if (!k && s >= cfg.alarm_on)
