@@ -50,7 +50,17 @@ unsigned int nexus_store_capacity(void)
 	return clamp_t(u64, per, 64, 1024);
 }
 
-static bool nexus_metric_name_valid(const char *name)
+/**
+ * nexus_metric_name_valid() - is @name a valid metric name?
+ * @name: a NUL-terminated string
+ *
+ * Metric names are 1 to NEXUS_NAME_LEN - 1 characters of lower-case
+ * letters, digits, '_' and '.'.  For modules that take a metric name from
+ * userspace, so that they refuse what the store would refuse.
+ *
+ * Return: true if the store would accept @name.
+ */
+bool nexus_metric_name_valid(const char *name)
 {
 	size_t len = strnlen(name, NEXUS_NAME_LEN);
 	size_t i;
@@ -63,6 +73,7 @@ static bool nexus_metric_name_valid(const char *name)
 			return false;
 	return true;
 }
+EXPORT_SYMBOL_GPL(nexus_metric_name_valid);
 
 static int __nexus_metric_find(const char *name)
 {

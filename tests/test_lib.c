@@ -372,6 +372,24 @@ static int near_zero_after_high(struct nx_anomaly *a,
 	return i;
 }
 
+/*
+ * A fresh detector fed 2000 samples of uniform noise over 100000..108000
+ * (seeded by @seed), then @jump: returns the jump's score.
+ */
+static u32 jump_after_uniform(struct nx_anomaly *a,
+			      const struct nx_anomaly_cfg *cfg, int seed,
+			      s64 jump)
+{
+	int i;
+
+	lcg_state = seed;
+	nx_anomaly_init(a, cfg);
+	for (i = 0; i < 2000; i++)
+		nx_anomaly_update(a, 1400000000 + 300 * i,
+				  100000 + lcg() % 8000);
+	return nx_anomaly_update(a, 1400000000 + 300 * i, jump);
+}
+
 static void test_anomaly(void)
 {
 	struct nx_anomaly *a = malloc(sizeof(*a));
@@ -544,20 +562,43 @@ static void test_anomaly(void)
 		for (k = 0; k < 2; k++) {
 			cfg.tests = k ? NX_ANOM_T_ALL & ~(NX_ANOM_T_CTX | NX_ANOM_T_LOG) :
 				    NX_ANOM_T_ALL & ~NX_ANOM_T_LOG;
-			for (seed = 1; seed <= 8; seed++) {
-				lcg_state = seed;
-				nx_anomaly_init(a, &cfg);
-				for (i = 0; i < 2000; i++)
-					nx_anomaly_update(a, 1400000000 + 300 * i,
-							  100000 + lcg() % 8000);
-				s = nx_anomaly_update(a, 1400000000 + 300 * i, 120000);
-				if (s == NX_ANOM_SCORE_MAX)
+			for (seed = 1; seed <= 8; seed++)
+				if (jump_after_uniform(a, &cfg, seed, 120000) ==
+				    NX_ANOM_SCORE_MAX)
 					n[k]++;
-			}
 		}
 		tap_ok(n[0] >= 4 && n[1] == 0,
 		       "anomaly: a jump beyond the smoothed range scores 1000 in %d of 8 series (%d without context tests)",
 		       n[0], n[1]);
+		lcg_state = saved;
+	}
+
+	/*
+	 * The sensitivity moves the context tests' gate (6 sigma at 0, 3 at
+	 * 500, 2 at 1000): over the same noise, a jump to 114000 fires a
+	 * context test in 5 of 8 series at sensitivity 500, in none at 0
+	 * (where its likelihood score stays below alarm_on too), and in at
+	 * least as many at 1000 as at 500.
+	 */
+	{
+		static const u32 sens[3] = { 0, 500, 1000 };
+		struct nx_anomaly_cfg cfg;
+		int seed, k, n[3] = { 0, 0, 0 };
+
+		nx_anomaly_default_cfg(&cfg);
+		for (k = 0; k < 3; k++) {
+			cfg.sensitivity = sens[k];
+			for (seed = 1; seed <= 8; seed++) {
+				s = jump_after_uniform(a, &cfg, seed, 114000);
+				if (a->last_tests & (NX_ANOM_T_CTX | NX_ANOM_T_LOG))
+					n[k]++;
+				if (!k && s >= cfg.alarm_on)
+					n[0] += 100;
+			}
+		}
+		tap_ok(n[0] == 0 && n[1] >= 4 && n[2] >= n[1],
+		       "anomaly: sensitivity 0, 500, 1000: the context tests fire on the jump in %d, %d, %d of 8 series",
+		       n[0], n[1], n[2]);
 		lcg_state = saved;
 	}
 

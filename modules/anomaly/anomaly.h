@@ -16,6 +16,8 @@
 #define NXA_READ_MAX		64
 /* Closed anomalies kept for the "anomalies" file. */
 #define NXA_RECENT		32
+/* Metrics that can have a sensitivity of their own (metric_sensitivity). */
+#define NXA_SENS_MAX		16
 /*
  * Work units charged per sample fed to a detector.  A store push is one
  * unit; an update is a few hundred instructions with a handful of 64-bit
@@ -107,6 +109,8 @@ struct nxa_anomaly {
  * @pend_location: the baseline's location before it, Q.8
  * @pend_scale: the baseline's scale before it, Q.8
  * @cur: the open anomaly
+ * @sens: its metric_sensitivity override, -1 for none (the knob's)
+ * @sens_gen: nxa_sens_gen when @sens was looked up
  * @det: the library's detector state
  */
 struct nxa_metric {
@@ -125,6 +129,8 @@ struct nxa_metric {
 	s64 pend_location;
 	s64 pend_scale;
 	struct nxa_anomaly cur;
+	int sens;
+	u32 sens_gen;
 	struct nx_anomaly det;
 };
 
@@ -168,8 +174,11 @@ struct nxa_state {
 extern const struct nexus_module_ops nxa_ops;
 extern struct nxa_knobs nxa_knobs;
 extern atomic_t nxa_reset_gen;
+extern atomic_t nxa_sens_gen;
+extern struct kobj_attribute nxa_sens_attr;
 extern struct nxa_state *nxa;
 
+int nxa_sens_lookup(const char *name);
 void nxa_tick(u64 now_ns);
 void nxa_free_all(void);
 int nxa_show_anomalies(struct seq_file *m, void *unused);

@@ -81,6 +81,20 @@ static void nxa_cfg_apply(struct nx_anomaly *det,
 	det->cfg.tests = cfg->tests;
 }
 
+/*
+ * The metric's own sensitivity, if metric_sensitivity names it, over the
+ * knob's; looked up again only after a change to metric_sensitivity.
+ */
+static void nxa_sens_apply(struct nxa_metric *m, u32 sens_gen)
+{
+	if (m->sens_gen != sens_gen) {
+		m->sens = nxa_sens_lookup(m->name);
+		m->sens_gen = sens_gen;
+	}
+	if (m->sens >= 0)
+		m->det.cfg.sensitivity = m->sens;
+}
+
 static void nxa_publish(struct nxa_metric *m, bool resolved)
 {
 	const struct nxa_anomaly *a = &m->cur;
@@ -343,6 +357,9 @@ static struct nxa_metric *nxa_metric_new(int id, const char *name,
 	strscpy(m->name, name, sizeof(m->name));
 	nx_anomaly_init(&m->det, cfg);
 	m->gen = gen;
+	m->sens = -1;
+	/* Not the current generation: the tick looks the override up. */
+	m->sens_gen = (u32)atomic_read(&nxa_sens_gen) - 1;
 	/*
 	 * last_ts_ns 0: the newest NXA_READ_MAX samples already stored are
 	 * fed on the first tick, so a metric ingested in one batch is seen.
@@ -363,6 +380,7 @@ void nxa_tick(u64 now_ns)
 {
 	struct list_head *pos = nxa->metrics.next;
 	u32 gen = (u32)atomic_read(&nxa_reset_gen);
+	u32 sens_gen = (u32)atomic_read(&nxa_sens_gen);
 	char name[NEXUS_NAME_LEN];
 	struct nx_anomaly_cfg cfg;
 	bool budget = true;
@@ -401,6 +419,7 @@ void nxa_tick(u64 now_ns)
 			nxa_reset(m, &cfg, gen);
 		else
 			nxa_cfg_apply(&m->det, &cfg);
+		nxa_sens_apply(m, sens_gen);
 		if (budget && !nxa_feed(m)) {
 			budget = false;
 			nxa->work_stops++;
@@ -474,7 +493,8 @@ int nxa_show_anomalies(struct seq_file *m, void *unused)
  * One line per detector: its baseline (location: streaming median; scale:
  * streaming median absolute deviation; both in the metric's unit), the
  * threshold, samples seen since the last reset, whether it is still
- * learning, and the last sample's value and score.
+ * learning, the last sample's value and score, and the sensitivity in
+ * force (metric_sensitivity's, else the knob's).
  *
  * Return: 0.
  */
@@ -483,14 +503,15 @@ int nxa_show_baselines(struct seq_file *m, void *unused)
 	struct nxa_metric *mt;
 	char loc[24], scale[24];
 
-	seq_puts(m, "# id metric location scale threshold samples learning last_value last_score\n");
+	seq_puts(m, "# id metric location scale threshold samples learning last_value last_score sensitivity\n");
 	list_for_each_entry(mt, &nxa->metrics, node)
-		seq_printf(m, "%d %s %s %s %u %llu %s %lld %u\n", mt->id,
+		seq_printf(m, "%d %s %s %s %u %llu %s %lld %u %u\n", mt->id,
 			   mt->name, nxa_q8_str(mt->det.med.q, loc, sizeof(loc)),
 			   nxa_q8_str(mt->det.mad.q, scale, sizeof(scale)),
 			   mt->det.cfg.alarm_on, mt->fed,
 			   mt->det.n <= mt->det.cfg.learn ? "yes" : "no",
-			   mt->last_value, mt->det.last_score);
+			   mt->last_value, mt->det.last_score,
+			   mt->det.cfg.sensitivity);
 	return 0;
 }
 

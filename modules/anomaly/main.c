@@ -88,6 +88,7 @@ static struct attribute *nxa_attrs[] = {
 	&nxa_knob_tests.attr.attr,
 	&nxa_knob_min_change_permille.attr.attr,
 	&nxa_knob_min_change_samples.attr.attr,
+	&nxa_sens_attr.attr,
 	&nxa_reset_attr.attr,
 	&nxa_detectors_attr.attr,
 	&nxa_active_attr.attr,

@@ -252,7 +252,7 @@ u32 nx_anomaly_update(struct nx_anomaly *a, s64 ts, s64 value)
 {
 	s64 xq = nx_vq(nx_clamp_value(value));
 	u64 floor, s1, sl, ss = 0;
-	s64 zraw, e1, el, es = 0, z1, zl, zs = 0, zp, zc, zv, zin, z;
+	s64 zraw, zgate, e1, el, es = 0, z1, zl, zs = 0, zp, zc, zv, zin, z;
 	u32 slot = 0, tests = 0, score, sctx = 0, sslow = 0, slog = 0, rest;
 	bool season = false;
 	int dir, cp, vp;
@@ -356,10 +356,15 @@ u32 nx_anomaly_update(struct nx_anomaly *a, s64 ts, s64 value)
 	 * transitions of plain noise do not count; the same gate holds for
 	 * the smoothed series (without it, the new extremes that plain
 	 * noise keeps reaching in its first thousand samples fire it).
+	 * The sensitivity moves the gate as it scales Z: 6 sigma at 0,
+	 * 3 at 500, 2 at 1000; a context score is 1000 or nothing, so the
+	 * gate is all a sensitivity can act on.  (The gate is divided, not
+	 * z multiplied: z saturates at S64_MAX.)
 	 */
 	zraw = z;
-	sctx = z < NX_A_CTXZ ? 0 : max_t(u32, sctx, sslow);
-	slog = z < NX_A_CTXZ ? 0 : slog;
+	zgate = div_s64(NX_A_CTXZ * 1000, 500 + a->cfg.sensitivity);
+	sctx = z < zgate ? 0 : max_t(u32, sctx, sslow);
+	slog = z < zgate ? 0 : slog;
 	z = nx_a_likelihood(a, z);
 	score = 0;
 	if (a->n > a->cfg.learn) {

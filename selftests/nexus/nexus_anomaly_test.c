@@ -3,9 +3,10 @@
  * nexus_anomaly: a detector on every metric (including ones that appear or
  * disappear later), a CPU storm raising an anomaly on cpu.util within a few
  * samples, a steady load raising none on it for 60 s, one stray sample
- * raising none where a step does, reset restarting the learning period,
- * knobs refusing bad values, and rmmod giving back every byte it charged
- * to the memory budget.
+ * raising none where a step does, a metric's own sensitivity quietening
+ * it and not its twin, reset restarting the learning period, knobs and
+ * metric_sensitivity refusing bad values, and rmmod giving back every
+ * byte it charged to the memory budget.
  *
  * The metrics are sampled every 200 ms here (tracing/sample_period_ms) so
  * that the 100-sample learning period takes 20 s, not 100 s.
@@ -47,6 +48,7 @@ struct baseline {
 	char learning[8];
 	unsigned long long samples;
 	unsigned int threshold;
+	unsigned int sensitivity;
 };
 
 /* The baselines line of @metric; 0 if found. */
@@ -60,8 +62,9 @@ static int baseline(const char *metric, struct baseline *b)
 		return -1;
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
-		if (sscanf(line, "%d %63s %31s %31s %u %llu %7s", &id, name, loc,
-			   scale, &b->threshold, &b->samples, b->learning) == 7 &&
+		if (sscanf(line, "%d %63s %31s %31s %u %llu %7s %*d %*u %u", &id,
+			   name, loc, scale, &b->threshold, &b->samples,
+			   b->learning, &b->sensitivity) == 8 &&
 		    !strcmp(name, metric))
 			return 0;
 	}
@@ -222,6 +225,24 @@ static void log_dump(struct __test_metadata *_metadata)
 	TH_LOG("%s", buf);
 }
 
+/* Remove every metric_sensitivity override a test left behind. */
+static void clear_metric_sensitivity(void)
+{
+	char buf[4096], cmd[80], *line, *save = NULL, *sp;
+
+	if (nx_read_all(A "metric_sensitivity", buf, sizeof(buf)) < 0)
+		return;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		sp = strchr(line, ' ');
+		if (!sp)
+			continue;
+		*sp = '\0';
+		snprintf(cmd, sizeof(cmd), "%s default", line);
+		nx_write(A "metric_sensitivity", cmd);
+	}
+}
+
 static void restore_knobs(void)
 {
 	nx_write(A "sensitivity", "500");
@@ -232,6 +253,7 @@ static void restore_knobs(void)
 	nx_write(A "tests", "0x7f");
 	nx_write(A "min_change_permille", "100");
 	nx_write(A "min_change_samples", "2");
+	clear_metric_sensitivity();
 }
 
 FIXTURE(anom) {
@@ -625,6 +647,103 @@ TEST_F_TIMEOUT(anom, one_stray_sample_is_not_an_anomaly, 60)
 	EXPECT_EQ(2, anomalies("user.anomaly_stray", t0, NULL))
 		TH_LOG("a stray sample with min_change_samples 1");
 	EXPECT_EQ(1, anomalies("user.anomaly_stray", stray, NULL));
+}
+
+TEST_F(anom, metric_sensitivity_rejects_bad_values)
+{
+	static const struct { const char *val; int err; } bad[] = {
+		{ "\n", -EINVAL }, { "cpu.util", -EINVAL },
+		{ "cpu.util ", -EINVAL }, { "cpu.util ten", -EINVAL },
+		{ "cpu.util -1", -EINVAL }, { "cpu.util 1001", -ERANGE },
+		{ "cpu.util 99999999999", -ERANGE }, { "cpu.util 5 6", -EINVAL },
+		{ "cpu.util 5x", -EINVAL }, { "Cpu.util 5", -EINVAL },
+		{ "cpu/util 5", -EINVAL },
+		{ "a_metric_name_of_forty_eight_characters_is_too_l 5", -EINVAL },
+		{ "cpu.util defaults", -EINVAL },
+		{ "no.such.override default", -ENOENT },
+	};
+	char name[32], buf[4096];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		const char *val = bad[i].val;
+
+		EXPECT_EQ(bad[i].err, nx_write(A "metric_sensitivity", val))
+			TH_LOG("metric_sensitivity <- '%s'", val);
+	}
+	/* Refused writes set nothing. */
+	ASSERT_EQ(0, nx_read_all(A "metric_sensitivity", buf, sizeof(buf)));
+	/* The longest valid name, and the range's edges, are taken. */
+	EXPECT_EQ(0, nx_write(A "metric_sensitivity",
+			      "a_metric_name_of_forty_seven_characters_is_fine 0"));
+	EXPECT_EQ(0, nx_write(A "metric_sensitivity", "cpu.util\t1000\n"));
+	EXPECT_EQ(0, nx_write(A "metric_sensitivity", "cpu.util 999"));
+	EXPECT_TRUE(nx_file_contains(A "metric_sensitivity", "cpu.util 999\n"));
+	/* Sixteen metrics can have one; the seventeenth is refused. */
+	for (i = 2; i < 16; i++) {
+		snprintf(name, sizeof(name), "user.sens%u 1", i);
+		EXPECT_EQ(0, nx_write(A "metric_sensitivity", name)) TH_LOG("%s", name);
+	}
+	EXPECT_EQ(-ENOSPC, nx_write(A "metric_sensitivity", "user.sens16 1"));
+	EXPECT_FALSE(nx_file_contains(A "metric_sensitivity", "user.sens16"));
+	EXPECT_EQ(16, count_lines(A "metric_sensitivity"));
+	/* Removing one makes room, and only that one goes. */
+	EXPECT_EQ(0, nx_write(A "metric_sensitivity", "cpu.util default"));
+	EXPECT_EQ(-ENOENT, nx_write(A "metric_sensitivity", "cpu.util default"));
+	EXPECT_EQ(0, nx_write(A "metric_sensitivity", "user.sens16 1"));
+	EXPECT_TRUE(nx_file_contains(A "metric_sensitivity",
+				     "a_metric_name_of_forty_seven_characters_is_fine 0\n"));
+	clear_metric_sensitivity();
+	EXPECT_EQ(0, nx_read_all(A "metric_sensitivity", buf, sizeof(buf)));
+}
+
+/*
+ * Two user metrics get the same series, a steady 1000 +- 50 and then a
+ * step to 1150 for 15 samples: the one whose metric_sensitivity is 0
+ * scores the step below the threshold (710 in replay) and raises no
+ * anomaly; its twin, at the knob's 500, raises one.  The baselines file
+ * shows each one's sensitivity in force, and "default" gives the knob's
+ * back.
+ */
+TEST_F_TIMEOUT(anom, metric_sensitivity_quietens_one_metric, 60)
+{
+	static long long v[320];
+	char quiet[48], normal[48], cmd[80];
+	unsigned long long t0;
+	struct baseline b;
+	int i;
+
+	for (i = 0; i < 320; i++)
+		v[i] = 1000 + (i * 37 % 101) - 50;
+	for (i = 250; i < 265; i++)
+		v[i] = 1150;
+	/* Named after this process: the store keeps an earlier run's. */
+	snprintf(quiet, sizeof(quiet), "anomaly_sq_%d", getpid());
+	snprintf(normal, sizeof(normal), "anomaly_sn_%d", getpid());
+	snprintf(cmd, sizeof(cmd), "user.%s 0", quiet);
+	ASSERT_EQ(0, nx_write(A "metric_sensitivity", cmd));
+
+	t0 = nx_now_ns();
+	ASSERT_LT(0, ingest_series(quiet, v, 320, 0));
+	ASSERT_LT(0, ingest_series(normal, v, 320, 0));
+	nx_msleep(500);
+	snprintf(quiet, sizeof(quiet), "user.anomaly_sq_%d", getpid());
+	snprintf(normal, sizeof(normal), "user.anomaly_sn_%d", getpid());
+	ASSERT_EQ(0, baseline(quiet, &b));
+	EXPECT_EQ(0, b.sensitivity);
+	EXPECT_EQ(320, b.samples);
+	ASSERT_EQ(0, baseline(normal, &b));
+	EXPECT_EQ(500, b.sensitivity);
+	EXPECT_EQ(320, b.samples);
+	log_anomalies(_metadata, t0);
+	EXPECT_EQ(0, anomalies(quiet, t0, NULL));
+	EXPECT_EQ(1, anomalies(normal, t0, NULL));
+
+	snprintf(cmd, sizeof(cmd), "%s default", quiet);
+	ASSERT_EQ(0, nx_write(A "metric_sensitivity", cmd));
+	nx_msleep(500);
+	ASSERT_EQ(0, baseline(quiet, &b));
+	EXPECT_EQ(500, b.sensitivity);
 }
 
 TEST_F(anom, reset_restarts_learning)

@@ -164,6 +164,7 @@ int nexus_metric_read(int id, struct nexus_sample *buf, unsigned int max,
 		      u64 since_ns);
 int nexus_metric_name(int id, char *buf, size_t size);
 int nexus_metric_next(int id);
+bool nexus_metric_name_valid(const char *name);
 
 /* Findings and decisions. */
 u64 nexus_finding_publish(const struct nexus_module_ops *src,
