@@ -894,7 +894,7 @@ static void test_shift(void)
 
 int main(void)
 {
-	tap_plan(75);
+	tap_plan(76);
 	test_fixed();
 	test_ewma();
 	test_quantile();
